@@ -1,0 +1,39 @@
+package fr.relais.audit;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+
+/**
+ * The one audit call. Entries carry internal ids, never patient data. (The hash chain and the
+ * append-only database role come with the health-data-grade issue.)
+ */
+@Service
+public class AuditLog {
+
+    public enum Outcome { SUCCESS, REJECTED, FAILED }
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public AuditLog(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    public void record(String actor, String action, String object, String source, Outcome outcome, String detail) {
+        jdbc.sql("""
+                insert into audit_event (at, actor, action, object, source, outcome, detail)
+                values (:at, :actor, :action, :object, :source, :outcome, :detail)""")
+                .param("at", OffsetDateTime.now(clock))
+                .param("actor", actor)
+                .param("action", action)
+                .param("object", object)
+                .param("source", source)
+                .param("outcome", outcome.name())
+                .param("detail", detail)
+                .update();
+    }
+}

@@ -1,0 +1,27 @@
+package fr.relais.platform;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.nio.file.Path;
+
+/** Every operator setting of ARCHITECTURE.md, bound from application.yml (which maps the RELAIS_* variables). */
+@ConfigurationProperties("relais")
+public record RelaisProperties(
+        Path dataDir,
+        String masterKey,
+        String adminPassword,
+        Db db,
+        Dicom dicom,
+        Intake intake) {
+
+    public record Db(String url, String user, String password) {
+        public boolean embedded() {
+            return url == null || url.isBlank();
+        }
+    }
+
+    /** port 0 picks a free port (tests); maxAssociations bounds the threads serving hospitals at once. */
+    public record Dicom(int port, String ae, int maxAssociations, int maxPduLength, int idleTimeoutSeconds) {}
+
+    public record Intake(int stableSeconds) {}
+}
