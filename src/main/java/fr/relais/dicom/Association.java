@@ -1,0 +1,381 @@
+package fr.relais.dicom;
+
+import fr.relais.dicom.AssociationHandler.Accept;
+import fr.relais.dicom.AssociationHandler.AssociationRequest;
+import fr.relais.dicom.AssociationHandler.Decision;
+import fr.relais.dicom.AssociationHandler.Reject;
+import fr.relais.dicom.AssociationHandler.RejectReason;
+import fr.relais.dicom.AssociationHandler.StoreHandler;
+import fr.relais.dicom.AssociationHandler.StoreRequest;
+import fr.relais.dicom.AssociationHandler.StoreStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One association, acceptor side (PS3.8): negotiation, then DIMSE C-ECHO and C-STORE until release.
+ * Anything that breaks the protocol aborts this association only.
+ */
+final class Association {
+
+    private static final Logger log = LoggerFactory.getLogger(Association.class);
+
+    private static final int A_ASSOCIATE_RQ = 1, A_ASSOCIATE_AC = 2, A_ASSOCIATE_RJ = 3, P_DATA_TF = 4,
+            A_RELEASE_RQ = 5, A_RELEASE_RP = 6, A_ABORT = 7;
+    private static final int MAX_ASSOCIATE_RQ_LENGTH = 1 << 16;
+    private static final int C_STORE_RQ = 0x0001, C_ECHO_RQ = 0x0030, C_STORE_RSP = 0x8001, C_ECHO_RSP = 0x8030;
+    private static final int NO_DATA_SET = 0x0101;
+
+    /** A violation of the upper layer protocol: the association is aborted. */
+    static final class ProtocolException extends Exception {
+        ProtocolException(String message) {
+            super(message);
+        }
+    }
+
+    private record PresentationContext(int id, String abstractSyntax, String transferSyntax) {}
+
+    private final int id;
+    private final Socket socket;
+    private final DicomServer.Settings settings;
+    private final AssociationHandler handler;
+    private final boolean admitted;
+    private DataInputStream in;
+    private OutputStream out;
+    private int peerMaxPdu = 16384;
+    private final Map<Integer, PresentationContext> contexts = new HashMap<>();
+    private StoreHandler storeHandler;
+    private String callingAe = "?";
+
+    // The message being received: command first, then its data set, possibly in many fragments.
+    private final GrowableBuffer command = new GrowableBuffer(1024);
+    private final GrowableBuffer dataSet = new GrowableBuffer(1 << 20);
+    private DimseCommand pending;
+
+    Association(int id, Socket socket, DicomServer.Settings settings, AssociationHandler handler, boolean admitted) {
+        this.id = id;
+        this.socket = socket;
+        this.settings = settings;
+        this.handler = handler;
+        this.admitted = admitted;
+    }
+
+    void run() {
+        try {
+            in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 1 << 16));
+            out = socket.getOutputStream();
+            if (!negotiate()) {
+                return;
+            }
+            serve();
+        } catch (ProtocolException e) {
+            log.info("association {} from {} aborted: {}", id, callingAe, e.getMessage());
+            abort();
+        } catch (Pdu.MalformedPduException e) {
+            log.info("association {} from {} aborted: malformed PDU: {}", id, callingAe, e.getMessage());
+            abort();
+        } catch (SocketTimeoutException e) {
+            log.info("association {} from {} aborted after {} s without activity", id, callingAe,
+                    settings.idleTimeoutSeconds());
+            abort();
+        } catch (EOFException e) {
+            log.info("association {} from {} closed by the peer without release", id, callingAe);
+        } catch (IOException e) {
+            log.info("association {} from {} broken: {}", id, callingAe, e.toString());
+        } catch (RuntimeException e) {
+            log.error("association {} from {} failed", id, callingAe, e);
+            abort();
+        } finally {
+            if (storeHandler != null) {
+                storeHandler.ended();
+            }
+        }
+    }
+
+    // ---- negotiation -------------------------------------------------------------------------
+
+    private boolean negotiate() throws IOException, ProtocolException {
+        int type = in.readUnsignedByte();
+        in.readUnsignedByte();
+        long length = Integer.toUnsignedLong(in.readInt());
+        if (type != A_ASSOCIATE_RQ) {
+            throw new ProtocolException("expected A-ASSOCIATE-RQ, got PDU type " + type);
+        }
+        if (length < 68 || length > MAX_ASSOCIATE_RQ_LENGTH) {
+            throw new ProtocolException("A-ASSOCIATE-RQ of implausible length " + length);
+        }
+        byte[] pdu = new byte[(int) length];
+        in.readFully(pdu);
+        Pdu.Reader r = new Pdu.Reader(pdu);
+        r.skip(4); // protocol version, reserved
+        String calledAe = r.ascii(16).trim();
+        callingAe = r.ascii(16).trim();
+        r.skip(32);
+        byte[] calledAeRaw = Arrays.copyOfRange(pdu, 4, 20);
+        byte[] callingAeRaw = Arrays.copyOfRange(pdu, 20, 36);
+
+        String applicationContext = null;
+        List<Pdu.ProposedContext> proposed = new java.util.ArrayList<>();
+        while (r.remaining() > 0) {
+            int itemType = r.u8();
+            r.skip(1);
+            int itemLength = r.u16();
+            Pdu.Reader item = r.slice(itemLength);
+            switch (itemType) {
+                case 0x10 -> applicationContext = item.ascii(itemLength).trim();
+                case 0x20 -> proposed.add(Pdu.readProposedContext(item));
+                case 0x50 -> readUserInformation(item);
+                default -> { /* unknown items are ignored, as the standard asks */ }
+            }
+        }
+
+        if (!admitted) {
+            // Presentation-layer rejection, "local limit exceeded": the sender should retry later.
+            reject(2, 3, 2);
+            log.warn("association {} from {} refused: {} associations already open", id, callingAe,
+                    settings.maxAssociations());
+            return false;
+        }
+        if (!Uids.APPLICATION_CONTEXT.equals(applicationContext)) {
+            reject(1, 1, 2);
+            return false;
+        }
+        InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+        AssociationRequest request = new AssociationRequest(callingAe, calledAe, peer);
+        if (!settings.aeTitle().equals(calledAe)) {
+            handler.refused(request, "called AE title " + calledAe + " is not " + settings.aeTitle());
+            reject(1, 1, RejectReason.CALLED_AE_NOT_RECOGNIZED.code);
+            return false;
+        }
+        Decision decision = handler.associate(request);
+        if (decision instanceof Reject rejection) {
+            reject(1, 1, rejection.reason().code);
+            log.info("association {} from {} rejected: {}", id, callingAe, rejection.detail());
+            return false;
+        }
+        storeHandler = ((Accept) decision).handler();
+
+        Pdu.Writer ac = new Pdu.Writer(A_ASSOCIATE_AC);
+        ac.u16(1).u16(0).bytes(calledAeRaw).bytes(callingAeRaw).zeros(32);
+        ac.item(0x10, Uids.APPLICATION_CONTEXT.getBytes(StandardCharsets.US_ASCII));
+        for (Pdu.ProposedContext pc : proposed) {
+            String chosen = chooseTransferSyntax(pc);
+            int result = chosen != null ? 0 : (isSupportedAbstractSyntax(pc.abstractSyntax()) ? 4 : 3);
+            if (chosen != null) {
+                contexts.put(pc.id(), new PresentationContext(pc.id(), pc.abstractSyntax(), chosen));
+            }
+            String tsInReply = chosen != null ? chosen
+                    : (pc.transferSyntaxes().isEmpty() ? Uids.IMPLICIT_VR_LITTLE_ENDIAN : pc.transferSyntaxes().get(0));
+            Pdu.Writer sub = new Pdu.Writer(-1);
+            sub.u8(pc.id()).u8(0).u8(result).u8(0).item(0x40, Pdu.uid(tsInReply));
+            ac.item(0x21, sub.body());
+        }
+        Pdu.Writer user = new Pdu.Writer(-1);
+        user.item(0x51, Pdu.Writer.int32(settings.maxPduLength()));
+        user.item(0x52, Pdu.uid(Uids.IMPLEMENTATION_CLASS_UID));
+        user.item(0x55, Uids.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
+        ac.item(0x50, user.body());
+        out.write(ac.pdu());
+        out.flush();
+        log.debug("association {} from {} accepted with {} presentation contexts", id, callingAe, contexts.size());
+        return true;
+    }
+
+    private void readUserInformation(Pdu.Reader item) {
+        while (item.remaining() >= 4) {
+            int subType = item.u8();
+            item.skip(1);
+            int subLength = item.u16();
+            Pdu.Reader sub = item.slice(subLength);
+            if (subType == 0x51 && subLength == 4) {
+                long max = Integer.toUnsignedLong(sub.s32());
+                // 0 means unlimited; we still send PDUs no larger than our own limit.
+                peerMaxPdu = max == 0 ? settings.maxPduLength() : (int) Math.min(max, settings.maxPduLength());
+                peerMaxPdu = Math.max(peerMaxPdu, 1024);
+            }
+        }
+    }
+
+    private static boolean isSupportedAbstractSyntax(String uid) {
+        return Uids.VERIFICATION.equals(uid) || Uids.isStorageClass(uid);
+    }
+
+    /** The sender's preferred syntax among those we store as they are. */
+    private static String chooseTransferSyntax(Pdu.ProposedContext pc) {
+        if (!isSupportedAbstractSyntax(pc.abstractSyntax())) {
+            return null;
+        }
+        for (String ts : pc.transferSyntaxes()) {
+            if (Uids.VERIFICATION.equals(pc.abstractSyntax())
+                    ? ts.equals(Uids.IMPLICIT_VR_LITTLE_ENDIAN) || ts.equals(Uids.EXPLICIT_VR_LITTLE_ENDIAN)
+                    : Uids.ACCEPTED_TRANSFER_SYNTAXES.contains(ts)) {
+                return ts;
+            }
+        }
+        return null;
+    }
+
+    private void reject(int result, int source, int reason) throws IOException {
+        out.write(new byte[]{A_ASSOCIATE_RJ, 0, 0, 0, 0, 4, 0, (byte) result, (byte) source, (byte) reason});
+        out.flush();
+    }
+
+    private void abort() {
+        try {
+            out.write(new byte[]{A_ABORT, 0, 0, 0, 0, 4, 0, 0, 2, 0});
+            out.flush();
+        } catch (IOException | RuntimeException ignored) {
+            // the peer is gone
+        }
+    }
+
+    // ---- data transfer -----------------------------------------------------------------------
+
+    private void serve() throws IOException, ProtocolException {
+        while (true) {
+            int type = in.readUnsignedByte();
+            in.readUnsignedByte();
+            long length = Integer.toUnsignedLong(in.readInt());
+            switch (type) {
+                case P_DATA_TF -> readPData(length);
+                case A_RELEASE_RQ -> {
+                    in.skipNBytes(length);
+                    out.write(new byte[]{A_RELEASE_RP, 0, 0, 0, 0, 4, 0, 0, 0, 0});
+                    out.flush();
+                    return;
+                }
+                case A_ABORT -> {
+                    log.info("association {} from {} aborted by the peer", id, callingAe);
+                    return;
+                }
+                default -> throw new ProtocolException("unexpected PDU type " + type + " during data transfer");
+            }
+        }
+    }
+
+    private void readPData(long pduLength) throws IOException, ProtocolException {
+        // A peer may send up to the length we announced; allow the PDV headers on top.
+        if (pduLength > settings.maxPduLength() + 64L || pduLength < 6) {
+            throw new ProtocolException("P-DATA-TF of length " + pduLength + " exceeds the negotiated maximum");
+        }
+        long remaining = pduLength;
+        while (remaining > 0) {
+            if (remaining < 6) {
+                throw new ProtocolException("truncated PDV item");
+            }
+            long pdvLength = Integer.toUnsignedLong(in.readInt());
+            if (pdvLength < 2 || pdvLength > remaining - 4) {
+                throw new ProtocolException("PDV item length " + pdvLength + " does not fit its PDU");
+            }
+            int contextId = in.readUnsignedByte();
+            int header = in.readUnsignedByte();
+            int valueLength = (int) pdvLength - 2;
+            remaining -= 4 + pdvLength;
+            PresentationContext pc = contexts.get(contextId);
+            if (pc == null) {
+                throw new ProtocolException("PDV on presentation context " + contextId + " that was not accepted");
+            }
+            boolean isCommand = (header & 1) != 0;
+            boolean last = (header & 2) != 0;
+            if (isCommand) {
+                if (pending != null) {
+                    throw new ProtocolException("a command arrived before the previous data set ended");
+                }
+                if (command.size() + valueLength > 64 * 1024) {
+                    throw new ProtocolException("command set larger than 64 KiB");
+                }
+                command.readFrom(in, valueLength);
+                if (last) {
+                    onCommand(pc);
+                }
+            } else {
+                if (pending == null) {
+                    throw new ProtocolException("a data set fragment arrived without its command");
+                }
+                if (dataSet.size() + (long) valueLength > settings.maxObjectBytes()) {
+                    throw new ProtocolException("data set larger than " + settings.maxObjectBytes() + " bytes");
+                }
+                dataSet.readFrom(in, valueLength);
+                if (last) {
+                    onDataSet(pc);
+                }
+            }
+        }
+    }
+
+    private void onCommand(PresentationContext pc) throws IOException, ProtocolException {
+        DimseCommand cmd = DimseCommand.parse(command.array(), command.size());
+        command.reset();
+        switch (cmd.commandField()) {
+            case C_ECHO_RQ -> {
+                if (!Uids.VERIFICATION.equals(pc.abstractSyntax())) {
+                    throw new ProtocolException("C-ECHO on a non-verification presentation context");
+                }
+                sendResponse(pc, DimseCommand.response(C_ECHO_RSP, cmd.messageId(), Uids.VERIFICATION, null,
+                        StoreStatus.SUCCESS));
+            }
+            case C_STORE_RQ -> {
+                if (cmd.dataSetType() == NO_DATA_SET) {
+                    throw new ProtocolException("C-STORE-RQ without a data set");
+                }
+                pending = cmd;
+                dataSet.reset();
+            }
+            default -> throw new ProtocolException(String.format("DIMSE command 0x%04X is not served here",
+                    cmd.commandField()));
+        }
+    }
+
+    private void onDataSet(PresentationContext pc) throws IOException {
+        DimseCommand cmd = pending;
+        pending = null;
+        StoreStatus status;
+        String sopClass = cmd.affectedSopClassUid();
+        if (sopClass == null || sopClass.isEmpty() || cmd.affectedSopInstanceUid() == null
+                || cmd.affectedSopInstanceUid().isEmpty()) {
+            status = StoreStatus.cannotUnderstand("C-STORE-RQ lacks the affected SOP class or instance UID");
+        } else if (!sopClass.equals(pc.abstractSyntax())) {
+            status = StoreStatus.dataSetDoesNotMatch("SOP class differs from its presentation context");
+        } else {
+            try {
+                status = storeHandler.store(new StoreRequest(sopClass, cmd.affectedSopInstanceUid(),
+                        pc.transferSyntax(), dataSet.array(), dataSet.size()));
+            } catch (RuntimeException e) {
+                log.error("association {} from {}: storing failed", id, callingAe, e);
+                status = StoreStatus.processingFailure("internal error while storing; retry later");
+            }
+        }
+        dataSet.release(1 << 20);
+        sendResponse(pc, DimseCommand.response(C_STORE_RSP, cmd.messageId(), sopClass,
+                cmd.affectedSopInstanceUid(), status));
+    }
+
+    /** One PDU, one write: a response split in two would wait on Nagle and delayed ACKs. */
+    private void sendResponse(PresentationContext pc, byte[] commandSet) throws IOException {
+        byte[] pdu = new byte[6 + 6 + commandSet.length];
+        Pdu.Writer.putInt(pdu, 2, 6 + commandSet.length);
+        pdu[0] = P_DATA_TF;
+        Pdu.Writer.putInt(pdu, 6, 2 + commandSet.length);
+        pdu[10] = (byte) pc.id();
+        pdu[11] = 0x03; // command, last fragment
+        System.arraycopy(commandSet, 0, pdu, 12, commandSet.length);
+        if (pdu.length - 6 > peerMaxPdu) {
+            throw new IOException("response does not fit the peer's maximum PDU length");
+        }
+        out.write(pdu);
+        out.flush();
+    }
+}

@@ -1,0 +1,78 @@
+package fr.relais.dicom;
+
+import java.net.InetSocketAddress;
+
+/**
+ * The application's side of the DICOM door: it decides who may associate and what becomes of each
+ * received object. The network code stays here; the decisions stay in the features.
+ */
+public interface AssociationHandler {
+
+    /** Who asks: AE titles as sent (trimmed), and the peer's address. */
+    record AssociationRequest(String callingAeTitle, String calledAeTitle, InetSocketAddress peer) {}
+
+    /** Reasons of PS3.8 9.3.4 a service user may give for refusing an association. */
+    enum RejectReason {
+        NO_REASON(1), CALLING_AE_NOT_RECOGNIZED(3), CALLED_AE_NOT_RECOGNIZED(7);
+
+        final int code;
+
+        RejectReason(int code) {
+            this.code = code;
+        }
+    }
+
+    sealed interface Decision permits Accept, Reject {}
+
+    /** Accept, with the handler that receives this association's objects. */
+    record Accept(StoreHandler handler) implements Decision {}
+
+    record Reject(RejectReason reason, String detail) implements Decision {}
+
+    Decision associate(AssociationRequest request);
+
+    /** The server refused the association before asking (wrong called AE title): for the audit trail. */
+    default void refused(AssociationRequest request, String why) {}
+
+    /** Receives the objects of one association, one at a time, on the association's thread. */
+    interface StoreHandler {
+        /** Called once the whole data set has arrived; the status is sent back as the C-STORE response. */
+        StoreStatus store(StoreRequest request);
+
+        /** The association ended (released, aborted or broken); whatever is pending may be dropped. */
+        default void ended() {}
+    }
+
+    /** One C-STORE: the data set as received (no file meta header) in data[0..length). */
+    record StoreRequest(String sopClassUid, String sopInstanceUid, String transferSyntaxUid,
+                        byte[] data, int length) {}
+
+    /** A DIMSE status (PS3.7 Annex C) and, for failures, a comment the sender's operator can act on. */
+    record StoreStatus(int code, String comment) {
+        public static final StoreStatus SUCCESS = new StoreStatus(0x0000, null);
+
+        public static StoreStatus outOfResources(String why) {
+            return new StoreStatus(0xA700, why);
+        }
+
+        public static StoreStatus sopClassNotSupported(String why) {
+            return new StoreStatus(0x0122, why);
+        }
+
+        public static StoreStatus dataSetDoesNotMatch(String why) {
+            return new StoreStatus(0xA900, why);
+        }
+
+        public static StoreStatus cannotUnderstand(String why) {
+            return new StoreStatus(0xC000, why);
+        }
+
+        public static StoreStatus processingFailure(String why) {
+            return new StoreStatus(0x0110, why);
+        }
+
+        public boolean isSuccess() {
+            return code == 0;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package fr.relais.dicom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A C-STORE and C-ECHO service class provider speaking the DICOM upper layer over TCP. One thread
+ * per association, bounded: many hospitals send at once, and one that misbehaves only ends its own
+ * association.
+ */
+public final class DicomServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DicomServer.class);
+
+    /** The limits that protect the server from its peers. */
+    public record Settings(String aeTitle, int port, int maxAssociations, int maxPduLength,
+                           int idleTimeoutSeconds, long maxObjectBytes) {}
+
+    private final Settings settings;
+    private final AssociationHandler handler;
+    private final ServerSocket serverSocket;
+    private final ExecutorService workers;
+    private final Semaphore slots;
+    private final Thread acceptor;
+    private final AtomicInteger associationIds = new AtomicInteger();
+    private volatile boolean running = true;
+
+    public DicomServer(Settings settings, AssociationHandler handler) throws IOException {
+        this.settings = settings;
+        this.handler = handler;
+        this.slots = new Semaphore(settings.maxAssociations());
+        this.serverSocket = new ServerSocket();
+        serverSocket.setReuseAddress(true);
+        serverSocket.bind(new InetSocketAddress(settings.port()), 128);
+        this.workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "dicom-association");
+            t.setDaemon(true);
+            return t;
+        });
+        this.acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        log.info("DICOM C-STORE/C-ECHO SCP {} listening on port {}", settings.aeTitle(), port());
+    }
+
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (running) {
+            Socket socket;
+            try {
+                socket = serverSocket.accept();
+            } catch (IOException e) {
+                if (running) {
+                    log.warn("DICOM accept failed: {}", e.toString());
+                }
+                continue;
+            }
+            int id = associationIds.incrementAndGet();
+            boolean admitted = slots.tryAcquire();
+            workers.execute(() -> {
+                try {
+                    configure(socket);
+                    new Association(id, socket, settings, handler, admitted).run();
+                } finally {
+                    closeQuietly(socket);
+                    if (admitted) {
+                        slots.release();
+                    }
+                }
+            });
+        }
+    }
+
+    private void configure(Socket socket) {
+        try {
+            // DCMTK writes a response in two writes; without this each one waits for a delayed ACK.
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(settings.idleTimeoutSeconds() * 1000);
+            socket.setReceiveBufferSize(1 << 20);
+            socket.setSendBufferSize(1 << 16);
+        } catch (SocketException e) {
+            log.debug("socket options not applied: {}", e.toString());
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed by the peer
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            serverSocket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

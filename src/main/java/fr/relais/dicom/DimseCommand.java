@@ -1,0 +1,115 @@
+package fr.relais.dicom;
+
+import fr.relais.dicom.AssociationHandler.StoreStatus;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** A DIMSE command set (group 0000, implicit VR little endian, PS3.7 9.3 and Annex E). */
+record DimseCommand(int commandField, int messageId, int dataSetType,
+                    String affectedSopClassUid, String affectedSopInstanceUid) {
+
+    private static final int AFFECTED_SOP_CLASS = 0x0002, COMMAND_FIELD = 0x0100, MESSAGE_ID = 0x0110,
+            MESSAGE_ID_RESPONDED = 0x0120, DATA_SET_TYPE = 0x0800, STATUS = 0x0900, ERROR_COMMENT = 0x0902,
+            AFFECTED_SOP_INSTANCE = 0x1000;
+
+    static DimseCommand parse(byte[] b, int length) throws Association.ProtocolException {
+        int commandField = -1, messageId = -1, dataSetType = -1;
+        String sopClass = null, sopInstance = null;
+        int pos = 0;
+        while (pos + 8 <= length) {
+            int group = u16(b, pos);
+            int element = u16(b, pos + 2);
+            long valueLength = Integer.toUnsignedLong(u32(b, pos + 4));
+            pos += 8;
+            if (group != 0 || valueLength > length - pos) {
+                throw new Association.ProtocolException("malformed command set");
+            }
+            int len = (int) valueLength;
+            switch (element) {
+                case COMMAND_FIELD -> commandField = len >= 2 ? u16(b, pos) : -1;
+                case MESSAGE_ID -> messageId = len >= 2 ? u16(b, pos) : -1;
+                case DATA_SET_TYPE -> dataSetType = len >= 2 ? u16(b, pos) : -1;
+                case AFFECTED_SOP_CLASS -> sopClass = Pdu.trimUid(new String(b, pos, len, StandardCharsets.US_ASCII));
+                case AFFECTED_SOP_INSTANCE -> sopInstance = Pdu.trimUid(new String(b, pos, len, StandardCharsets.US_ASCII));
+                default -> { /* priority, move originator: not needed */ }
+            }
+            pos += len;
+        }
+        if (pos != length || commandField < 0 || messageId < 0) {
+            throw new Association.ProtocolException("command set without command field or message ID");
+        }
+        return new DimseCommand(commandField, messageId, dataSetType, sopClass, sopInstance);
+    }
+
+    /** A response command set; the error comment (LO, 64 chars at most) only for a non-success status. */
+    static byte[] response(int commandField, int messageId, String sopClass, String sopInstance, StoreStatus status) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+        if (sopClass != null && !sopClass.isEmpty()) {
+            element(body, AFFECTED_SOP_CLASS, uid(sopClass));
+        }
+        element(body, COMMAND_FIELD, us(commandField));
+        element(body, MESSAGE_ID_RESPONDED, us(messageId));
+        element(body, DATA_SET_TYPE, us(0x0101));
+        element(body, STATUS, us(status.code()));
+        if (!status.isSuccess() && status.comment() != null) {
+            element(body, ERROR_COMMENT, lo(status.comment()));
+        }
+        if (sopInstance != null && !sopInstance.isEmpty()) {
+            element(body, AFFECTED_SOP_INSTANCE, uid(sopInstance));
+        }
+        byte[] elements = body.toByteArray();
+        ByteArrayOutputStream all = new ByteArrayOutputStream(elements.length + 12);
+        byte[] groupLength = new byte[4];
+        putU32(groupLength, 0, elements.length);
+        element(all, 0x0000, groupLength);
+        all.writeBytes(elements);
+        return all.toByteArray();
+    }
+
+    private static void element(ByteArrayOutputStream out, int element, byte[] value) {
+        byte[] header = new byte[8];
+        header[2] = (byte) element;
+        header[3] = (byte) (element >>> 8);
+        putU32(header, 4, value.length);
+        out.writeBytes(header);
+        out.writeBytes(value);
+    }
+
+    private static byte[] us(int v) {
+        return new byte[]{(byte) v, (byte) (v >>> 8)};
+    }
+
+    private static byte[] uid(String uid) {
+        byte[] ascii = uid.getBytes(StandardCharsets.US_ASCII);
+        byte[] padded = new byte[(ascii.length + 1) & ~1];
+        System.arraycopy(ascii, 0, padded, 0, ascii.length);
+        return padded;
+    }
+
+    private static byte[] lo(String text) {
+        String clean = text.replaceAll("[^\\x20-\\x7E]", "?").replace('\\', '/');
+        if (clean.length() > 64) {
+            clean = clean.substring(0, 64);
+        }
+        if (clean.length() % 2 == 1) {
+            clean = clean + " ";
+        }
+        return clean.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static int u16(byte[] b, int at) {
+        return (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8);
+    }
+
+    private static int u32(byte[] b, int at) {
+        return (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8) | ((b[at + 2] & 0xFF) << 16) | ((b[at + 3] & 0xFF) << 24);
+    }
+
+    private static void putU32(byte[] b, int at, int v) {
+        b[at] = (byte) v;
+        b[at + 1] = (byte) (v >>> 8);
+        b[at + 2] = (byte) (v >>> 16);
+        b[at + 3] = (byte) (v >>> 24);
+    }
+}

@@ -1,0 +1,102 @@
+package fr.relais.dicom;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** The file meta information (PS3.10 7.1) put in front of a received data set to make a file. */
+public final class Part10 {
+
+    private Part10() {}
+
+    public static byte[] fileMetaHeader(String sopClassUid, String sopInstanceUid, String transferSyntaxUid,
+                                        String sourceAeTitle) {
+        ByteArrayOutputStream elements = new ByteArrayOutputStream(256);
+        element(elements, 0x0001, "OB", new byte[]{0, 1});
+        element(elements, 0x0002, "UI", uid(sopClassUid));
+        element(elements, 0x0003, "UI", uid(sopInstanceUid));
+        element(elements, 0x0010, "UI", uid(transferSyntaxUid));
+        element(elements, 0x0012, "UI", uid(Uids.IMPLEMENTATION_CLASS_UID));
+        element(elements, 0x0013, "SH", text(Uids.IMPLEMENTATION_VERSION));
+        if (sourceAeTitle != null && !sourceAeTitle.isEmpty()) {
+            element(elements, 0x0016, "AE", text(sourceAeTitle));
+        }
+        byte[] body = elements.toByteArray();
+
+        ByteArrayOutputStream file = new ByteArrayOutputStream(132 + 12 + body.length);
+        file.writeBytes(new byte[128]);
+        file.writeBytes("DICM".getBytes(StandardCharsets.US_ASCII));
+        byte[] length = {(byte) body.length, (byte) (body.length >>> 8), (byte) (body.length >>> 16), (byte) (body.length >>> 24)};
+        element(file, 0x0000, "UL", length);
+        file.writeBytes(body);
+        return file.toByteArray();
+    }
+
+    /** Where the data set starts in a Part 10 file written by {@link #fileMetaHeader}, or any other. */
+    public static int dataSetOffset(byte[] file) {
+        if (file.length < 144 || file[128] != 'D' || file[129] != 'I' || file[130] != 'C' || file[131] != 'M') {
+            throw new IllegalArgumentException("not a DICOM Part 10 file");
+        }
+        int groupLength = (file[140] & 0xFF) | (file[141] & 0xFF) << 8 | (file[142] & 0xFF) << 16 | (file[143] & 0xFF) << 24;
+        return 144 + groupLength;
+    }
+
+    /** The transfer syntax a Part 10 file's meta header declares. */
+    public static String transferSyntax(byte[] file) throws DicomHeader.InvalidObjectException {
+        int end;
+        try {
+            end = dataSetOffset(file);
+        } catch (IllegalArgumentException e) {
+            throw new DicomHeader.InvalidObjectException("not a DICOM Part 10 file");
+        }
+        int pos = 132;
+        while (pos + 8 <= Math.min(end, file.length)) {
+            int element = (file[pos + 2] & 0xFF) | (file[pos + 3] & 0xFF) << 8;
+            String vr = new String(file, pos + 4, 2, StandardCharsets.US_ASCII);
+            int length;
+            int header;
+            if (vr.equals("OB") || vr.equals("UN") || vr.equals("SQ") || vr.equals("UT")) {
+                length = (file[pos + 8] & 0xFF) | (file[pos + 9] & 0xFF) << 8 | (file[pos + 10] & 0xFF) << 16 | (file[pos + 11] & 0xFF) << 24;
+                header = 12;
+            } else {
+                length = (file[pos + 6] & 0xFF) | (file[pos + 7] & 0xFF) << 8;
+                header = 8;
+            }
+            if (length < 0 || pos + header + length > file.length) {
+                break;
+            }
+            if (element == 0x0010) {
+                return Pdu.trimUid(new String(file, pos + header, length, StandardCharsets.US_ASCII));
+            }
+            pos += header + length;
+        }
+        throw new DicomHeader.InvalidObjectException("file meta header declares no transfer syntax");
+    }
+
+    private static void element(ByteArrayOutputStream out, int element, String vr, byte[] value) {
+        out.write(0x02);
+        out.write(0x00);
+        out.write(element);
+        out.write(element >>> 8);
+        out.writeBytes(vr.getBytes(StandardCharsets.US_ASCII));
+        if (vr.equals("OB")) {
+            out.write(0);
+            out.write(0);
+            out.writeBytes(new byte[]{(byte) value.length, (byte) (value.length >>> 8), (byte) (value.length >>> 16), (byte) (value.length >>> 24)});
+        } else {
+            out.write(value.length);
+            out.write(value.length >>> 8);
+        }
+        out.writeBytes(value);
+    }
+
+    private static byte[] uid(String uid) {
+        byte[] ascii = uid.getBytes(StandardCharsets.US_ASCII);
+        byte[] padded = new byte[(ascii.length + 1) & ~1];
+        System.arraycopy(ascii, 0, padded, 0, ascii.length);
+        return padded;
+    }
+
+    private static byte[] text(String s) {
+        return (s.length() % 2 == 1 ? s + " " : s).getBytes(StandardCharsets.US_ASCII);
+    }
+}

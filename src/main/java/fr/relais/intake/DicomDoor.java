@@ -1,0 +1,135 @@
+package fr.relais.intake;
+
+import fr.relais.audit.AuditLog;
+import fr.relais.audit.AuditLog.Outcome;
+import fr.relais.dicom.AssociationHandler;
+import fr.relais.dicom.DicomServer;
+import fr.relais.hospital.HospitalDirectory;
+import fr.relais.hospital.HospitalDirectory.HospitalRef;
+import fr.relais.platform.RelaisProperties;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+
+/**
+ * The DICOM door: C-STORE and C-ECHO on port 11112 for registered hospitals. The calling AE title
+ * says which hospital is sending; an unknown one is refused at association time and audited.
+ */
+@Component
+public class DicomDoor implements SmartLifecycle, AssociationHandler {
+
+    /** The largest single object accepted (a long multi-frame series can be large). */
+    private static final long MAX_OBJECT_BYTES = 1L << 30;
+
+    private final RelaisProperties.Dicom settings;
+    private final HospitalDirectory hospitals;
+    private final IntakeService intake;
+    private final AuditLog audit;
+    private volatile DicomServer server;
+
+    DicomDoor(RelaisProperties properties, HospitalDirectory hospitals, IntakeService intake, AuditLog audit) {
+        this.settings = properties.dicom();
+        this.hospitals = hospitals;
+        this.intake = intake;
+        this.audit = audit;
+    }
+
+    /** The port actually bound (differs from the setting when that is 0). */
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void start() {
+        try {
+            server = new DicomServer(new DicomServer.Settings(settings.ae(), settings.port(), settings.maxAssociations(),
+                    settings.maxPduLength(), settings.idleTimeoutSeconds(), MAX_OBJECT_BYTES), this);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the DICOM port " + settings.port(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        DicomServer s = server;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    @Override
+    public Decision associate(AssociationRequest request) {
+        Optional<HospitalRef> hospital = hospitals.findByCallingAeTitle(request.callingAeTitle());
+        if (hospital.isEmpty()) {
+            String why = "calling AE title " + request.callingAeTitle() + " is not registered for any hospital";
+            audit.record("dicom:" + request.callingAeTitle(), "DICOM_ASSOCIATION", null, address(request),
+                    Outcome.REJECTED, why);
+            return new Reject(RejectReason.CALLING_AE_NOT_RECOGNIZED, why);
+        }
+        return new Accept(new HospitalSession(hospital.get(), request));
+    }
+
+    @Override
+    public void refused(AssociationRequest request, String why) {
+        audit.record("dicom:" + request.callingAeTitle(), "DICOM_ASSOCIATION", null, address(request),
+                Outcome.REJECTED, why);
+    }
+
+    private static String address(AssociationRequest request) {
+        return request.peer() == null ? null : request.peer().getAddress().getHostAddress();
+    }
+
+    /** One hospital's association: what it sent is audited once, when it ends. */
+    private final class HospitalSession implements StoreHandler {
+        private final HospitalRef hospital;
+        private final AssociationRequest request;
+        private int stored;
+        private int refused;
+
+        HospitalSession(HospitalRef hospital, AssociationRequest request) {
+            this.hospital = hospital;
+            this.request = request;
+        }
+
+        @Override
+        public StoreStatus store(StoreRequest rq) {
+            IntakeService.Outcome outcome = intake.receiveDataSet(hospital, request.callingAeTitle(),
+                    rq.sopClassUid(), rq.sopInstanceUid(), rq.transferSyntaxUid(), rq.data(), rq.length());
+            return switch (outcome.result()) {
+                case STORED, ALREADY_STORED -> {
+                    stored++;
+                    yield StoreStatus.SUCCESS;
+                }
+                case UNSUPPORTED_CLASS -> {
+                    refused++;
+                    yield StoreStatus.sopClassNotSupported(outcome.reason());
+                }
+                case INVALID, MISMATCH -> {
+                    refused++;
+                    yield StoreStatus.cannotUnderstand(outcome.reason());
+                }
+                case FAILED -> {
+                    refused++;
+                    yield StoreStatus.outOfResources(outcome.reason());
+                }
+            };
+        }
+
+        @Override
+        public void ended() {
+            if (stored + refused > 0) {
+                audit.record("dicom:" + request.callingAeTitle(), "DICOM_RECEIVED", "hospital:" + hospital.id(),
+                        address(request), refused == 0 ? Outcome.SUCCESS : Outcome.FAILED,
+                        stored + " stored, " + refused + " refused");
+            }
+        }
+    }
+}

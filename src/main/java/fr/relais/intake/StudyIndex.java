@@ -1,0 +1,168 @@
+package fr.relais.intake;
+
+import fr.relais.dicom.DicomHeader;
+import fr.relais.exam.ExamLifecycle;
+import fr.relais.storage.Sealer;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * The patient / study / series / instance index. Every method runs in the caller's transaction;
+ * inserts are race-safe (ON CONFLICT) because several associations may carry one study.
+ */
+@Repository
+class StudyIndex {
+
+    static final String NAME_PURPOSE = "patient.name";
+    static final String BIRTH_DATE_PURPOSE = "patient.birth_date";
+
+    private final JdbcClient jdbc;
+    private final Sealer sealer;
+    private final ExamLifecycle exams;
+
+    StudyIndex(JdbcClient jdbc, Sealer sealer, ExamLifecycle exams) {
+        this.jdbc = jdbc;
+        this.sealer = sealer;
+        this.exams = exams;
+    }
+
+    /** The study's id, creating patient, study and exam on its first instance. */
+    long ensureStudy(long hospitalId, DicomHeader h, Instant now, String actor) {
+        Optional<Long> existing = findStudy(hospitalId, h.studyInstanceUid());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        long patientId = ensurePatient(hospitalId, h, now);
+        Optional<Long> created = jdbc.sql("""
+                insert into study (hospital_id, patient_id, study_uid, accession_number, study_date, description,
+                                   first_received_at, last_received_at, instance_count)
+                values (:hospital, :patient, :uid, :accession, :date, :description, :now, :now, 0)
+                on conflict (hospital_id, study_uid) do nothing returning id""")
+                .param("hospital", hospitalId)
+                .param("patient", patientId)
+                .param("uid", h.studyInstanceUid())
+                .param("accession", emptyToNull(h.accessionNumber()))
+                .param("date", dicomDate(h.studyDate()))
+                .param("description", emptyToNull(h.studyDescription()))
+                .param("now", utc(now))
+                .query(Long.class)
+                .optional();
+        if (created.isEmpty()) {
+            return findStudy(hospitalId, h.studyInstanceUid()).orElseThrow();
+        }
+        exams.openForStudy(hospitalId, created.get(), now, actor);
+        return created.get();
+    }
+
+    long ensureSeries(long studyId, DicomHeader h) {
+        return jdbc.sql("""
+                insert into series (study_id, series_uid, modality, series_number, description)
+                values (:study, :uid, :modality, :number, :description)
+                on conflict (study_id, series_uid) do nothing returning id""")
+                .param("study", studyId)
+                .param("uid", h.seriesInstanceUid())
+                .param("modality", emptyToNull(h.modality()))
+                .param("number", integer(h.seriesNumber()))
+                .param("description", emptyToNull(h.seriesDescription()))
+                .query(Long.class)
+                .optional()
+                .orElseGet(() -> jdbc.sql("select id from series where study_id = :study and series_uid = :uid")
+                        .param("study", studyId).param("uid", h.seriesInstanceUid())
+                        .query(Long.class).single());
+    }
+
+    /** False when this instance is already indexed: re-sending is idempotent. */
+    boolean addInstance(long studyId, long seriesId, DicomHeader h, String transferSyntax, String objectKey,
+                        long size, Instant now, String callingAe) {
+        Optional<Long> id = jdbc.sql("""
+                insert into instance (series_id, sop_instance_uid, sop_class_uid, transfer_syntax, instance_number,
+                                      object_key, size_bytes, received_at, calling_ae)
+                values (:series, :uid, :class, :ts, :number, :key, :size, :now, :ae)
+                on conflict (series_id, sop_instance_uid) do nothing returning id""")
+                .param("series", seriesId)
+                .param("uid", h.sopInstanceUid())
+                .param("class", h.sopClassUid())
+                .param("ts", transferSyntax)
+                .param("number", integer(h.instanceNumber()))
+                .param("key", objectKey)
+                .param("size", size)
+                .param("now", utc(now))
+                .param("ae", callingAe)
+                .query(Long.class)
+                .optional();
+        if (id.isEmpty()) {
+            return false;
+        }
+        jdbc.sql("""
+                update study set instance_count = instance_count + 1,
+                                 last_received_at = greatest(last_received_at, :now)
+                where id = :id""")
+                .param("now", utc(now))
+                .param("id", studyId)
+                .update();
+        return true;
+    }
+
+    private Optional<Long> findStudy(long hospitalId, String studyUid) {
+        return jdbc.sql("select id from study where hospital_id = :hospital and study_uid = :uid")
+                .param("hospital", hospitalId)
+                .param("uid", studyUid)
+                .query(Long.class)
+                .optional();
+    }
+
+    private long ensurePatient(long hospitalId, DicomHeader h, Instant now) {
+        // A study without a patient ID must not merge with another anonymous patient.
+        String key = h.patientId().isEmpty() ? "NOID:" + h.studyInstanceUid() : h.patientId();
+        return jdbc.sql("""
+                insert into patient (hospital_id, patient_key, name_sealed, birth_date_sealed, sex, created_at)
+                values (:hospital, :key, :name, :birth, :sex, :now)
+                on conflict (hospital_id, patient_key) do nothing returning id""")
+                .param("hospital", hospitalId)
+                .param("key", key)
+                .param("name", sealer.seal(NAME_PURPOSE, emptyToNull(h.patientName())))
+                .param("birth", sealer.seal(BIRTH_DATE_PURPOSE, emptyToNull(h.patientBirthDate())))
+                .param("sex", switch (h.patientSex()) {
+                    case "M", "F", "O" -> h.patientSex();
+                    default -> null;
+                })
+                .param("now", utc(now))
+                .query(Long.class)
+                .optional()
+                .orElseGet(() -> jdbc.sql("select id from patient where hospital_id = :hospital and patient_key = :key")
+                        .param("hospital", hospitalId).param("key", key)
+                        .query(Long.class).single());
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at.atOffset(ZoneOffset.UTC);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static Integer integer(String s) {
+        try {
+            return s == null || s.isEmpty() ? null : Integer.valueOf(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static LocalDate dicomDate(String s) {
+        try {
+            return s == null || s.length() != 8 ? null : LocalDate.parse(s, DateTimeFormatter.BASIC_ISO_DATE);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package fr.relais.storage;
+
+import fr.relais.platform.DataFolder;
+import org.springframework.stereotype.Service;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Encrypted object store: one file per object, AES-256-GCM with a fresh nonce, the object key as
+ * associated data (a file moved under another key fails to open). {@link #put} returns only once
+ * the file and its directory entry are on disk (fdatasync), so a caller may acknowledge after it.
+ */
+@Service
+public class ObjectStore {
+
+    /** What a stored object is called and how large it is in clear. */
+    public record StoredObject(String key, long size) {}
+
+    /** A piece of plaintext: the objects we store arrive as a header plus a received buffer. */
+    public record Segment(byte[] bytes, int offset, int length) {
+        public static Segment of(byte[] bytes) {
+            return new Segment(bytes, 0, bytes.length);
+        }
+    }
+
+    private static final byte[] MAGIC = "RLSOBJ01".getBytes(StandardCharsets.US_ASCII);
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BYTES = 16;
+    private static final DateTimeFormatter HOUR_FOLDER = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
+
+    private final Path root;
+    private final MasterKey key;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Set<Path> knownFolders = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<byte[]> cipherBuffer = ThreadLocal.withInitial(() -> new byte[0]);
+
+    public ObjectStore(DataFolder folder, MasterKey key, Clock clock) {
+        this.root = folder.resolve("objects");
+        this.key = key;
+        this.clock = clock;
+    }
+
+    public StoredObject put(List<Segment> plaintext) throws IOException {
+        long size = plaintext.stream().mapToLong(Segment::length).sum();
+        if (size > Integer.MAX_VALUE - 64) {
+            throw new IOException("object of " + size + " bytes is too large for one file");
+        }
+        // Folders by hour of reception keep directories small and make a recovery scan cheap.
+        String key = HOUR_FOLDER.format(clock.instant()) + "/" + UUID.randomUUID() + ".dcm.enc";
+        Path file = root.resolve(key);
+        ensureFolder(file.getParent());
+
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        byte[] out = buffer((int) size + TAG_BYTES);
+        int written;
+        try {
+            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, key);
+            written = 0;
+            for (Segment s : plaintext) {
+                written += cipher.update(s.bytes(), s.offset(), s.length(), out, written);
+            }
+            written += cipher.doFinal(out, written);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM encryption failed", e);
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer[] buffers = {ByteBuffer.wrap(MAGIC), ByteBuffer.wrap(nonce), ByteBuffer.wrap(out, 0, written)};
+            long expected = MAGIC.length + NONCE_BYTES + written;
+            long total = 0;
+            while (total < expected) {
+                total += channel.write(buffers);
+            }
+            // On a journalling file system (ext4, xfs) this also commits the new directory entry.
+            channel.force(false);
+        } catch (IOException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        return new StoredObject(key, size);
+    }
+
+    /** The plaintext, after the authentication tag has been checked. */
+    public byte[] read(String key) throws IOException {
+        Path file = resolve(key);
+        byte[] sealed;
+        try {
+            sealed = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException("object " + key + " is missing", e);
+        }
+        int header = MAGIC.length + NONCE_BYTES;
+        if (sealed.length < header + TAG_BYTES || !Arrays.equals(sealed, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            throw new IOException("object " + key + " is not a Relais encrypted object");
+        }
+        try {
+            Cipher cipher = cipher(Cipher.DECRYPT_MODE, Arrays.copyOfRange(sealed, MAGIC.length, header), key);
+            return cipher.doFinal(sealed, header, sealed.length - header);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("object " + key + " fails its integrity check", e);
+        }
+    }
+
+    public boolean exists(String key) {
+        return Files.exists(resolve(key));
+    }
+
+    public void delete(String key) throws IOException {
+        Files.deleteIfExists(resolve(key));
+    }
+
+    /** For the tests and the recovery scan: where objects live. */
+    public Path root() {
+        return root;
+    }
+
+    private Path resolve(String key) {
+        Path file = root.resolve(key).normalize();
+        if (!file.startsWith(root)) {
+            throw new IllegalArgumentException("object key escapes the store: " + key);
+        }
+        return file;
+    }
+
+    private Cipher cipher(int mode, byte[] nonce, String objectKey) throws GeneralSecurityException {
+        Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+        cipher.init(mode, this.key.secretKey(), new GCMParameterSpec(TAG_BYTES * 8, nonce));
+        cipher.updateAAD(MAGIC);
+        cipher.updateAAD(objectKey.getBytes(StandardCharsets.UTF_8));
+        return cipher;
+    }
+
+    private byte[] buffer(int size) {
+        byte[] b = cipherBuffer.get();
+        if (b.length < size) {
+            // Reused per receiving thread: one CT slice is half a megabyte, allocated once.
+            b = new byte[Math.max(size, b.length * 2)];
+            if (size <= 8 << 20) {
+                cipherBuffer.set(b);
+            }
+        }
+        return b;
+    }
+
+    /** A new folder must itself reach the disk, or a crash could lose a file we acknowledged. */
+    private void ensureFolder(Path folder) throws IOException {
+        if (knownFolders.contains(folder)) {
+            return;
+        }
+        Path existing = folder;
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        Files.createDirectories(folder);
+        for (Path p = folder; p != null && !p.equals(existing); p = p.getParent()) {
+            fsyncDirectory(p.getParent());
+        }
+        knownFolders.add(folder);
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+}
