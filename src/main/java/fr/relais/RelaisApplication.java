@@ -1,5 +1,7 @@
 package fr.relais;
 
+import fr.relais.sim.GenerateStudyCommand;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -11,6 +13,10 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class RelaisApplication {
 
     public static void main(String[] args) throws Exception {
+        // Command-line tools that need no server: dispatched before Spring starts.
+        if (args.length > 0 && args[0].equals("generate-study")) {
+            System.exit(GenerateStudyCommand.run(Arrays.copyOfRange(args, 1, args.length)));
+        }
         SpringApplication.run(RelaisApplication.class, args);
     }
 }
