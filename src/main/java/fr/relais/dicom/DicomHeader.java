@@ -25,6 +25,7 @@ public record DicomHeader(
 
     /** Parses a data set (no file meta header) in the given transfer syntax. */
     public static DicomHeader parse(String transferSyntaxUid, byte[] data, int length) throws InvalidObjectException {
+        DataSetStructure.verify(data, 0, length, transferSyntaxUid);
         AttributeList list = new AttributeList();
         try {
             DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(data, 0, length), transferSyntaxUid, false);
@@ -37,6 +38,16 @@ public record DicomHeader(
 
     /** Parses a Part 10 file's bytes (meta header included), as STOW-RS receives them. */
     public static DicomHeader parseFile(byte[] file) throws InvalidObjectException {
+        int offset;
+        try {
+            offset = Part10.dataSetOffset(file);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidObjectException("not a DICOM Part 10 file (no DICM preamble)");
+        }
+        if (offset > file.length) {
+            throw new InvalidObjectException("DICOM file is truncated inside its meta header");
+        }
+        DataSetStructure.verify(file, offset, file.length, Part10.transferSyntax(file));
         AttributeList list = new AttributeList();
         try {
             DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(file));

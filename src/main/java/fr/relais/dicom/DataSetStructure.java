@@ -1,0 +1,136 @@
+package fr.relais.dicom;
+
+import fr.relais.dicom.DicomHeader.InvalidObjectException;
+
+/**
+ * Walks the elements of a little endian data set without decoding values, to prove that every
+ * length fits: a truncated object must not pass for a short one. Costs microseconds, since the
+ * pixel data is skipped, not read.
+ */
+final class DataSetStructure {
+
+    private static final long UNDEFINED = 0xFFFFFFFFL;
+    private static final int MAX_DEPTH = 32;
+
+    private final byte[] b;
+    private final int limit;
+    private final boolean explicitVr;
+
+    private DataSetStructure(byte[] b, int limit, boolean explicitVr) {
+        this.b = b;
+        this.limit = limit;
+        this.explicitVr = explicitVr;
+    }
+
+    /** Checks data[offset..end): the data set, without any file meta header. */
+    static void verify(byte[] data, int offset, int end, String transferSyntaxUid) throws InvalidObjectException {
+        boolean explicit = !Uids.IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
+        DataSetStructure walker = new DataSetStructure(data, end, explicit);
+        int reached = walker.elements(offset, 0, false);
+        if (reached != end) {
+            throw new InvalidObjectException("data set is truncated or malformed at byte " + reached);
+        }
+    }
+
+    /** Returns the position after the elements (after the item delimiter when inItem). */
+    private int elements(int pos, int depth, boolean inItem) throws InvalidObjectException {
+        while (pos < limit) {
+            need(pos, 8);
+            int group = u16(pos);
+            int element = u16(pos + 2);
+            if (group == 0xFFFE) {
+                if (inItem && element == 0xE00D) {
+                    return pos + 8;
+                }
+                throw malformed(pos);
+            }
+            long length;
+            int header;
+            if (explicitVr) {
+                String vr = new String(b, pos + 4, 2, java.nio.charset.StandardCharsets.US_ASCII);
+                if (longVr(vr)) {
+                    need(pos, 12);
+                    length = u32(pos + 8);
+                    header = 12;
+                } else if (vr.chars().allMatch(c -> c >= 'A' && c <= 'Z')) {
+                    length = u16(pos + 6);
+                    header = 8;
+                } else {
+                    throw malformed(pos);
+                }
+            } else {
+                length = u32(pos + 4);
+                header = 8;
+            }
+            pos += header;
+            if (length == UNDEFINED) {
+                pos = sequence(pos, depth + 1);
+            } else {
+                need(pos, length);
+                pos += (int) length;
+            }
+        }
+        if (inItem) {
+            throw truncated(pos);
+        }
+        return pos;
+    }
+
+    /** Items until the sequence delimiter: sequences and encapsulated pixel data alike. */
+    private int sequence(int pos, int depth) throws InvalidObjectException {
+        if (depth > MAX_DEPTH) {
+            throw new InvalidObjectException("data set nests sequences deeper than " + MAX_DEPTH);
+        }
+        while (true) {
+            need(pos, 8);
+            int group = u16(pos);
+            int element = u16(pos + 2);
+            long length = u32(pos + 4);
+            pos += 8;
+            if (group != 0xFFFE) {
+                throw malformed(pos - 8);
+            }
+            if (element == 0xE0DD) {
+                return pos;
+            }
+            if (element != 0xE000) {
+                throw malformed(pos - 8);
+            }
+            if (length == UNDEFINED) {
+                pos = elements(pos, depth + 1, true);
+            } else {
+                need(pos, length);
+                pos += (int) length;
+            }
+        }
+    }
+
+    private static boolean longVr(String vr) {
+        return switch (vr) {
+            case "OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV" -> true;
+            default -> false;
+        };
+    }
+
+    private void need(int pos, long n) throws InvalidObjectException {
+        if (pos + n > limit) {
+            throw truncated(pos);
+        }
+    }
+
+    private static InvalidObjectException truncated(int pos) {
+        return new InvalidObjectException("data set is truncated (ends inside an element near byte " + pos + ")");
+    }
+
+    private static InvalidObjectException malformed(int pos) {
+        return new InvalidObjectException("data set is malformed at byte " + pos);
+    }
+
+    private int u16(int at) {
+        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
+    }
+
+    private long u32(int at) {
+        return Integer.toUnsignedLong((b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24);
+    }
+}

@@ -1,0 +1,250 @@
+package fr.relais.intake;
+
+import fr.relais.dicom.Part10;
+import fr.relais.dicom.RawScu;
+import fr.relais.dicom.TestObjects;
+import fr.relais.sim.SyntheticCt;
+import fr.relais.sim.SyntheticCt.GeneratedStudy;
+import fr.relais.storage.ObjectStore;
+import fr.relais.support.Dcmtk;
+import fr.relais.support.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DicomIntakeIT extends IntegrationTest {
+
+    @Autowired
+    ObjectStore store;
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aHundredSliceStudySentByStorescuIsIndexedOnceEncryptedAndBecomesReady() throws Exception {
+        long hospital = newHospital("AGEN_CT");
+        String patientName = "TESTPATIENT^UNIQUENAME";
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder()
+                .slices(100).patientName(patientName).patientId("IPP-AGEN-1").accession("ACC100").seed(11).build(), work);
+
+        Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), "AGEN_CT", "RELAIS", study.files());
+        assertThat(sent.exitCode()).as(sent.output()).isZero();
+
+        List<Map<String, Object>> rows = jdbc.sql("""
+                select i.sop_instance_uid, i.object_key from instance i
+                join series se on se.id = i.series_id join study s on s.id = se.study_id
+                where s.hospital_id = :h and s.study_uid = :uid""")
+                .param("h", hospital).param("uid", study.studyInstanceUid()).query().listOfRows();
+        assertThat(rows).hasSize(100);
+        assertThat(rows.stream().map(r -> r.get("sop_instance_uid")).collect(Collectors.toSet()))
+                .containsExactlyInAnyOrderElementsOf(study.sopInstanceUids());
+        assertThat(jdbc.sql("select instance_count from study where hospital_id = :h").param("h", hospital)
+                .query(Integer.class).single()).isEqualTo(100);
+
+        awaitExamState(hospital, "READY");
+        assertThat(jdbc.sql("""
+                select count(*) from exam_event ev join exam e on e.id = ev.exam_id
+                where e.hospital_id = :h and ev.to_state = 'READY' and ev.actor = 'system'""")
+                .param("h", hospital).query(Integer.class).single()).isEqualTo(1);
+
+        // No file of the data folder holds the patient's name in clear: objects and database alike.
+        byte[] name = patientName.getBytes(StandardCharsets.US_ASCII);
+        try (Stream<Path> files = Files.walk(DATA_DIR)) {
+            List<Path> leaking = files.filter(Files::isRegularFile).filter(f -> contains(f, name)).toList();
+            assertThat(leaking).isEmpty();
+        }
+
+        // Retrieval after decryption gives back the very bytes sent.
+        Map<String, Path> originals = study.instances().stream()
+                .collect(Collectors.toMap(SyntheticCt.Instance::sopInstanceUid, SyntheticCt.Instance::file));
+        for (Map<String, Object> row : rows) {
+            byte[] stored = store.read((String) row.get("object_key"));
+            byte[] storedDataSet = Arrays.copyOfRange(stored, Part10.dataSetOffset(stored), stored.length);
+            assertThat(storedDataSet).isEqualTo(TestObjects.dataSet(originals.get((String) row.get("sop_instance_uid"))));
+        }
+    }
+
+    @Test
+    void reSendingAStudyIsIdempotent() throws Exception {
+        long hospital = newHospital("DAX_CT");
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(5).seed(12).build(), work);
+
+        assertThat(Dcmtk.storescu(dicomDoor.port(), "DAX_CT", "RELAIS", study.files()).exitCode()).isZero();
+        assertThat(Dcmtk.storescu(dicomDoor.port(), "DAX_CT", "RELAIS", study.files()).exitCode()).isZero();
+
+        assertThat(countInstances(hospital)).isEqualTo(5);
+        assertThat(jdbc.sql("select instance_count from study where hospital_id = :h").param("h", hospital)
+                .query(Integer.class).single()).isEqualTo(5);
+        // The second copies were not kept on disk either.
+        try (Stream<Path> objects = Files.walk(store.root())) {
+            long files = objects.filter(Files::isRegularFile).count();
+            assertThat(files).isEqualTo(jdbc.sql("select count(*) from instance").query(Long.class).single());
+        }
+    }
+
+    @Test
+    void twoHospitalsMayUseOnePatientIdForTwoPeople() throws Exception {
+        long dax = newHospital("ORTHEZ_CT");
+        long pau = newHospital("ROYAN_CT");
+        Path a = Files.createDirectories(work.resolve("a"));
+        Path b = Files.createDirectories(work.resolve("b"));
+        GeneratedStudy first = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(2).patientId("123").seed(1).build(), a);
+        GeneratedStudy second = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(2).patientId("123").seed(2).build(), b);
+        assertThat(Dcmtk.storescu(dicomDoor.port(), "ORTHEZ_CT", "RELAIS", first.files()).exitCode()).isZero();
+        assertThat(Dcmtk.storescu(dicomDoor.port(), "ROYAN_CT", "RELAIS", second.files()).exitCode()).isZero();
+
+        List<Long> patients = jdbc.sql("""
+                select distinct p.id from patient p where p.patient_key = '123' and p.hospital_id in (:h)""")
+                .param("h", List.of(dax, pau)).query(Long.class).list();
+        assertThat(patients).hasSize(2);
+    }
+
+    @Test
+    void anUnregisteredCallingAeIsRejectedAtAssociationAndAudited() throws Exception {
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(2).seed(13).build(), work);
+        long before = jdbc.sql("select count(*) from instance").query(Long.class).single();
+
+        Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), "STRANGER_CT", "RELAIS", study.files());
+
+        assertThat(sent.exitCode()).isNotZero();
+        assertThat(sent.output()).containsIgnoringCase("Calling AE Title Not Recognized");
+        assertThat(jdbc.sql("select count(*) from instance").query(Long.class).single()).isEqualTo(before);
+        assertThat(jdbc.sql("""
+                select count(*) from audit_event
+                where actor = 'dicom:STRANGER_CT' and action = 'DICOM_ASSOCIATION' and outcome = 'REJECTED'""")
+                .query(Integer.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void aWrongCalledAeIsRejected() throws Exception {
+        newHospital("JONZAC_CT");
+        assertThatThrownBy(() -> RawScu.associate("127.0.0.1", dicomDoor.port(), "JONZAC_CT", "NOT_RELAIS"))
+                .hasMessageContaining("association not accepted");
+    }
+
+    @Test
+    void badObjectsGetAFailureStatusWithAReasonWhileAnotherSenderCompletes() throws Exception {
+        long good = newHospital("PAU_CT");
+        long bad = newHospital("OLORON_CT");
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(40).seed(14).build(),
+                Files.createDirectories(work.resolve("good")));
+        GeneratedStudy other = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1).seed(15).build(),
+                Files.createDirectories(work.resolve("bad")));
+        Path sample = other.files().get(0);
+        byte[] whole = TestObjects.dataSet(sample);
+
+        CompletableFuture<Dcmtk.Result> goodSender = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Dcmtk.storescu(dicomDoor.port(), "PAU_CT", "RELAIS", study.files());
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+
+        try (RawScu scu = RawScu.associate("127.0.0.1", dicomDoor.port(), "OLORON_CT", "RELAIS")) {
+            RawScu.Response truncated = scu.store(other.sopInstanceUids().get(0), Arrays.copyOf(whole, 300));
+            assertThat(truncated.status()).isEqualTo(0xC000);
+            assertThat(truncated.errorComment()).contains("truncated");
+
+            RawScu.Response noStudyUid = scu.store(other.sopInstanceUids().get(0), TestObjects.withoutStudyUid(sample));
+            assertThat(noStudyUid.status()).isEqualTo(0xC000);
+            assertThat(noStudyUid.errorComment()).contains("study instance UID is missing");
+
+            RawScu.Response mismatch = scu.store("1.2.3.4.5", whole);
+            assertThat(mismatch.status()).isEqualTo(0xC000);
+            assertThat(mismatch.errorComment()).contains("differ from the C-STORE command");
+
+            // After refusals the association still works: the good object goes through.
+            assertThat(scu.store(other.sopInstanceUids().get(0), whole).status()).isZero();
+            scu.release();
+        }
+
+        // Garbage on the socket: the association is aborted, the server goes on.
+        try (Socket socket = new Socket("127.0.0.1", dicomDoor.port())) {
+            OutputStream out = socket.getOutputStream();
+            byte[] garbage = new byte[4096];
+            new java.util.Random(1).nextBytes(garbage);
+            garbage[0] = 0x01; // looks like an A-ASSOCIATE-RQ with an absurd length
+            out.write(garbage);
+            out.flush();
+            socket.setSoTimeout(10_000);
+            int first = socket.getInputStream().read();
+            assertThat(first).isIn(-1, 0x07); // closed, or A-ABORT
+        }
+
+        Dcmtk.Result goodResult = goodSender.get();
+        assertThat(goodResult.exitCode()).as(goodResult.output()).isZero();
+        assertThat(countInstances(good)).isEqualTo(40);
+        assertThat(countInstances(bad)).isEqualTo(1);
+    }
+
+    @Test
+    void anUnsupportedSopClassGetsAStatusNamingIt() throws Exception {
+        newHospital("MARMANDE_CT");
+        GeneratedStudy other = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1).seed(16).build(), work);
+        // Raw Data Storage is a storage class, but no image or document a hub reads.
+        try (RawScu scu = RawScu.associateFor("127.0.0.1", dicomDoor.port(), "MARMANDE_CT", "RELAIS", RAW_DATA)) {
+            RawScu.Response response = scu.store(RAW_DATA, other.sopInstanceUids().get(0),
+                    TestObjects.withSopClass(other.files().get(0), RAW_DATA));
+            assertThat(response.status()).isEqualTo(0x0122);
+            assertThat(response.errorComment()).contains("not received");
+        }
+    }
+
+    private static final String RAW_DATA = "1.2.840.10008.5.1.4.1.1.66";
+
+    private long countInstances(long hospital) {
+        return jdbc.sql("""
+                select count(*) from instance i join series se on se.id = i.series_id join study s on s.id = se.study_id
+                where s.hospital_id = :h""").param("h", hospital).query(Long.class).single();
+    }
+
+    private void awaitExamState(long hospital, String state) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        while (Instant.now().isBefore(deadline)) {
+            String current = jdbc.sql("select state from exam where hospital_id = :h").param("h", hospital)
+                    .query(String.class).optional().orElse(null);
+            if (state.equals(current)) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("exam of hospital " + hospital + " never reached " + state);
+    }
+
+    private static boolean contains(Path file, byte[] needle) {
+        try {
+            byte[] content = Files.readAllBytes(file);
+            outer:
+            for (int i = 0; i <= content.length - needle.length; i++) {
+                for (int j = 0; j < needle.length; j++) {
+                    if (content[i + j] != needle[j]) {
+                        continue outer;
+                    }
+                }
+                return true;
+            }
+            return false;
+        } catch (IOException e) {
+            return false; // sockets, files removed while walking
+        }
+    }
+}

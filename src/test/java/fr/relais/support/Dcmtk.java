@@ -1,0 +1,47 @@
+package fr.relais.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** DCMTK's storescu, the hospital side of the integration tests. */
+public final class Dcmtk {
+
+    public record Result(int exitCode, String output) {}
+
+    private Dcmtk() {}
+
+    public static Result storescu(int port, String callingAe, String calledAe, List<Path> files) throws Exception {
+        requireDcmtk();
+        List<String> command = new ArrayList<>(List.of("storescu", "-aet", callingAe, "-aec", calledAe,
+                "127.0.0.1", String.valueOf(port)));
+        files.forEach(f -> command.add(f.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("TCP_NODELAY", "1");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("storescu did not finish: " + output);
+        }
+        return new Result(p.exitValue(), output);
+    }
+
+    public static void requireDcmtk() {
+        if (!onPath("storescu")) {
+            throw new IllegalStateException("DCMTK's storescu is not on the PATH: ./relais test installs the dcmtk package");
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Path.of(dir, tool).toFile().canExecute()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
