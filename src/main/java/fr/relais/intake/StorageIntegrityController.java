@@ -1,0 +1,60 @@
+package fr.relais.intake;
+
+import fr.relais.dicom.DicomHeader;
+import fr.relais.storage.ObjectStore;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An administrator's check of one study: every indexed instance is decrypted, its integrity tag
+ * verified and its UID compared with the index. Used after an incident, and by the crash test.
+ */
+@RestController
+class StorageIntegrityController {
+
+    record Problem(String sopInstanceUid, String reason) {}
+
+    record Report(String studyInstanceUid, int indexed, int readable, List<Problem> problems, List<String> instances) {}
+
+    private record Row(String sopInstanceUid, String objectKey) {}
+
+    private final JdbcClient jdbc;
+    private final ObjectStore store;
+
+    StorageIntegrityController(JdbcClient jdbc, ObjectStore store) {
+        this.jdbc = jdbc;
+        this.store = store;
+    }
+
+    @GetMapping("/api/storage/integrity")
+    @PreAuthorize("hasRole('ADMIN')")
+    Report check(@RequestParam String studyInstanceUid) {
+        List<Row> rows = jdbc.sql("""
+                select i.sop_instance_uid, i.object_key
+                from instance i join series se on se.id = i.series_id join study s on s.id = se.study_id
+                where s.study_uid = :uid order by i.id""")
+                .param("uid", studyInstanceUid)
+                .query(Row.class)
+                .list();
+        List<Problem> problems = new ArrayList<>();
+        for (Row row : rows) {
+            try {
+                byte[] file = store.read(row.objectKey());
+                if (!DicomHeader.parseFile(file).sopInstanceUid().equals(row.sopInstanceUid())) {
+                    problems.add(new Problem(row.sopInstanceUid(), "object holds another instance"));
+                }
+            } catch (IOException | DicomHeader.InvalidObjectException e) {
+                problems.add(new Problem(row.sopInstanceUid(), e.getMessage()));
+            }
+        }
+        return new Report(studyInstanceUid, rows.size(), rows.size() - problems.size(), problems,
+                rows.stream().map(Row::sopInstanceUid).toList());
+    }
+}
