@@ -204,7 +204,9 @@ public final class SyntheticCt {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create output folder " + outDir, e);
         }
-        SplittableRandom uids = new SplittableRandom(spec.seed());
+        // UIDs depend on the whole spec, not the seed alone: the same seed with and without --bleed
+        // must not give two different images the same SOP Instance UID. Noise depends on the seed only.
+        SplittableRandom uids = new SplittableRandom(spec.seed() ^ (0x9E3779B97F4A7C15L * spec.toString().hashCode()));
         String studyUid = Uids.next(uids);
         String seriesUid = Uids.next(uids);
         String frameUid = Uids.next(uids);
