@@ -120,8 +120,8 @@ public final class GenerateStudyCommand {
             return FAILED;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "Wrote %d CT slices%s to %s in %.1f s%n", spec.slices(),
-                spec.bleed() ? " (with haematoma)" : "", outDir, seconds);
+        out.printf(Locale.ROOT, "Wrote %d CT slice%s%s to %s in %.1f s%n", spec.slices(),
+                spec.slices() == 1 ? "" : "s", spec.bleed() ? " (with haematoma)" : "", outDir, seconds);
         out.println("  StudyInstanceUID  " + study.studyInstanceUid());
         out.println("  SeriesInstanceUID " + study.seriesInstanceUid());
         out.println("  PatientID " + spec.patientId() + "  AccessionNumber " + spec.accession()
