@@ -5,9 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code relais generate-study}: writes one synthetic head CT study into a folder. Runs without
@@ -28,7 +28,8 @@ public final class GenerateStudyCommand {
               --out DIR                  output folder (created if missing)           required
               --slices N                 number of slices, 1..%d                    default 300
               --bleed                    add an intraparenchymal haematoma (right hemisphere)
-              --seed N                   makes UIDs, patient and noise reproducible   default random
+              --seed N                   makes the patient and the noise reproducible, default random
+                                         and the UIDs too when --study-date-time is also given
               --patient-id ID            default derived from the seed
               --patient-name 'FAMILY^GIVEN'
               --birth-date YYYY-MM-DD
@@ -40,6 +41,7 @@ public final class GenerateStudyCommand {
               --rows N, --columns N      %d..%d                                     default 512
             """.formatted(SyntheticCt.MAX_SLICES, SyntheticCt.MIN_MATRIX, SyntheticCt.MAX_MATRIX);
 
+    private static final String WHOLE_NUMBER = "a whole number";
     private static final Set<String> VALUE_OPTIONS = Set.of("--out", "--slices", "--seed", "--patient-id",
             "--patient-name", "--birth-date", "--sex", "--accession", "--institution", "--referring-physician",
             "--study-date-time", "--rows", "--columns");
@@ -86,18 +88,19 @@ public final class GenerateStudyCommand {
                 }
                 switch (arg) {
                     case "--out" -> outDir = Path.of(value);
-                    case "--slices" -> b.slices(integer(arg, value));
-                    case "--seed" -> b.seed(longInteger(arg, value));
+                    case "--slices" -> b.slices(parse(arg, value, Integer::parseInt, WHOLE_NUMBER));
+                    case "--seed" -> b.seed(parse(arg, value, Long::parseLong, WHOLE_NUMBER));
                     case "--patient-id" -> b.patientId(value);
                     case "--patient-name" -> b.patientName(value);
-                    case "--birth-date" -> b.birthDate(date(arg, value));
+                    case "--birth-date" -> b.birthDate(parse(arg, value, LocalDate::parse, "a date like 1950-03-21"));
                     case "--sex" -> b.sex(value);
                     case "--accession" -> b.accession(value);
                     case "--institution" -> b.institution(value);
                     case "--referring-physician" -> b.referringPhysician(value);
-                    case "--study-date-time" -> b.studyDateTime(dateTime(arg, value));
-                    case "--rows" -> b.rows(integer(arg, value));
-                    case "--columns" -> b.columns(integer(arg, value));
+                    case "--study-date-time" -> b.studyDateTime(
+                            parse(arg, value, LocalDateTime::parse, "a date and time like 2026-11-27T03:14"));
+                    case "--rows" -> b.rows(parse(arg, value, Integer::parseInt, WHOLE_NUMBER));
+                    case "--columns" -> b.columns(parse(arg, value, Integer::parseInt, WHOLE_NUMBER));
                     default -> throw new IllegalStateException("option without a handler: " + arg);
                 }
             }
@@ -120,8 +123,8 @@ public final class GenerateStudyCommand {
             return FAILED;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        out.printf(Locale.ROOT, "Wrote %d CT slices%s to %s in %.1f s%n", spec.slices(),
-                spec.bleed() ? " (with haematoma)" : "", outDir, seconds);
+        out.printf(Locale.ROOT, "Wrote %d CT slice%s%s to %s in %.1f s%n", spec.slices(),
+                spec.slices() == 1 ? "" : "s", spec.bleed() ? " (with haematoma)" : "", outDir, seconds);
         out.println("  StudyInstanceUID  " + study.studyInstanceUid());
         out.println("  SeriesInstanceUID " + study.seriesInstanceUid());
         out.println("  PatientID " + spec.patientId() + "  AccessionNumber " + spec.accession()
@@ -129,35 +132,11 @@ public final class GenerateStudyCommand {
         return OK;
     }
 
-    private static int integer(String option, String value) {
+    private static <T> T parse(String option, String value, Function<String, T> parser, String expected) {
         try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " needs a whole number, got '" + value + "'");
-        }
-    }
-
-    private static long longInteger(String option, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " needs a whole number, got '" + value + "'");
-        }
-    }
-
-    private static LocalDate date(String option, String value) {
-        try {
-            return LocalDate.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new UsageException(option + " needs a date like 1950-03-21, got '" + value + "'");
-        }
-    }
-
-    private static LocalDateTime dateTime(String option, String value) {
-        try {
-            return LocalDateTime.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new UsageException(option + " needs a date and time like 2026-11-27T03:14, got '" + value + "'");
+            return parser.apply(value.trim());
+        } catch (RuntimeException e) {
+            throw new UsageException(option + " needs " + expected + ", got '" + value + "'");
         }
     }
 

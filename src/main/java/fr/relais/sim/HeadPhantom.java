@@ -76,16 +76,16 @@ final class HeadPhantom {
         this.xs = new double[columns];
         this.ys = new double[rows];
         for (int c = 0; c < columns; c++) {
-            xs[c] = xOfColumn(c, columns, pixelSpacing);
+            xs[c] = centredCoordinate(c, columns, pixelSpacing);
         }
         for (int r = 0; r < rows; r++) {
-            ys[r] = xOfColumn(r, rows, pixelSpacing);
+            ys[r] = centredCoordinate(r, rows, pixelSpacing);
         }
     }
 
-    /** Centre of the pixel grid on the head's axis. */
-    static double xOfColumn(int c, int columns, double pixelSpacing) {
-        return (c - (columns - 1) / 2.0) * pixelSpacing;
+    /** Position in mm of pixel {@code index} of {@code count}, with the grid centred on the head's axis. */
+    static double centredCoordinate(int index, int count, double pixelSpacing) {
+        return (index - (count - 1) / 2.0) * pixelSpacing;
     }
 
     /** Scale of the head's cross-section at height z: 1 at the centre, 0 beyond the vertex or the base. */

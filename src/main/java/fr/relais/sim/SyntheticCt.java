@@ -204,7 +204,10 @@ public final class SyntheticCt {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create output folder " + outDir, e);
         }
-        SplittableRandom uids = new SplittableRandom(spec.seed());
+        // UIDs depend on the whole spec, not the seed alone: the same seed with and without --bleed
+        // must not give two different images the same SOP Instance UID. Noise depends on the seed only.
+        long specHash = 0x9E3779B97F4A7C15L * spec.toString().hashCode();
+        SplittableRandom uids = new SplittableRandom(spec.seed() ^ specHash);
         String studyUid = Uids.next(uids);
         String seriesUid = Uids.next(uids);
         String frameUid = Uids.next(uids);
@@ -225,8 +228,8 @@ public final class SyntheticCt {
         CtImageWriter.SeriesHeader header = seriesHeader(spec, studyUid, seriesUid, frameUid, thickness, spacing);
         LocalDateTime acquired = header.seriesDateTime().plusSeconds(5);
         LocalDateTime reconstructed = acquired.plusSeconds(30);
-        double x0 = HeadPhantom.xOfColumn(0, spec.columns(), spacing);
-        double y0 = HeadPhantom.xOfColumn(0, spec.rows(), spacing);
+        double x0 = HeadPhantom.centredCoordinate(0, spec.columns(), spacing);
+        double y0 = HeadPhantom.centredCoordinate(0, spec.rows(), spacing);
         HeadPhantom phantom = new HeadPhantom(spec.rows(), spec.columns(), spacing, spec.bleed());
 
         IntStream.range(0, n).parallel().forEach(i -> {
