@@ -43,8 +43,8 @@ public final class CtImageWriter {
     public static final String EXPLICIT_VR_LITTLE_ENDIAN = TransferSyntax.ExplicitVRLittleEndian;
 
     /** Our own implementation identity in the File Meta Information (a 2.25 UUID-derived UID). */
-    public static final String IMPLEMENTATION_CLASS_UID = "2.25.259406521001398055910665011023952529570";
-    public static final String IMPLEMENTATION_VERSION_NAME = "RELAIS_0.1";
+    public static final String IMPLEMENTATION_CLASS_UID = Uids.IMPLEMENTATION_CLASS_UID;
+    public static final String IMPLEMENTATION_VERSION_NAME = Uids.IMPLEMENTATION_VERSION;
 
     private static final String CHARACTER_SET = "ISO_IR 100";
     // In PixelMed's dictionary but missing from its TagFromName constants.

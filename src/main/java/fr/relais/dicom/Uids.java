@@ -14,7 +14,7 @@ public final class Uids {
     public static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
     public static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
 
-    public static final String IMPLEMENTATION_CLASS_UID = "1.2.826.0.1.3680043.10.1417.1";
+    public static final String IMPLEMENTATION_CLASS_UID = "2.25.259406521001398055910665011023952529570";
     public static final String IMPLEMENTATION_VERSION = "RELAIS_0.1";
 
     /** Stored as sent: uncompressed little endian and the usual compressed syntaxes. */
