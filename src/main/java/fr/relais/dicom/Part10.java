@@ -8,8 +8,12 @@ public final class Part10 {
 
     private Part10() {}
 
+    /**
+     * The meta header for a data set. privateInformation, when not null, goes to (0002,0102) under
+     * our implementation UID: the store keeps there what it needs to rebuild its index.
+     */
     public static byte[] fileMetaHeader(String sopClassUid, String sopInstanceUid, String transferSyntaxUid,
-                                        String sourceAeTitle) {
+                                        String sourceAeTitle, byte[] privateInformation) {
         ByteArrayOutputStream elements = new ByteArrayOutputStream(256);
         element(elements, 0x0001, "OB", new byte[]{0, 1});
         element(elements, 0x0002, "UI", uid(sopClassUid));
@@ -19,6 +23,12 @@ public final class Part10 {
         element(elements, 0x0013, "SH", text(Uids.IMPLEMENTATION_VERSION));
         if (sourceAeTitle != null && !sourceAeTitle.isEmpty()) {
             element(elements, 0x0016, "AE", text(sourceAeTitle));
+        }
+        if (privateInformation != null) {
+            element(elements, 0x0100, "UI", uid(Uids.IMPLEMENTATION_CLASS_UID));
+            byte[] even = privateInformation.length % 2 == 0 ? privateInformation
+                    : java.util.Arrays.copyOf(privateInformation, privateInformation.length + 1);
+            element(elements, 0x0102, "OB", even);
         }
         byte[] body = elements.toByteArray();
 
@@ -42,34 +52,55 @@ public final class Part10 {
 
     /** The transfer syntax a Part 10 file's meta header declares. */
     public static String transferSyntax(byte[] file) throws DicomHeader.InvalidObjectException {
+        byte[] value = metaElement(file, 0x0010);
+        if (value == null) {
+            throw new DicomHeader.InvalidObjectException("file meta header declares no transfer syntax");
+        }
+        return Pdu.trimUid(new String(value, StandardCharsets.US_ASCII));
+    }
+
+    /** The Private Information (0002,0102) we put in the meta header, or null. */
+    public static byte[] privateInformation(byte[] file) throws DicomHeader.InvalidObjectException {
+        byte[] creator = metaElement(file, 0x0100);
+        if (creator == null || !Pdu.trimUid(new String(creator, StandardCharsets.US_ASCII)).equals(Uids.IMPLEMENTATION_CLASS_UID)) {
+            return null;
+        }
+        return metaElement(file, 0x0102);
+    }
+
+    private static byte[] metaElement(byte[] file, int wanted) throws DicomHeader.InvalidObjectException {
         int end;
         try {
-            end = dataSetOffset(file);
+            end = Math.min(dataSetOffset(file), file.length);
         } catch (IllegalArgumentException e) {
             throw new DicomHeader.InvalidObjectException("not a DICOM Part 10 file");
         }
         int pos = 132;
-        while (pos + 8 <= Math.min(end, file.length)) {
+        while (pos + 8 <= end) {
             int element = (file[pos + 2] & 0xFF) | (file[pos + 3] & 0xFF) << 8;
             String vr = new String(file, pos + 4, 2, StandardCharsets.US_ASCII);
-            int length;
+            long length;
             int header;
             if (vr.equals("OB") || vr.equals("UN") || vr.equals("SQ") || vr.equals("UT")) {
-                length = (file[pos + 8] & 0xFF) | (file[pos + 9] & 0xFF) << 8 | (file[pos + 10] & 0xFF) << 16 | (file[pos + 11] & 0xFF) << 24;
+                if (pos + 12 > end) {
+                    break;
+                }
+                length = Integer.toUnsignedLong((file[pos + 8] & 0xFF) | (file[pos + 9] & 0xFF) << 8
+                        | (file[pos + 10] & 0xFF) << 16 | (file[pos + 11] & 0xFF) << 24);
                 header = 12;
             } else {
                 length = (file[pos + 6] & 0xFF) | (file[pos + 7] & 0xFF) << 8;
                 header = 8;
             }
-            if (length < 0 || pos + header + length > file.length) {
+            if (pos + header + length > end) {
                 break;
             }
-            if (element == 0x0010) {
-                return Pdu.trimUid(new String(file, pos + header, length, StandardCharsets.US_ASCII));
+            if (element == wanted) {
+                return java.util.Arrays.copyOfRange(file, pos + header, pos + header + (int) length);
             }
-            pos += header + length;
+            pos += header + (int) length;
         }
-        throw new DicomHeader.InvalidObjectException("file meta header declares no transfer syntax");
+        return null;
     }
 
     private static void element(ByteArrayOutputStream out, int element, String vr, byte[] value) {

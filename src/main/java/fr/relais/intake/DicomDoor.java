@@ -44,6 +44,8 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
 
     @Override
     public void start() {
+        // Before the port opens: what was acknowledged before an unclean stop is indexed first.
+        intake.recoverUnindexedObjects();
         try {
             server = new DicomServer(new DicomServer.Settings(settings.ae(), settings.port(), settings.maxAssociations(),
                     settings.maxPduLength(), settings.idleTimeoutSeconds(), MAX_OBJECT_BYTES), this);

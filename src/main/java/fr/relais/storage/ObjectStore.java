@@ -16,13 +16,18 @@ import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Encrypted object store: one file per object, AES-256-GCM with a fresh nonce, the object key as
@@ -43,6 +48,7 @@ public class ObjectStore {
     }
 
     private static final byte[] MAGIC = "RLSOBJ01".getBytes(StandardCharsets.US_ASCII);
+    private static final String SUFFIX = ".dcm.enc";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BYTES = 16;
     private static final DateTimeFormatter HOUR_FOLDER = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
@@ -66,7 +72,7 @@ public class ObjectStore {
             throw new IOException("object of " + size + " bytes is too large for one file");
         }
         // Folders by hour of reception keep directories small and make a recovery scan cheap.
-        String key = HOUR_FOLDER.format(clock.instant()) + "/" + UUID.randomUUID() + ".dcm.enc";
+        String key = HOUR_FOLDER.format(clock.instant()) + "/" + UUID.randomUUID() + SUFFIX;
         Path file = root.resolve(key);
         ensureFolder(file.getParent());
 
@@ -119,6 +125,38 @@ public class ObjectStore {
         } catch (GeneralSecurityException e) {
             throw new IOException("object " + key + " fails its integrity check", e);
         }
+    }
+
+    /**
+     * Keys of the objects received from the hour of {@code from} on (all of them when from is null),
+     * for the recovery scan: folders are by hour, so only those folders are listed.
+     */
+    public List<String> keysSince(Instant from) throws IOException {
+        List<Path> folders = new ArrayList<>();
+        if (from == null) {
+            folders.add(root);
+        } else {
+            Instant end = clock.instant().plus(Duration.ofHours(1));
+            for (Instant hour = from.truncatedTo(ChronoUnit.HOURS); !hour.isAfter(end); hour = hour.plus(Duration.ofHours(1))) {
+                Path folder = root.resolve(HOUR_FOLDER.format(hour));
+                if (Files.isDirectory(folder)) {
+                    folders.add(folder);
+                }
+            }
+        }
+        List<String> keys = new ArrayList<>();
+        for (Path folder : folders) {
+            try (Stream<Path> files = Files.walk(folder)) {
+                files.filter(f -> f.getFileName().toString().endsWith(SUFFIX) && Files.isRegularFile(f))
+                        .map(f -> root.relativize(f).toString())
+                        .forEach(keys::add);
+            }
+        }
+        return keys;
+    }
+
+    public Instant lastModified(String key) throws IOException {
+        return Files.getLastModifiedTime(resolve(key)).toInstant();
     }
 
     public boolean exists(String key) {
