@@ -21,7 +21,8 @@ public record ExamType(
         @NotBlank(message = "{examType.bodyRegion.required}")
         @Pattern(regexp = "^[A-Z_]{2,32}$", message = "{examType.bodyRegion.invalid}")
         String bodyRegion,
-        boolean contrast,
+        // Boxed so that an unticked box (no parameter at all) binds; absent means no contrast.
+        Boolean contrast,
         @NotBlank(message = "{examType.ccamCode.required}")
         @Pattern(regexp = "^[A-Z]{4}[0-9]{3}$", message = "{examType.ccamCode.invalid}")
         String ccamCode,
@@ -32,6 +33,7 @@ public record ExamType(
 
     public ExamType {
         code = upper(code);
+        contrast = Boolean.TRUE.equals(contrast);
         labelFr = labelFr == null ? null : labelFr.strip();
         bodyRegion = upper(bodyRegion);
         ccamCode = upper(ccamCode);
