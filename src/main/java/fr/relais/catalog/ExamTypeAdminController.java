@@ -50,8 +50,9 @@ class ExamTypeAdminController {
 
     @PostMapping
     String create(@Valid @ModelAttribute("form") ExamType form, BindingResult result, Actor actor,
-                  RedirectAttributes redirect) {
+                  Model model, RedirectAttributes redirect) {
         if (result.hasErrors()) {
+            FormErrors.keepForRedisplay("form", form, result, model, ExamType.class);
             return FORM;
         }
         try {
@@ -68,6 +69,7 @@ class ExamTypeAdminController {
                   Actor actor, Model model, RedirectAttributes redirect) {
         model.addAttribute("editing", code);
         if (result.hasErrors()) {
+            FormErrors.keepForRedisplay("form", form, result, model, ExamType.class);
             return FORM;
         }
         try {

@@ -55,8 +55,9 @@ class HospitalAdminController {
 
     @PostMapping
     String create(@Valid @ModelAttribute("form") HospitalRequest form, BindingResult result, Actor actor,
-                  RedirectAttributes redirect) {
+                  Model model, RedirectAttributes redirect) {
         if (result.hasErrors()) {
+            FormErrors.keepForRedisplay("form", form, result, model, HospitalRequest.class);
             return FORM;
         }
         try {
@@ -73,6 +74,7 @@ class HospitalAdminController {
                   Actor actor, Model model, RedirectAttributes redirect) {
         model.addAttribute("hospitalId", id);
         if (result.hasErrors()) {
+            FormErrors.keepForRedisplay("form", form, result, model, HospitalRequest.class);
             return FORM;
         }
         try {

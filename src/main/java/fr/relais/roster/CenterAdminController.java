@@ -56,8 +56,9 @@ class CenterAdminController {
 
     @PostMapping
     String create(@Valid @ModelAttribute("form") ReadingCenterRequest form, BindingResult result, Actor actor,
-                  RedirectAttributes redirect) {
+                  Model model, RedirectAttributes redirect) {
         if (result.hasErrors()) {
+            FormErrors.keepForRedisplay("form", form, result, model, ReadingCenterRequest.class);
             return FORM;
         }
         try {
@@ -74,6 +75,7 @@ class CenterAdminController {
                   BindingResult result, Actor actor, Model model, RedirectAttributes redirect) {
         model.addAttribute("centerId", id);
         if (result.hasErrors()) {
+            FormErrors.keepForRedisplay("form", form, result, model, ReadingCenterRequest.class);
             return FORM;
         }
         try {

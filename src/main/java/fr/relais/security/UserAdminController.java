@@ -54,6 +54,7 @@ class UserAdminController {
     String create(@Valid @ModelAttribute("form") NewAccount form, BindingResult result, Actor actor, Model model,
                   RedirectAttributes redirect) {
         if (result.hasErrors()) {
+            FormErrors.keepForRedisplay("form", form, result, model, NewAccount.class);
             return form(model);
         }
         try {

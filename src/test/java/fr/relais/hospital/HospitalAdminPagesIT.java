@@ -84,6 +84,23 @@ class HospitalAdminPagesIT extends BaseIntegrationTest {
     }
 
     @Test
+    void letterInANumberFieldIsAFieldErrorNotACrash() {
+        Browser browser = adminBrowser();
+        browser.get("/admin/hospitals/new");
+        String name = unique("CH Lettres");
+        List<Map.Entry<String, String>> fields = new java.util.ArrayList<>(form(name, uniqueFiness(), uniqueAeTitle("NUM")));
+        fields.removeIf(e -> e.getKey().equals("retentionDays"));
+        fields.add(Map.entry("retentionDays", "quatre-vingt-dix"));
+
+        HttpResponse<String> post = browser.postForm("/admin/hospitals", fields);
+
+        assertThat(post.statusCode()).isEqualTo(200);
+        assertThat(post.body()).contains("Nombre entier attendu.");
+        assertThat(jdbc.sql("select count(*) from hospital where name = :name").param("name", name)
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
     void takenAeTitleIsShownOnTheForm() {
         String holder = unique("CH Titulaire");
         String title = uniqueAeTitle("TAKEN");
