@@ -1,0 +1,26 @@
+package fr.relais.platform;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.ResponseStatus;
+
+/** The request is well formed but clashes with what is stored (a taken AE title, a hospital with studies): 409. */
+@ResponseStatus(HttpStatus.CONFLICT)
+public class ConflictException extends ProblemException {
+
+    private final String field;
+
+    public ConflictException(String field, String code, String defaultMessage, Object... arguments) {
+        super(code, defaultMessage, arguments);
+        this.field = field;
+    }
+
+    /** The request field at fault, or null when the whole request is. */
+    public String field() {
+        return field;
+    }
+
+    @Override
+    public HttpStatus status() {
+        return HttpStatus.CONFLICT;
+    }
+}

@@ -1,0 +1,28 @@
+package fr.relais.platform;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.ResponseStatus;
+
+/**
+ * A field is wrong in a way Bean Validation on the request record cannot see (it needs the
+ * database, or two fields together): 400, reported like any other field error.
+ */
+@ResponseStatus(HttpStatus.BAD_REQUEST)
+public class InvalidInputException extends ProblemException {
+
+    private final String field;
+
+    public InvalidInputException(String field, String code, String defaultMessage, Object... arguments) {
+        super(code, defaultMessage, arguments);
+        this.field = field;
+    }
+
+    public String field() {
+        return field;
+    }
+
+    @Override
+    public HttpStatus status() {
+        return HttpStatus.BAD_REQUEST;
+    }
+}

@@ -1,0 +1,41 @@
+package fr.relais.platform;
+
+import org.springframework.context.MessageSourceResolvable;
+import org.springframework.http.HttpStatus;
+
+/**
+ * A refusal the user can act on. It carries a message code (resolved in the request's locale
+ * from i18n/messages) so that the JSON API and the pages word it alike.
+ */
+public abstract class ProblemException extends RuntimeException implements MessageSourceResolvable {
+
+    private final String code;
+    private final transient Object[] arguments;
+
+    protected ProblemException(String code, String defaultMessage, Object... arguments) {
+        super(defaultMessage);
+        this.code = code;
+        this.arguments = arguments;
+    }
+
+    public abstract HttpStatus status();
+
+    public String code() {
+        return code;
+    }
+
+    @Override
+    public String[] getCodes() {
+        return new String[] {code};
+    }
+
+    @Override
+    public Object[] getArguments() {
+        return arguments;
+    }
+
+    @Override
+    public String getDefaultMessage() {
+        return getMessage();
+    }
+}

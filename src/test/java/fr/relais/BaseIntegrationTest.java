@@ -1,0 +1,119 @@
+package fr.relais;
+
+import fr.relais.security.Role;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The whole server on a random port with its embedded PostgreSQL in a fresh data folder under
+ * target/. Extend it and add nothing that changes the context (no @MockitoBean, no extra
+ * properties or profiles): then every test class shares one Spring context and one database, so
+ * tests must make their own names unique ({@link #unique(String)}) and not count whole tables.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+public abstract class BaseIntegrationTest {
+
+    /** The password of the account {@code admin}, created at startup. */
+    public static final String ADMIN_PASSWORD = "admin-password-for-tests";
+
+    private static final Path DATA_DIR = newDataDir("relais-it-");
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    @DynamicPropertySource
+    static void relaisProperties(DynamicPropertyRegistry registry) {
+        registry.add("relais.data-dir", DATA_DIR::toString);
+        registry.add("relais.dicom.port", () -> 0);
+        registry.add("relais.admin-password", () -> ADMIN_PASSWORD);
+    }
+
+    @LocalServerPort
+    protected int port;
+
+    @Autowired
+    protected JdbcClient jdbc;
+
+    protected ApiClient admin() {
+        return new ApiClient(port, "admin", ADMIN_PASSWORD);
+    }
+
+    protected ApiClient anonymous() {
+        return ApiClient.anonymous(port);
+    }
+
+    protected ApiClient as(TestAccount account) {
+        return new ApiClient(port, account.username(), account.password());
+    }
+
+    protected Browser browser() {
+        return new Browser(port);
+    }
+
+    /** A name no other test uses, e.g. unique("CH Test") → "CH Test 17". */
+    protected static String unique(String prefix) {
+        return prefix + " " + SEQUENCE.incrementAndGet();
+    }
+
+    /** A short upper-case AE title no other test uses (at most 16 characters). */
+    protected static String uniqueAeTitle(String prefix) {
+        return (prefix + "_" + SEQUENCE.incrementAndGet()).toUpperCase();
+    }
+
+    /** An account created through the API by the administrator. */
+    public record TestAccount(long id, String username, String password, Role role) {}
+
+    protected TestAccount createAccount(Role role, Long hospitalId) {
+        String username = ("t" + SEQUENCE.incrementAndGet() + "." + role.name()).toLowerCase();
+        String password = "password-of-" + username;
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("username", username);
+        body.put("displayName", "Test " + role);
+        body.put("role", role.name());
+        body.put("hospitalId", hospitalId);
+        body.put("password", password);
+        ApiClient.Response response = admin().post("/api/users", body);
+        if (response.status() != 201) {
+            throw new AssertionError("cannot create test account: " + response.status() + " " + response.body());
+        }
+        return new TestAccount(response.json().get("id").asLong(), username, password, role);
+    }
+
+    /** Creates a hospital through the API and returns its id. */
+    protected long createHospital(String name, String... aeTitles) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", name);
+        body.put("finess", uniqueFiness());
+        body.put("aeTitles", aeTitles);
+        ApiClient.Response response = admin().post("/api/hospitals", body);
+        if (response.status() != 201) {
+            throw new AssertionError("cannot create test hospital: " + response.status() + " " + response.body());
+        }
+        return response.json().get("id").asLong();
+    }
+
+    /** A syntactically valid FINESS not used by another test (department 99 does not exist). */
+    protected static String uniqueFiness() {
+        return String.format("99%07d", SEQUENCE.incrementAndGet() * 7919 % 10_000_000);
+    }
+
+    protected static Path newDataDir(String prefix) {
+        try {
+            Path target = Path.of("target");
+            Files.createDirectories(target);
+            return Files.createTempDirectory(target.toAbsolutePath(), prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package fr.relais.hospital;
+
+import fr.relais.BaseIntegrationTest;
+import fr.relais.Browser;
+import fr.relais.security.Role;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HospitalAdminPagesIT extends BaseIntegrationTest {
+
+    private Browser adminBrowser() {
+        return browser().loggedInAs("admin", ADMIN_PASSWORD);
+    }
+
+    private static List<Map.Entry<String, String>> form(String name, String finess, String... aeTitles) {
+        List<Map.Entry<String, String>> fields = new java.util.ArrayList<>(List.of(
+                Map.entry("name", name), Map.entry("finess", finess),
+                Map.entry("timeZone", "Europe/Paris"), Map.entry("retentionDays", "90")));
+        for (String title : aeTitles) {
+            fields.add(Map.entry("aeTitles", title));
+        }
+        return fields;
+    }
+
+    @Test
+    void adminPagesRenderInFrench() {
+        Browser browser = adminBrowser();
+
+        Map<String, String> headings = Map.of(
+                "/admin/hospitals", "Hôpitaux clients",
+                "/admin/hospitals/new", "Nouvel hôpital",
+                "/admin/centers", "Centres de garde",
+                "/admin/centers/new", "Nouveau centre",
+                "/admin/exam-types", "Catalogue d’examens",
+                "/admin/exam-types/CT_HEAD/edit", "Modifier l’examen",
+                "/admin/users", "Comptes",
+                "/admin/users/new", "Nouveau compte");
+        headings.forEach((path, heading) -> {
+            HttpResponse<String> page = browser.get(path);
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.body()).as(path).contains("<h1>" + heading + "</h1>", "Se déconnecter", "/css/relais.css");
+        });
+        assertThat(browser.get("/admin/exam-types").body()).contains("ACQK001", "Scanner cérébral sans injection");
+    }
+
+    @Test
+    void formPostCreatesAHospital() {
+        Browser browser = adminBrowser();
+        browser.get("/admin/hospitals/new");
+        String name = unique("CH Mont-de-Marsan");
+        String ct = uniqueAeTitle("MDM_CT");
+        String mr = uniqueAeTitle("MDM_MR");
+
+        HttpResponse<String> post = browser.postForm("/admin/hospitals", form(name, "400099999", ct, mr.toLowerCase(), ""));
+
+        assertThat(post.statusCode()).isEqualTo(302);
+        assertThat(post.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/admin/hospitals"));
+        HttpResponse<String> list = browser.get("/admin/hospitals");
+        assertThat(list.body()).contains(name, ct, mr, "Hôpital « " + name + " » enregistré.");
+        assertThat(jdbc.sql("""
+                select count(*) from hospital_ae_title a join hospital h on h.id = a.hospital_id
+                where h.name = :name and h.finess = '400099999'""")
+                .param("name", name).query(Long.class).single()).isEqualTo(2);
+    }
+
+    @Test
+    void formPostWithErrorsShowsThemAndStoresNothing() {
+        Browser browser = adminBrowser();
+        browser.get("/admin/hospitals/new");
+        String name = unique("CH Erreurs");
+
+        HttpResponse<String> post = browser.postForm("/admin/hospitals", form(name, "ABC", "BAD\\CT"));
+
+        assertThat(post.statusCode()).isEqualTo(200);
+        assertThat(post.body()).contains("Le formulaire contient des erreurs",
+                "Le numéro FINESS doit faire 9 caractères", "barre oblique inverse", "value=\"" + name + "\"");
+        assertThat(jdbc.sql("select count(*) from hospital where name = :name").param("name", name)
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void letterInANumberFieldIsAFieldErrorNotACrash() {
+        Browser browser = adminBrowser();
+        browser.get("/admin/hospitals/new");
+        String name = unique("CH Lettres");
+        List<Map.Entry<String, String>> fields = new java.util.ArrayList<>(form(name, uniqueFiness(), uniqueAeTitle("NUM")));
+        fields.removeIf(e -> e.getKey().equals("retentionDays"));
+        fields.add(Map.entry("retentionDays", "quatre-vingt-dix"));
+
+        HttpResponse<String> post = browser.postForm("/admin/hospitals", fields);
+
+        assertThat(post.statusCode()).isEqualTo(200);
+        assertThat(post.body()).contains("Nombre entier attendu.");
+        assertThat(jdbc.sql("select count(*) from hospital where name = :name").param("name", name)
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void takenAeTitleIsShownOnTheForm() {
+        String holder = unique("CH Titulaire");
+        String title = uniqueAeTitle("TAKEN");
+        createHospital(holder, title);
+        Browser browser = adminBrowser();
+        browser.get("/admin/hospitals/new");
+
+        HttpResponse<String> post = browser.postForm("/admin/hospitals", form(unique("CH Doublon"), uniqueFiness(), title));
+
+        assertThat(post.statusCode()).isEqualTo(200);
+        assertThat(post.body()).contains("Le titre AE " + title + " est déjà attribué à " + holder);
+    }
+
+    @Test
+    void editFormUpdatesAHospital() {
+        String name = unique("CH Edit");
+        long id = createHospital(name, uniqueAeTitle("EDIT"));
+        Browser browser = adminBrowser();
+        HttpResponse<String> edit = browser.get("/admin/hospitals/" + id + "/edit");
+        assertThat(edit.body()).contains("Modifier l’hôpital", "value=\"" + name + "\"");
+
+        String title = uniqueAeTitle("EDITED");
+        HttpResponse<String> post = browser.postForm("/admin/hospitals/" + id, form(name + " bis", uniqueFiness(), title));
+
+        assertThat(post.statusCode()).isEqualTo(302);
+        assertThat(admin().get("/api/hospitals/" + id).json().get("aeTitles").get(0).asText()).isEqualTo(title);
+    }
+
+    @Test
+    void formPostWithoutTheCsrfTokenIsRefused() {
+        Browser browser = adminBrowser();
+        String name = unique("CH Sans Jeton");
+
+        HttpResponse<String> post = browser.postRaw("/admin/hospitals", form(name, uniqueFiness(), uniqueAeTitle("CSRF")));
+
+        assertThat(post.statusCode()).isEqualTo(403);
+        assertThat(jdbc.sql("select count(*) from hospital where name = :name").param("name", name)
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void adminPagesAreForAdministratorsOnly() {
+        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
+        Browser browser = browser().loggedInAs(coordinator.username(), coordinator.password());
+
+        HttpResponse<String> page = browser.get("/admin/hospitals");
+
+        assertThat(page.statusCode()).isEqualTo(403);
+        assertThat(page.body()).contains("Votre rôle ne permet pas d’accéder à cette page.");
+        assertThat(browser.get("/").body()).doesNotContain("/admin/hospitals");
+    }
+
+    @Test
+    void adminCreatesAnAccountThroughTheForm() {
+        long hospitalId = createHospital(unique("CH Form Compte"), uniqueAeTitle("ACCT"));
+        Browser browser = adminBrowser();
+        browser.get("/admin/users/new");
+
+        HttpResponse<String> post = browser.postForm("/admin/users", List.of(
+                Map.entry("username", "manip.form"), Map.entry("displayName", "Manip Formulaire"),
+                Map.entry("role", "HOSPITAL_TECHNOLOGIST"), Map.entry("hospitalId", String.valueOf(hospitalId)),
+                Map.entry("password", "form-password-123")));
+
+        assertThat(post.statusCode()).isEqualTo(302);
+        assertThat(browser.get("/admin/users").body()).contains("manip.form", "Compte manip.form créé.");
+        browser().loggedInAs("manip.form", "form-password-123");
+    }
+}
