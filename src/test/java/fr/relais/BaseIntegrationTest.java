@@ -36,6 +36,14 @@ public abstract class BaseIntegrationTest {
         registry.add("relais.data-dir", DATA_DIR::toString);
         registry.add("relais.dicom.port", () -> 0);
         registry.add("relais.admin-password", () -> ADMIN_PASSWORD);
+        // Studies complete fast in tests; the default (10 s) is for real scanners.
+        registry.add("relais.intake.stable-seconds", () -> 1);
+        registry.add("relais.intake.check-millis", () -> 200);
+    }
+
+    /** The data folder of the shared server: tests look into it for what must not be there. */
+    protected static Path dataDir() {
+        return DATA_DIR;
     }
 
     @LocalServerPort
@@ -43,6 +51,9 @@ public abstract class BaseIntegrationTest {
 
     @Autowired
     protected JdbcClient jdbc;
+
+    @Autowired
+    protected fr.relais.intake.DicomDoor dicomDoor;
 
     protected ApiClient admin() {
         return new ApiClient(port, "admin", ADMIN_PASSWORD);

@@ -188,7 +188,8 @@ public class IntakeService {
      * Returns how many were indexed.
      */
     public int recoverUnindexedObjects() {
-        OffsetDateTime newest = jdbc.sql("select max(received_at) from instance").query(OffsetDateTime.class).single();
+        OffsetDateTime newest = jdbc.sql("select max(received_at) from instance").query(OffsetDateTime.class)
+                .optional().orElse(null);
         Instant from = newest == null ? null : newest.toInstant().minus(Duration.ofHours(1));
         List<String> keys;
         try {

@@ -7,7 +7,7 @@ import fr.relais.sim.SyntheticCt;
 import fr.relais.sim.SyntheticCt.GeneratedStudy;
 import fr.relais.storage.ObjectStore;
 import fr.relais.support.Dcmtk;
-import fr.relais.support.IntegrationTest;
+import fr.relais.BaseIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class DicomIntakeIT extends IntegrationTest {
+class DicomIntakeIT extends BaseIntegrationTest {
 
     @Autowired
     ObjectStore store;
@@ -67,7 +67,7 @@ class DicomIntakeIT extends IntegrationTest {
 
         // No file of the data folder holds the patient's name in clear: objects and database alike.
         byte[] name = patientName.getBytes(StandardCharsets.US_ASCII);
-        try (Stream<Path> files = Files.walk(DATA_DIR)) {
+        try (Stream<Path> files = Files.walk(dataDir())) {
             List<Path> leaking = files.filter(Files::isRegularFile).filter(f -> contains(f, name)).toList();
             assertThat(leaking).isEmpty();
         }
@@ -207,6 +207,11 @@ class DicomIntakeIT extends IntegrationTest {
             assertThat(response.status()).isEqualTo(0x0122);
             assertThat(response.errorComment()).contains("not received");
         }
+    }
+
+    /** A hospital of this test's own, registered through the API with one calling AE title. */
+    private long newHospital(String aeTitle) {
+        return createHospital(unique("CH " + aeTitle), aeTitle);
     }
 
     private static final String RAW_DATA = "1.2.840.10008.5.1.4.1.1.66";
