@@ -100,6 +100,20 @@ class SecurityIT extends BaseIntegrationTest {
     }
 
     @Test
+    void disablingAnAccountEndsItsOpenSessions() {
+        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
+        Browser browser = browser().loggedInAs(coordinator.username(), coordinator.password());
+        assertThat(browser.get("/").statusCode()).isEqualTo(200);
+
+        admin().patch("/api/users/" + coordinator.id(), Map.of("enabled", false));
+
+        HttpResponse<String> next = browser.get("/");
+        assertThat(next.statusCode()).isEqualTo(302);
+        assertThat(next.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login?expired"));
+        assertThat(browser.get("/login?expired").body()).contains("Votre session a pris fin");
+    }
+
+    @Test
     void adminCreatesAnAccountAndItsPasswordIsNeverReturned() {
         ApiClient.Response created = admin().post("/api/users", Map.of(
                 "username", "Claire.Durand", "displayName", "Claire Durand", "role", "RADIOLOGIST",
