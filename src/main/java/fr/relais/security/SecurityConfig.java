@@ -13,6 +13,7 @@ import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.web.servlet.LocaleResolver;
 
@@ -67,8 +68,10 @@ class SecurityConfig {
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).failureUrl("/login?error"))
-                // Lets a metrics scraper send credentials; browsers still get the login page.
+                // Lets a metrics scraper send credentials with each request; anyone without them
+                // (a browser, or curl without an Accept header) is sent to the login page.
                 .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 // Known sessions, so that disabling an account also ends its open sessions.
                 .sessionManagement(session -> session.maximumSessions(-1)

@@ -35,6 +35,15 @@ class SecurityIT extends BaseIntegrationTest {
     }
 
     @Test
+    void clientWithoutAcceptHeaderIsAlsoSentToTheLoginPage() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/admin/users")).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+    }
+
+    @Test
     void healthIsOpenToEveryone() {
         ApiClient.Response response = anonymous().get("/actuator/health");
 
