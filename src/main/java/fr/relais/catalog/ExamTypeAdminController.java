@@ -1,8 +1,7 @@
 package fr.relais.catalog;
 
 import fr.relais.platform.Actor;
-import fr.relais.platform.FormErrors;
-import fr.relais.platform.ProblemException;
+import fr.relais.platform.Forms;
 import jakarta.validation.Valid;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
@@ -51,14 +50,7 @@ class ExamTypeAdminController {
     @PostMapping
     String create(@Valid @ModelAttribute("form") ExamType form, BindingResult result, Actor actor,
                   Model model, RedirectAttributes redirect) {
-        if (result.hasErrors()) {
-            FormErrors.keepForRedisplay("form", form, result, model, ExamType.class);
-            return FORM;
-        }
-        try {
-            catalog.create(form, actor);
-        } catch (ProblemException refused) {
-            FormErrors.reject(result, refused);
+        if (!Forms.submit("form", form, result, model, ExamType.class, f -> catalog.create(f, actor))) {
             return FORM;
         }
         return saved(redirect, form.code());
@@ -68,15 +60,9 @@ class ExamTypeAdminController {
     String update(@PathVariable String code, @Valid @ModelAttribute("form") ExamType form, BindingResult result,
                   Actor actor, Model model, RedirectAttributes redirect) {
         model.addAttribute("editing", code);
-        if (result.hasErrors()) {
-            FormErrors.keepForRedisplay("form", form, result, model, ExamType.class);
-            return FORM;
-        }
-        try {
-            // The code is shown read-only on the edit form; the path is what counts.
-            catalog.update(code, form.withCode(code), actor);
-        } catch (ProblemException refused) {
-            FormErrors.reject(result, refused);
+        // The code is shown read-only on the edit form; the path is what counts.
+        if (!Forms.submit("form", form, result, model, ExamType.class,
+                f -> catalog.update(code, f.withCode(code), actor))) {
             return FORM;
         }
         return saved(redirect, code);

@@ -1,7 +1,7 @@
 package fr.relais.hospital;
 
 import fr.relais.platform.Actor;
-import fr.relais.platform.FormErrors;
+import fr.relais.platform.Forms;
 import fr.relais.platform.ProblemException;
 import jakarta.validation.Valid;
 import org.springframework.context.MessageSource;
@@ -56,14 +56,7 @@ class HospitalAdminController {
     @PostMapping
     String create(@Valid @ModelAttribute("form") HospitalRequest form, BindingResult result, Actor actor,
                   Model model, RedirectAttributes redirect) {
-        if (result.hasErrors()) {
-            FormErrors.keepForRedisplay("form", form, result, model, HospitalRequest.class);
-            return FORM;
-        }
-        try {
-            hospitals.create(form, actor);
-        } catch (ProblemException refused) {
-            FormErrors.reject(result, refused);
+        if (!Forms.submit("form", form, result, model, HospitalRequest.class, f -> hospitals.create(f, actor))) {
             return FORM;
         }
         return saved(redirect, form.name());
@@ -73,14 +66,7 @@ class HospitalAdminController {
     String update(@PathVariable long id, @Valid @ModelAttribute("form") HospitalRequest form, BindingResult result,
                   Actor actor, Model model, RedirectAttributes redirect) {
         model.addAttribute("hospitalId", id);
-        if (result.hasErrors()) {
-            FormErrors.keepForRedisplay("form", form, result, model, HospitalRequest.class);
-            return FORM;
-        }
-        try {
-            hospitals.update(id, form, actor);
-        } catch (ProblemException refused) {
-            FormErrors.reject(result, refused);
+        if (!Forms.submit("form", form, result, model, HospitalRequest.class, f -> hospitals.update(id, f, actor))) {
             return FORM;
         }
         return saved(redirect, form.name());

@@ -7,16 +7,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 @ResponseStatus(HttpStatus.CONFLICT)
 public class ConflictException extends ProblemException {
 
-    private final String field;
-
     public ConflictException(String field, String code, String defaultMessage, Object... arguments) {
-        super(code, defaultMessage, arguments);
-        this.field = field;
-    }
-
-    /** The request field at fault, or null when the whole request is. */
-    public String field() {
-        return field;
+        super(field, code, defaultMessage, arguments);
     }
 
     @Override

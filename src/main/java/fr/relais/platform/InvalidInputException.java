@@ -10,15 +10,8 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 @ResponseStatus(HttpStatus.BAD_REQUEST)
 public class InvalidInputException extends ProblemException {
 
-    private final String field;
-
     public InvalidInputException(String field, String code, String defaultMessage, Object... arguments) {
-        super(code, defaultMessage, arguments);
-        this.field = field;
-    }
-
-    public String field() {
-        return field;
+        super(field, code, defaultMessage, arguments);
     }
 
     @Override

@@ -8,7 +8,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 public class NotFoundException extends ProblemException {
 
     public NotFoundException(String code, String defaultMessage, Object... arguments) {
-        super(code, defaultMessage, arguments);
+        super(null, code, defaultMessage, arguments);
     }
 
     @Override

@@ -49,9 +49,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ProblemException.class)
     ResponseEntity<Object> handleProblem(ProblemException ex, HttpServletRequest request) {
         String message = text(ex);
-        String field = ex instanceof InvalidInputException i ? i.field()
-                : ex instanceof ConflictException c ? c.field() : null;
-        List<FieldMessage> errors = field == null ? List.of() : List.of(new FieldMessage(field, message));
+        List<FieldMessage> errors = ex.field() == null ? List.of() : List.of(new FieldMessage(ex.field(), message));
         return problem(ex.status(), message, errors, request.getRequestURI());
     }
 

@@ -9,16 +9,23 @@ import org.springframework.http.HttpStatus;
  */
 public abstract class ProblemException extends RuntimeException implements MessageSourceResolvable {
 
+    private final String field;
     private final String code;
     private final transient Object[] arguments;
 
-    protected ProblemException(String code, String defaultMessage, Object... arguments) {
+    protected ProblemException(String field, String code, String defaultMessage, Object... arguments) {
         super(defaultMessage);
+        this.field = field;
         this.code = code;
         this.arguments = arguments;
     }
 
     public abstract HttpStatus status();
+
+    /** The request field at fault, or null when the whole request is. */
+    public String field() {
+        return field;
+    }
 
     public String code() {
         return code;

@@ -1,7 +1,7 @@
 package fr.relais.roster;
 
 import fr.relais.platform.Actor;
-import fr.relais.platform.FormErrors;
+import fr.relais.platform.Forms;
 import fr.relais.platform.ProblemException;
 import jakarta.validation.Valid;
 import org.springframework.context.MessageSource;
@@ -57,14 +57,7 @@ class CenterAdminController {
     @PostMapping
     String create(@Valid @ModelAttribute("form") ReadingCenterRequest form, BindingResult result, Actor actor,
                   Model model, RedirectAttributes redirect) {
-        if (result.hasErrors()) {
-            FormErrors.keepForRedisplay("form", form, result, model, ReadingCenterRequest.class);
-            return FORM;
-        }
-        try {
-            centers.create(form, actor);
-        } catch (ProblemException refused) {
-            FormErrors.reject(result, refused);
+        if (!Forms.submit("form", form, result, model, ReadingCenterRequest.class, f -> centers.create(f, actor))) {
             return FORM;
         }
         return saved(redirect, form.name());
@@ -74,14 +67,7 @@ class CenterAdminController {
     String update(@PathVariable long id, @Valid @ModelAttribute("form") ReadingCenterRequest form,
                   BindingResult result, Actor actor, Model model, RedirectAttributes redirect) {
         model.addAttribute("centerId", id);
-        if (result.hasErrors()) {
-            FormErrors.keepForRedisplay("form", form, result, model, ReadingCenterRequest.class);
-            return FORM;
-        }
-        try {
-            centers.update(id, form, actor);
-        } catch (ProblemException refused) {
-            FormErrors.reject(result, refused);
+        if (!Forms.submit("form", form, result, model, ReadingCenterRequest.class, f -> centers.update(id, f, actor))) {
             return FORM;
         }
         return saved(redirect, form.name());

@@ -8,6 +8,8 @@ import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.NotFoundException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.session.SessionInformation;
+import org.springframework.security.core.session.SessionRegistry;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -31,14 +33,16 @@ public class AccountService {
     private final HospitalDirectory hospitals;
     private final AuditLog audit;
     private final Clock clock;
+    private final SessionRegistry sessions;
 
     public AccountService(JdbcClient jdbc, PasswordEncoder passwordEncoder, HospitalDirectory hospitals,
-                          AuditLog audit, Clock clock) {
+                          AuditLog audit, Clock clock, SessionRegistry sessions) {
         this.jdbc = jdbc;
         this.passwordEncoder = passwordEncoder;
         this.hospitals = hospitals;
         this.audit = audit;
         this.clock = clock;
+        this.sessions = sessions;
     }
 
     /** The principal for a login, disabled accounts included (Spring Security refuses them). */
@@ -127,9 +131,21 @@ public class AccountService {
         }
         jdbc.sql("update app_user set enabled = :enabled where id = :id")
                 .param("enabled", enabled).param("id", id).update();
+        if (!enabled) {
+            endSessionsOf(account.username());
+        }
         audit.record(actor.username(), enabled ? "USER_ENABLED" : "USER_DISABLED", "user:" + id, actor.source(),
                 AuditLog.Outcome.SUCCESS, null);
         return get(id);
+    }
+
+    /** A disabled account is logged out of the pages at its next request (the API checks every call anyway). */
+    private void endSessionsOf(String username) {
+        for (Object principal : sessions.getAllPrincipals()) {
+            if (principal instanceof AccountPrincipal p && p.username().equals(username)) {
+                sessions.getAllSessions(principal, false).forEach(SessionInformation::expireNow);
+            }
+        }
     }
 
     private long enabledAdmins() {

@@ -2,7 +2,7 @@ package fr.relais.security;
 
 import fr.relais.hospital.HospitalService;
 import fr.relais.platform.Actor;
-import fr.relais.platform.FormErrors;
+import fr.relais.platform.Forms;
 import fr.relais.platform.ProblemException;
 import jakarta.validation.Valid;
 import org.springframework.context.MessageSource;
@@ -53,14 +53,7 @@ class UserAdminController {
     @PostMapping
     String create(@Valid @ModelAttribute("form") NewAccount form, BindingResult result, Actor actor, Model model,
                   RedirectAttributes redirect) {
-        if (result.hasErrors()) {
-            FormErrors.keepForRedisplay("form", form, result, model, NewAccount.class);
-            return form(model);
-        }
-        try {
-            accounts.create(form, actor);
-        } catch (ProblemException refused) {
-            FormErrors.reject(result, refused);
+        if (!Forms.submit("form", form, result, model, NewAccount.class, f -> accounts.create(f, actor))) {
             return form(model);
         }
         redirect.addFlashAttribute("notice", "account.saved");

@@ -142,6 +142,14 @@ class HospitalAdminPagesIT extends BaseIntegrationTest {
     }
 
     @Test
+    void unknownHospitalPageIsA404Page() {
+        HttpResponse<String> page = adminBrowser().get("/admin/hospitals/987654/edit");
+
+        assertThat(page.statusCode()).isEqualTo(404);
+        assertThat(page.body()).contains("Cette page n’existe pas.");
+    }
+
+    @Test
     void adminPagesAreForAdministratorsOnly() {
         TestAccount coordinator = createAccount(Role.COORDINATOR, null);
         Browser browser = browser().loggedInAs(coordinator.username(), coordinator.password());

@@ -35,6 +35,15 @@ class SecurityIT extends BaseIntegrationTest {
     }
 
     @Test
+    void clientWithoutAcceptHeaderIsAlsoSentToTheLoginPage() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + "/admin/users")).build();
+        var response = java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login"));
+    }
+
+    @Test
     void healthIsOpenToEveryone() {
         ApiClient.Response response = anonymous().get("/actuator/health");
 
@@ -97,6 +106,20 @@ class SecurityIT extends BaseIntegrationTest {
 
         admin().patch("/api/users/" + coordinator.id(), Map.of("enabled", true));
         assertThat(as(coordinator).get("/api/hospitals").status()).isEqualTo(200);
+    }
+
+    @Test
+    void disablingAnAccountEndsItsOpenSessions() {
+        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
+        Browser browser = browser().loggedInAs(coordinator.username(), coordinator.password());
+        assertThat(browser.get("/").statusCode()).isEqualTo(200);
+
+        admin().patch("/api/users/" + coordinator.id(), Map.of("enabled", false));
+
+        HttpResponse<String> next = browser.get("/");
+        assertThat(next.statusCode()).isEqualTo(302);
+        assertThat(next.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login?expired"));
+        assertThat(browser.get("/login?expired").body()).contains("Votre session a pris fin");
     }
 
     @Test
