@@ -1,6 +1,10 @@
 package fr.relais.intake;
 
+import fr.relais.audit.AuditLog;
 import fr.relais.dicom.DicomHeader;
+import fr.relais.security.AccountPrincipal;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import fr.relais.storage.ObjectStore;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -27,15 +31,18 @@ class StorageIntegrityController {
 
     private final JdbcClient jdbc;
     private final ObjectStore store;
+    private final AuditLog audit;
 
-    StorageIntegrityController(JdbcClient jdbc, ObjectStore store) {
+    StorageIntegrityController(JdbcClient jdbc, ObjectStore store, AuditLog audit) {
         this.jdbc = jdbc;
         this.store = store;
+        this.audit = audit;
     }
 
     @GetMapping("/api/storage/integrity")
     @PreAuthorize("hasRole('ADMIN')")
-    Report check(@RequestParam String studyInstanceUid) {
+    Report check(@RequestParam String studyInstanceUid, @AuthenticationPrincipal AccountPrincipal user,
+                 HttpServletRequest request) {
         List<Row> rows = jdbc.sql("""
                 select i.sop_instance_uid, i.object_key
                 from instance i join series se on se.id = i.series_id join study s on s.id = se.study_id
@@ -54,6 +61,9 @@ class StorageIntegrityController {
                 problems.add(new Problem(row.sopInstanceUid(), e.getMessage()));
             }
         }
+        audit.record(user.username(), "STORAGE_INTEGRITY_CHECKED", "study:" + studyInstanceUid,
+                request.getRemoteAddr(), problems.isEmpty() ? AuditLog.Outcome.SUCCESS : AuditLog.Outcome.FAILED,
+                rows.size() + " checked, " + problems.size() + " problems");
         return new Report(studyInstanceUid, rows.size(), rows.size() - problems.size(), problems,
                 rows.stream().map(Row::sopInstanceUid).toList());
     }

@@ -103,7 +103,7 @@ class StowController {
                 case FAILED -> failed.add(failure(outcome, OUT_OF_RESOURCES));
             }
         }
-        audit.record("user:" + user.username(), "STOW_RS", "hospital:" + hospital.id(), request.getRemoteAddr(),
+        audit.record(user.username(), "STOW_RS", "hospital:" + hospital.id(), request.getRemoteAddr(),
                 failed.isEmpty() ? AuditLog.Outcome.SUCCESS : AuditLog.Outcome.FAILED,
                 referenced.size() + " stored, " + failed.size() + " failed");
 

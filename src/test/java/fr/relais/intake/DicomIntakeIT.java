@@ -134,6 +134,13 @@ class DicomIntakeIT extends BaseIntegrationTest {
     }
 
     @Test
+    void aRegisteredHospitalCanVerifyTheConnectionWithCEcho() throws Exception {
+        newHospital("ANGOULEME_CT");
+        assertThat(Dcmtk.echoscu(dicomDoor.port(), "ANGOULEME_CT", "RELAIS").exitCode()).isZero();
+        assertThat(Dcmtk.echoscu(dicomDoor.port(), "UNKNOWN_CT", "RELAIS").exitCode()).isNotZero();
+    }
+
+    @Test
     void aWrongCalledAeIsRejected() throws Exception {
         newHospital("JONZAC_CT");
         assertThatThrownBy(() -> RawScu.associate("127.0.0.1", dicomDoor.port(), "JONZAC_CT", "NOT_RELAIS"))

@@ -30,6 +30,18 @@ public final class Dcmtk {
         return new Result(p.exitValue(), output);
     }
 
+    public static Result echoscu(int port, String callingAe, String calledAe) throws Exception {
+        requireDcmtk();
+        Process p = new ProcessBuilder("echoscu", "-aet", callingAe, "-aec", calledAe, "127.0.0.1", String.valueOf(port))
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("echoscu did not finish: " + output);
+        }
+        return new Result(p.exitValue(), output);
+    }
+
     public static void requireDcmtk() {
         if (!onPath("storescu")) {
             throw new IllegalStateException("DCMTK's storescu is not on the PATH: ./relais test installs the dcmtk package");
