@@ -2,16 +2,18 @@
 # Ingest benchmark: the same kind of 300-slice 512x512 CT study sent by DCMTK storescu, one
 # association per round, alternately to a bare DCMTK storescp and to Relais (encryption, fsync
 # and indexing on). Prints the median instances per second of each and their ratio.
-#   bench/ingest.sh [--rounds N] [--slices N]
+#   bench/ingest.sh [--rounds N] [--warmup N] [--slices N]
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ROUNDS=5
+WARMUP=4
 SLICES=300
 while (($#)); do
   case "$1" in
     --rounds) ROUNDS="$2"; shift 2 ;;
     --slices) SLICES="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
     *) echo "bench ingest: unknown option $1 (use --rounds N, --slices N)" >&2; exit 2 ;;
   esac
 done
@@ -40,8 +42,8 @@ HTTP_PORT="$(free_port)"; DICOM_PORT="$(free_port)"; SCP_PORT="$(free_port)"
 PASSWORD="bench-$(date +%s)-password"
 JAR="$ROOT/target/relais.jar"
 
-echo "generating $((ROUNDS + 1)) studies of $SLICES slices..."
-for i in $(seq 0 "$ROUNDS"); do
+echo "generating $((WARMUP + ROUNDS)) studies of $SLICES slices..."
+for i in $(seq 1 "$((WARMUP + ROUNDS))"); do
   java -jar "$JAR" generate-study --slices "$SLICES" --seed "$((1000 + i))" --out "$WORK/study$i" >/dev/null
 done
 
@@ -71,18 +73,23 @@ send() { # port called-ae folder -> seconds
   calc "$t1 - $t0"
 }
 
-echo "warm-up round (not counted)..."
-send "$SCP_PORT" STORESCP "$WORK/study0" >/dev/null
-send "$DICOM_PORT" RELAIS "$WORK/study0" >/dev/null
+# The JVM compiles its hot paths (AES-GCM among them) during the first thousand objects or so.
+echo "$WARMUP warm-up rounds (not counted)..."
+for i in $(seq 1 "$WARMUP"); do
+  rm -rf "${WORK:?}/scp"/*
+  send "$SCP_PORT" STORESCP "$WORK/study$i" >/dev/null
+  send "$DICOM_PORT" RELAIS "$WORK/study$i" >/dev/null
+done
 
 SCP_RATES=(); RELAIS_RATES=()
-for i in $(seq 1 "$ROUNDS"); do
+for n in $(seq 1 "$ROUNDS"); do
+  i=$((WARMUP + n))
   rm -rf "${WORK:?}/scp"/*
   s="$(send "$SCP_PORT" STORESCP "$WORK/study$i")"
   r="$(send "$DICOM_PORT" RELAIS "$WORK/study$i")"
   sr="$(calc "$SLICES / $s")"; rr="$(calc "$SLICES / $r")"
   SCP_RATES+=("$sr"); RELAIS_RATES+=("$rr")
-  printf 'round %d: storescp %6.3f s (%6.0f inst/s)   relais %6.3f s (%6.0f inst/s)\n' "$i" "$s" "$sr" "$r" "$rr"
+  printf 'round %d: storescp %6.3f s (%6.0f inst/s)   relais %6.3f s (%6.0f inst/s)\n' "$n" "$s" "$sr" "$r" "$rr"
 done
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

