@@ -7,8 +7,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 
-/** Every transition of an exam, recorded with its time and actor, in the caller's transaction. */
+/**
+ * Every transition of an exam, checked against {@link ExamStateMachine} and recorded with its time
+ * and actor, in the caller's transaction.
+ */
 @Service
 public class ExamLifecycle {
 
@@ -20,23 +24,46 @@ public class ExamLifecycle {
         this.jdbc = jdbc;
     }
 
-    /** The exam of a study that arrived without a request (until requests exist, every study). */
-    public long openForStudy(long hospitalId, long studyId, Instant at, String actor) {
+    /** A new exam in its first state: REQUESTED for a request, UNMATCHED for images without one. */
+    public long open(long hospitalId, Long studyId, ExamState initial, Instant at, String actor) {
+        if (initial != ExamState.REQUESTED && initial != ExamState.UNMATCHED) {
+            throw new IllegalArgumentException("an exam starts REQUESTED or UNMATCHED, not " + initial);
+        }
         long examId = jdbc.sql("""
                 insert into exam (hospital_id, study_id, state, state_changed_at, created_at)
                 values (:hospital, :study, :state, :at, :at) returning id""")
                 .param("hospital", hospitalId)
                 .param("study", studyId)
-                .param("state", ExamState.ACQUIRING.name())
+                .param("state", initial.name())
                 .param("at", utc(at))
                 .query(Long.class)
                 .single();
-        recordEvent(examId, null, ExamState.ACQUIRING, at, actor);
+        recordEvent(examId, null, initial, at, actor, null);
         return examId;
+    }
+
+    /** The exam's state, locked until the end of the transaction. */
+    public Optional<ExamState> lockState(long examId) {
+        return jdbc.sql("select state from exam where id = :id for update")
+                .param("id", examId)
+                .query(String.class)
+                .optional()
+                .map(ExamState::valueOf);
+    }
+
+    /** Moves one exam, whatever its state, if the state machine allows it; refuses otherwise. */
+    public ExamState move(long examId, ExamState to, Instant at, String actor, String detail) {
+        ExamState from = lockState(examId).orElseThrow(() -> new IllegalArgumentException("no exam " + examId));
+        ExamStateMachine.check(from, to);
+        jdbc.sql("update exam set state = :to, state_changed_at = :at where id = :id")
+                .param("to", to.name()).param("at", utc(at)).param("id", examId).update();
+        recordEvent(examId, from, to, at, actor, detail);
+        return from;
     }
 
     /** Moves exams from one state to another if they are still in it; returns those that moved. */
     public List<Long> transition(List<Long> examIds, ExamState from, ExamState to, Instant at, String actor) {
+        ExamStateMachine.check(from, to);
         if (examIds.isEmpty()) {
             return List.of();
         }
@@ -49,23 +76,24 @@ public class ExamLifecycle {
                 .param("ids", examIds)
                 .query(Long.class)
                 .list();
-        moved.forEach(id -> recordEvent(id, from, to, at, actor));
+        moved.forEach(id -> recordEvent(id, from, to, at, actor, null));
         return moved;
     }
 
-    private void recordEvent(long examId, ExamState from, ExamState to, Instant at, String actor) {
+    private void recordEvent(long examId, ExamState from, ExamState to, Instant at, String actor, String detail) {
         jdbc.sql("""
-                insert into exam_event (exam_id, from_state, to_state, at, actor)
-                values (:exam, :from, :to, :at, :actor)""")
+                insert into exam_event (exam_id, from_state, to_state, at, actor, detail)
+                values (:exam, :from, :to, :at, :actor, :detail)""")
                 .param("exam", examId)
                 .param("from", from == null ? null : from.name())
                 .param("to", to.name())
                 .param("at", utc(at))
                 .param("actor", actor)
+                .param("detail", detail)
                 .update();
     }
 
-    static OffsetDateTime utc(Instant at) {
+    public static OffsetDateTime utc(Instant at) {
         return at.atOffset(ZoneOffset.UTC);
     }
 }

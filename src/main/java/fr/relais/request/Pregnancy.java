@@ -1,0 +1,3 @@
+package fr.relais.request;
+
+public enum Pregnancy { NOT_APPLICABLE, NOT_PREGNANT, PREGNANT, UNKNOWN }
