@@ -75,31 +75,20 @@ public final class ApiClient {
 
     /** body: a String is sent as is (to send broken JSON), anything else is serialized. */
     public Response send(String method, String path, Object body) {
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Accept", "application/json, application/problem+json");
-            if (authorization != null) {
-                request.header("Authorization", authorization);
-            }
-            if (language != null) {
-                request.header("Accept-Language", language);
-            }
-            if (body == null) {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Accept", "application/json, application/problem+json");
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            try {
                 String text = body instanceof String s ? s : json.writeValueAsString(body);
                 request.header("Content-Type", "application/json")
                         .method(method, HttpRequest.BodyPublishers.ofString(text, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-                    response.body(), response);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
+        return exchange(request);
     }
 
     /** Posts raw bytes with the given content type, as a DICOMweb client does. */
@@ -112,14 +101,20 @@ public final class ApiClient {
     }
 
     private Response sendBytes(String method, String path, String contentType, byte[] body) {
+        return exchange(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Accept", "application/dicom+json, application/json, application/problem+json")
+                .header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
+    private Response exchange(HttpRequest.Builder request) {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        if (language != null) {
+            request.header("Accept-Language", language);
+        }
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Accept", "application/dicom+json, application/json, application/problem+json")
-                    .header("Content-Type", contentType)
-                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
-            if (authorization != null) {
-                request.header("Authorization", authorization);
-            }
             HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.body(), response);

@@ -127,10 +127,10 @@ final class DataSetStructure {
     }
 
     private int u16(int at) {
-        return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
+        return LittleEndian.u16(b, at);
     }
 
     private long u32(int at) {
-        return Integer.toUnsignedLong((b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8 | (b[at + 2] & 0xFF) << 16 | (b[at + 3] & 0xFF) << 24);
+        return LittleEndian.u32(b, at);
     }
 }

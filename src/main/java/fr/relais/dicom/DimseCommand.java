@@ -5,6 +5,12 @@ import fr.relais.dicom.AssociationHandler.StoreStatus;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
+import static fr.relais.dicom.LittleEndian.putU32;
+import static fr.relais.dicom.LittleEndian.u16;
+import static fr.relais.dicom.LittleEndian.u32;
+import static fr.relais.dicom.LittleEndian.uid;
+import static fr.relais.dicom.LittleEndian.us;
+
 /** A DIMSE command set (group 0000, implicit VR little endian, PS3.7 9.3 and Annex E). */
 record DimseCommand(int commandField, int messageId, int dataSetType,
                     String affectedSopClassUid, String affectedSopInstanceUid) {
@@ -20,7 +26,7 @@ record DimseCommand(int commandField, int messageId, int dataSetType,
         while (pos + 8 <= length) {
             int group = u16(b, pos);
             int element = u16(b, pos + 2);
-            long valueLength = Integer.toUnsignedLong(u32(b, pos + 4));
+            long valueLength = u32(b, pos + 4);
             pos += 8;
             if (group != 0 || valueLength > length - pos) {
                 throw new Association.ProtocolException("malformed command set");
@@ -60,31 +66,19 @@ record DimseCommand(int commandField, int messageId, int dataSetType,
         }
         byte[] elements = body.toByteArray();
         ByteArrayOutputStream all = new ByteArrayOutputStream(elements.length + 12);
-        byte[] groupLength = new byte[4];
-        putU32(groupLength, 0, elements.length);
-        element(all, 0x0000, groupLength);
+        element(all, 0x0000, LittleEndian.u32(elements.length));
         all.writeBytes(elements);
         return all.toByteArray();
     }
 
-    private static void element(ByteArrayOutputStream out, int element, byte[] value) {
+    /** One command element (group 0000, implicit VR little endian). */
+    static void element(ByteArrayOutputStream out, int element, byte[] value) {
         byte[] header = new byte[8];
         header[2] = (byte) element;
         header[3] = (byte) (element >>> 8);
         putU32(header, 4, value.length);
         out.writeBytes(header);
         out.writeBytes(value);
-    }
-
-    private static byte[] us(int v) {
-        return new byte[]{(byte) v, (byte) (v >>> 8)};
-    }
-
-    private static byte[] uid(String uid) {
-        byte[] ascii = uid.getBytes(StandardCharsets.US_ASCII);
-        byte[] padded = new byte[(ascii.length + 1) & ~1];
-        System.arraycopy(ascii, 0, padded, 0, ascii.length);
-        return padded;
     }
 
     private static byte[] lo(String text) {
@@ -96,20 +90,5 @@ record DimseCommand(int commandField, int messageId, int dataSetType,
             clean = clean + " ";
         }
         return clean.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    private static int u16(byte[] b, int at) {
-        return (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8);
-    }
-
-    private static int u32(byte[] b, int at) {
-        return (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8) | ((b[at + 2] & 0xFF) << 16) | ((b[at + 3] & 0xFF) << 24);
-    }
-
-    private static void putU32(byte[] b, int at, int v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >>> 8);
-        b[at + 2] = (byte) (v >>> 16);
-        b[at + 3] = (byte) (v >>> 24);
     }
 }

@@ -3,6 +3,8 @@ package fr.relais.dicom;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
+import static fr.relais.dicom.LittleEndian.uid;
+
 /** The file meta information (PS3.10 7.1) put in front of a received data set to make a file. */
 public final class Part10 {
 
@@ -118,13 +120,6 @@ public final class Part10 {
             out.write(value.length >>> 8);
         }
         out.writeBytes(value);
-    }
-
-    private static byte[] uid(String uid) {
-        byte[] ascii = uid.getBytes(StandardCharsets.US_ASCII);
-        byte[] padded = new byte[(ascii.length + 1) & ~1];
-        System.arraycopy(ascii, 0, padded, 0, ascii.length);
-        return padded;
     }
 
     private static byte[] text(String s) {

@@ -75,16 +75,15 @@ public final class RawScu implements AutoCloseable {
 
     public Response store(String sopClassUid, String sopInstanceUid, byte[] dataSet) throws IOException {
         ByteArrayOutputStream cmd = new ByteArrayOutputStream();
-        element(cmd, 0x0002, uid(sopClassUid));
-        element(cmd, 0x0100, us(0x0001));
-        element(cmd, 0x0110, us(messageId++));
-        element(cmd, 0x0700, us(0));
-        element(cmd, 0x0800, us(0x0000));
-        element(cmd, 0x1000, uid(sopInstanceUid));
+        DimseCommand.element(cmd, 0x0002, LittleEndian.uid(sopClassUid));
+        DimseCommand.element(cmd, 0x0100, LittleEndian.us(0x0001));
+        DimseCommand.element(cmd, 0x0110, LittleEndian.us(messageId++));
+        DimseCommand.element(cmd, 0x0700, LittleEndian.us(0));
+        DimseCommand.element(cmd, 0x0800, LittleEndian.us(0x0000));
+        DimseCommand.element(cmd, 0x1000, LittleEndian.uid(sopInstanceUid));
         byte[] elements = cmd.toByteArray();
         ByteArrayOutputStream command = new ByteArrayOutputStream();
-        byte[] gl = {(byte) elements.length, (byte) (elements.length >>> 8), (byte) (elements.length >>> 16), (byte) (elements.length >>> 24)};
-        element(command, 0x0000, gl);
+        DimseCommand.element(command, 0x0000, LittleEndian.u32(elements.length));
         command.writeBytes(elements);
         pdv(command.toByteArray(), 0x03);
         int chunk = 32 * 1024;
@@ -127,34 +126,17 @@ public final class RawScu implements AutoCloseable {
         String comment = null;
         int pos = 6; // PDV length (4), context id, header
         while (pos + 8 <= body.length) {
-            int element = (body[pos + 2] & 0xFF) | (body[pos + 3] & 0xFF) << 8;
-            int len = (body[pos + 4] & 0xFF) | (body[pos + 5] & 0xFF) << 8 | (body[pos + 6] & 0xFF) << 16 | (body[pos + 7] & 0xFF) << 24;
+            int element = LittleEndian.u16(body, pos + 2);
+            int len = (int) LittleEndian.u32(body, pos + 4);
             pos += 8;
             if (element == 0x0900) {
-                status = (body[pos] & 0xFF) | (body[pos + 1] & 0xFF) << 8;
+                status = LittleEndian.u16(body, pos);
             } else if (element == 0x0902) {
                 comment = new String(body, pos, len, StandardCharsets.US_ASCII).trim();
             }
             pos += len;
         }
         return new Response(status, comment);
-    }
-
-    private static void element(ByteArrayOutputStream out, int element, byte[] value) {
-        out.writeBytes(new byte[]{0, 0, (byte) element, (byte) (element >>> 8),
-                (byte) value.length, (byte) (value.length >>> 8), (byte) (value.length >>> 16), (byte) (value.length >>> 24)});
-        out.writeBytes(value);
-    }
-
-    private static byte[] us(int v) {
-        return new byte[]{(byte) v, (byte) (v >>> 8)};
-    }
-
-    private static byte[] uid(String uid) {
-        byte[] ascii = uid.getBytes(StandardCharsets.US_ASCII);
-        byte[] padded = new byte[(ascii.length + 1) & ~1];
-        System.arraycopy(ascii, 0, padded, 0, ascii.length);
-        return padded;
     }
 
     private static byte[] ae(String ae) {
