@@ -104,11 +104,19 @@ public final class ApiClient {
 
     /** Posts raw bytes with the given content type, as a DICOMweb client does. */
     public Response postBytes(String path, String contentType, byte[] body) {
+        return sendBytes("POST", path, contentType, body);
+    }
+
+    public Response putBytes(String path, String contentType, byte[] body) {
+        return sendBytes("PUT", path, contentType, body);
+    }
+
+    private Response sendBytes(String method, String path, String contentType, byte[] body) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Accept", "application/dicom+json, application/problem+json")
+                    .header("Accept", "application/dicom+json, application/json, application/problem+json")
                     .header("Content-Type", contentType)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }

@@ -1,7 +1,7 @@
 package fr.relais.intake;
 
 import fr.relais.dicom.DicomHeader;
-import fr.relais.exam.ExamLifecycle;
+import fr.relais.request.StudyMatcher;
 import fr.relais.storage.Sealer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -31,12 +31,12 @@ class StudyIndex {
 
     private final JdbcClient jdbc;
     private final Sealer sealer;
-    private final ExamLifecycle exams;
+    private final StudyMatcher matcher;
 
-    StudyIndex(JdbcClient jdbc, Sealer sealer, ExamLifecycle exams) {
+    StudyIndex(JdbcClient jdbc, Sealer sealer, StudyMatcher matcher) {
         this.jdbc = jdbc;
         this.sealer = sealer;
-        this.exams = exams;
+        this.matcher = matcher;
     }
 
     /**
@@ -85,7 +85,8 @@ class StudyIndex {
         if (created.isEmpty()) {
             return findStudy(hospitalId, h.studyInstanceUid()).orElseThrow();
         }
-        exams.openForStudy(hospitalId, created.get(), now, actor);
+        matcher.attach(new StudyMatcher.ArrivingStudy(hospitalId, created.get(), h.accessionNumber(), h.patientId(),
+                h.modality()), now, actor);
         return created.get();
     }
 

@@ -12,7 +12,8 @@ public record RelaisProperties(
         String adminPassword,
         Db db,
         Dicom dicom,
-        Intake intake) {
+        Intake intake,
+        Consent consent) {
 
     public record Db(String url, String user, String password) {
         public boolean embedded() {
@@ -24,4 +25,7 @@ public record RelaisProperties(
     public record Dicom(int port, String ae, int maxAssociations, int maxPduLength, int idleTimeoutSeconds) {}
 
     public record Intake(int stableSeconds) {}
+
+    /** Images without consent are purged after quarantineHours. */
+    public record Consent(int quarantineHours) {}
 }

@@ -3,6 +3,7 @@ package fr.relais.exam;
 import com.fasterxml.jackson.databind.JsonNode;
 import fr.relais.ApiClient;
 import fr.relais.BaseIntegrationTest;
+import fr.relais.request.RequestFixtures;
 import fr.relais.security.Role;
 import fr.relais.sim.SyntheticCt;
 import fr.relais.sim.SyntheticCt.GeneratedStudy;
@@ -26,7 +27,12 @@ class ExamApiIT extends BaseIntegrationTest {
     void coordinatorsSeeAReceivedStudyBecomeReadyWithItsImageClock() throws Exception {
         String ae = uniqueAeTitle("EXAM");
         long hospital = createHospital(unique("CH Exams"), ae);
-        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(4).seed(51).build(), work);
+        TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
+        TestAccount radiologist = createAccount(Role.RADIOLOGIST, null);
+        JsonNode request = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-E1", "PATIENT_SIGNED"));
+        RequestFixtures.accept(as(radiologist), request.get("id").asLong());
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(4)
+                .accession(request.get("accessionNumber").asText()).seed(51).build(), work);
         assertThat(Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files()).exitCode()).isZero();
         ApiClient coordinator = as(createAccount(Role.COORDINATOR, null));
 
@@ -41,7 +47,8 @@ class ExamApiIT extends BaseIntegrationTest {
         // Every transition is recorded with its time and actor.
         assertThat(jdbc.sql("select string_agg(to_state || ':' || actor, ',' order by id) from exam_event where exam_id = :id")
                 .param("id", exam.get("id").asLong()).query(String.class).single())
-                .isEqualTo("ACQUIRING:" + ae + ",READY:system");
+                .isEqualTo("REQUESTED:" + physician.username() + ",PROTOCOLED:" + radiologist.username()
+                        + ",ACQUIRING:" + ae + ",READY:system");
     }
 
     @Test

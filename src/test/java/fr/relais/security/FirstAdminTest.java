@@ -43,7 +43,7 @@ class FirstAdminTest {
     }
 
     private FirstAdmin firstAdmin(String configuredPassword) {
-        RelaisProperties properties = new RelaisProperties(Path.of("data"), null, configuredPassword, null, null, null);
+        RelaisProperties properties = new RelaisProperties(Path.of("data"), null, configuredPassword, null, null, null, null);
         return new FirstAdmin(accounts, properties, audit);
     }
 

@@ -1,0 +1,49 @@
+package fr.relais.request;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import fr.relais.ApiClient;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Requests as a hospital files them over the API, for tests. */
+public final class RequestFixtures {
+
+    private RequestFixtures() {}
+
+    /** A complete non-contrast head CT request; change what a test needs. */
+    public static Map<String, Object> headCt(String patientId, String consent) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("patientId", patientId);
+        r.put("familyName", "MARTIN");
+        r.put("givenName", "Paul");
+        r.put("birthDate", "1950-03-14");
+        r.put("sex", "M");
+        r.put("examTypeCode", "CT_HEAD");
+        r.put("clinicalContext", "Chute de sa hauteur sous anticoagulants, céphalées");
+        r.put("question", "Hématome intracrânien ?");
+        r.put("urgency", "P2");
+        r.put("requestingPhysician", "Dr Urgentiste");
+        r.put("callbackPhone", "05 59 00 00 00");
+        r.put("consent", consent);
+        return r;
+    }
+
+    /** Files the request and returns the created request. */
+    public static JsonNode file(ApiClient physician, Map<String, Object> request) {
+        ApiClient.Response response = physician.post("/api/requests", request);
+        if (response.status() != 201) {
+            throw new AssertionError("request not filed: " + response.status() + " " + response.body());
+        }
+        return response.json();
+    }
+
+    /** A radiologist accepts it with a protocol. */
+    public static JsonNode accept(ApiClient radiologist, long id) {
+        ApiClient.Response response = radiologist.post("/api/requests/" + id + "/accept", Map.of("text", "Crâne sans injection"));
+        if (response.status() != 200) {
+            throw new AssertionError("request not accepted: " + response.status() + " " + response.body());
+        }
+        return response.json();
+    }
+}
