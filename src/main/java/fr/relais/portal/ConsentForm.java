@@ -5,14 +5,14 @@ import fr.relais.request.ConsentUpdate;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 
-/** The consent block of a request's page. */
+/** The consent block of a request's page; its field names are the service's, so refusals land on them. */
 public record ConsentForm(
-        @NotNull(message = "{request.consent.required}") ConsentStatus status,
+        @NotNull(message = "{request.consent.required}") ConsentStatus consent,
         @Size(max = 128, message = "{request.trustedPersonName.tooLong}") String trustedPersonName,
-        @Size(max = 2000, message = "{request.consentJustification.tooLong}") String justification) {
+        @Size(max = 2000, message = "{request.consentJustification.tooLong}") String consentJustification) {
 
     ConsentUpdate toUpdate() {
-        return new ConsentUpdate(status, blankToNull(trustedPersonName), blankToNull(justification));
+        return new ConsentUpdate(consent, blankToNull(trustedPersonName), blankToNull(consentJustification));
     }
 
     private static String blankToNull(String value) {
