@@ -2,9 +2,9 @@ package fr.relais.live;
 
 import fr.relais.request.RequestChanged;
 import fr.relais.security.AccountPrincipal;
-import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * PostgreSQL LISTEN/NOTIFY so that every instance hears every change.
  */
 @Component
-public class LiveRequests {
+public class LiveRequests implements SmartLifecycle {
 
     /** Long enough to spare reconnections, short enough that a closed laptop frees its slot. */
     static final Duration TIMEOUT = Duration.ofMinutes(30);
@@ -105,10 +105,32 @@ public class LiveRequests {
         }
     }
 
-    @PreDestroy
-    void close() {
+    private volatile boolean running;
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /**
+     * Ends the open streams before the web server's graceful shutdown (a later phase), which
+     * would otherwise wait for these never-ending responses.
+     */
+    @Override
+    public void stop() {
+        running = false;
         sender.shutdownNow();
         listeners.forEach(l -> l.emitter().complete());
         listeners.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 }
