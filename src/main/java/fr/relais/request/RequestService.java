@@ -413,7 +413,8 @@ public class RequestService {
     private static final String SELECT = """
             select r.*, e.state, e.study_id, h.name as hospital_name, t.label_fr, t.contrast,
                    req.username as requested_by_name, dec.username as decided_by_name,
-                   s.instance_count, s.last_received_at
+                   s.instance_count, s.last_received_at,
+                   (select count(*) from series se where se.study_id = e.study_id) as series_count
             from exam_request r
             join exam e on e.id = r.exam_id
             join hospital h on h.id = r.hospital_id
@@ -431,6 +432,7 @@ public class RequestService {
         Boolean allergy = (Boolean) rs.getObject("contrast_allergy");
         Long studyId = (Long) rs.getObject("study_id");
         Integer instances = (Integer) rs.getObject("instance_count");
+        Integer series = studyId == null ? null : rs.getInt("series_count");
         return new RequestView(
                 rs.getLong("exam_id"), ExamState.valueOf(rs.getString("state")), rs.getLong("hospital_id"),
                 rs.getString("hospital_name"), rs.getString("accession_number"), rs.getString("patient_key"),
@@ -444,6 +446,6 @@ public class RequestService {
                 ConsentStatus.valueOf(rs.getString("consent")),
                 rs.getObject("requested_at", OffsetDateTime.class).toInstant(), rs.getString("requested_by_name"),
                 rs.getString("protocol"), decided == null ? null : decided.toInstant(), rs.getString("decided_by_name"),
-                rs.getString("refusal_reason"), studyId, instances, lastImage == null ? null : lastImage.toInstant());
+                rs.getString("refusal_reason"), studyId, series, instances, lastImage == null ? null : lastImage.toInstant());
     }
 }

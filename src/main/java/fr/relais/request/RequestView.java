@@ -15,5 +15,5 @@ public record RequestView(
         String requestingPhysician, String callbackPhone, ConsentStatus consent,
         Instant requestedAt, String requestedBy,
         String protocol, Instant decidedAt, String decidedBy, String refusalReason,
-        Long studyId, Integer instanceCount, Instant lastImageAt) {
+        Long studyId, Integer seriesCount, Integer instanceCount, Instant lastImageAt) {
 }

@@ -61,6 +61,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         awaitState(id, "READY");
         JsonNode request = h.physician().get("/api/requests/" + id).json();
         assertThat(request.get("instanceCount").asInt()).isEqualTo(3);
+        assertThat(request.get("seriesCount").asInt()).isEqualTo(1);
         assertThat(request.get("decidedBy").asText()).isNotBlank();
         assertThat(events(id)).containsExactly("REQUESTED", "PROTOCOLED", "ACQUIRING", "READY");
     }
@@ -239,6 +240,15 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         assertThat(h.physician().post("/api/requests", "{\"patientId\": ").status()).isEqualTo(400);
         assertThat(jdbc.sql("select count(*) from exam_request where hospital_id = :h").param("h", h.id())
                 .query(Long.class).single()).isEqualTo(before);
+    }
+
+    @Test
+    void theRequestApiIsDocumentedInOpenApi() {
+        ApiClient.Response docs = admin().get("/v3/api-docs");
+        assertThat(docs.status()).isEqualTo(200);
+        assertThat(docs.json().get("paths").has("/api/requests")).isTrue();
+        assertThat(docs.json().get("paths").has("/api/requests/{id}/accept")).isTrue();
+        assertThat(docs.json().get("paths").has("/api/unmatched/{examId}/attach")).isTrue();
     }
 
     @Test

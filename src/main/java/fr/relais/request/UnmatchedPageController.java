@@ -1,0 +1,79 @@
+package fr.relais.request;
+
+import fr.relais.exam.ExamState;
+import fr.relais.platform.ProblemException;
+import fr.relais.security.AccountPrincipal;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.context.MessageSource;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** The coordinator's list of studies that matched no request: attach each, or reject it. */
+@Controller
+@RequestMapping("/coordination/unmatched")
+@PreAuthorize("hasAnyRole('COORDINATOR', 'ADMIN')")
+class UnmatchedPageController {
+
+    private final UnmatchedStudies unmatched;
+    private final RequestService requests;
+    private final MessageSource messages;
+
+    UnmatchedPageController(UnmatchedStudies unmatched, RequestService requests, MessageSource messages) {
+        this.unmatched = unmatched;
+        this.requests = requests;
+        this.messages = messages;
+    }
+
+    @GetMapping
+    String list(@AuthenticationPrincipal AccountPrincipal user, Model model) {
+        List<UnmatchedStudy> studies = unmatched.list();
+        // Accepted requests still waiting for their images, by hospital: the candidates to attach to.
+        Map<Long, List<RequestView>> awaiting = requests.list(user, EnumSet.of(ExamState.PROTOCOLED)).stream()
+                .filter(r -> r.studyId() == null)
+                .collect(Collectors.groupingBy(RequestView::hospitalId));
+        model.addAttribute("studies", studies);
+        model.addAttribute("awaiting", awaiting);
+        return "coordination/unmatched";
+    }
+
+    @PostMapping("/{examId}/attach")
+    String attach(@PathVariable long examId, @RequestParam long requestId, @AuthenticationPrincipal AccountPrincipal user,
+                  HttpServletRequest http, Locale locale, RedirectAttributes redirect) {
+        try {
+            RequestView attached = unmatched.attach(examId, requestId, user, http.getRemoteAddr());
+            redirect.addFlashAttribute("notice", "unmatched.attached");
+            redirect.addFlashAttribute("noticeArg", attached.accessionNumber());
+        } catch (ProblemException refused) {
+            redirect.addFlashAttribute("failure", messages.getMessage(refused, locale));
+        }
+        return "redirect:/coordination/unmatched";
+    }
+
+    @PostMapping("/{examId}/reject")
+    String reject(@PathVariable long examId, @RequestParam(required = false) String reason,
+                  @AuthenticationPrincipal AccountPrincipal user, HttpServletRequest http, Locale locale,
+                  RedirectAttributes redirect) {
+        try {
+            unmatched.reject(examId, reason, user, http.getRemoteAddr());
+            redirect.addFlashAttribute("notice", "unmatched.rejected");
+            redirect.addFlashAttribute("noticeArg", examId);
+        } catch (ProblemException refused) {
+            redirect.addFlashAttribute("failure", messages.getMessage(refused, locale));
+        }
+        return "redirect:/coordination/unmatched";
+    }
+}
