@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.context.event.EventListener;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
@@ -67,8 +67,12 @@ public class LiveRequests implements SmartLifecycle {
         return emitter;
     }
 
-    /** The service publishes after commit; fallbackExecution covers a publication outside a transaction. */
-    @TransactionalEventListener(fallbackExecution = true)
+    /**
+     * Publishers send RequestChanged only once their change is committed (the request service
+     * after its transaction, the study matcher from an after-commit callback, where a
+     * transactional listener would be registered too late and never called).
+     */
+    @EventListener
     public void onRequestChanged(RequestChanged change) {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("examId", change.examId());

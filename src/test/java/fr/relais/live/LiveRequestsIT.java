@@ -2,7 +2,13 @@ package fr.relais.live;
 
 import fr.relais.BaseIntegrationTest;
 import fr.relais.request.RequestFixtures;
+import com.fasterxml.jackson.databind.JsonNode;
 import fr.relais.security.Role;
+import fr.relais.sim.SyntheticCt;
+import fr.relais.support.Dcmtk;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -67,5 +73,23 @@ class LiveRequestsIT extends BaseIntegrationTest {
                 .doesNotContain("MARTIN", "IPP-LIVE-1", "Paul");
         assertThat(nextData(r, 10)).contains("\"examId\":" + id);
         assertThat(nextData(b, 2)).isNull();
+    }
+
+    @Test
+    void theHospitalHearsWhenImagesArriveForItsRequest(@TempDir Path work) throws Exception {
+        String ae = uniqueAeTitle("LI");
+        long hospital = createHospital(unique("CH Live Images"), ae);
+        TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
+        TestAccount technologist = createAccount(Role.HOSPITAL_TECHNOLOGIST, hospital);
+        JsonNode filed = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-LIVE-2", "PATIENT_SIGNED"));
+        RequestFixtures.accept(as(createAccount(Role.RADIOLOGIST, null)), filed.get("id").asLong());
+        BlockingQueue<String> t = listen(technologist);
+        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1)
+                .accession(filed.get("accessionNumber").asText()).seed(81).build(), work);
+
+        assertThat(Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files()).exitCode()).isZero();
+
+        assertThat(nextData(t, 10)).contains("\"examId\":" + filed.get("id").asLong(), "\"what\":\"images\"",
+                "\"state\":\"ACQUIRING\"");
     }
 }
