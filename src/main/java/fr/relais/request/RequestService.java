@@ -42,7 +42,8 @@ public class RequestService {
 
     static final String FAMILY_NAME = "request.family_name";
     static final String GIVEN_NAME = "request.given_name";
-    static final String BIRTH_DATE = "request.birth_date";
+    /** The sealing purpose of birth dates: the worklist opens them to show the age. */
+    public static final String BIRTH_DATE = "request.birth_date";
     private static final long MAX_DOCUMENT_BYTES = 10L << 20;
 
     private final JdbcClient jdbc;
