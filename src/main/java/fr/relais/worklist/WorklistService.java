@@ -135,10 +135,11 @@ public class WorklistService {
                 .optional()
                 .map(id -> {
                     takeClaim(id, radiologist.id(), radiologist.username(), now, "CLAIMED", null);
+                    // In the claim's transaction: one commit, and no claim without its audit entry.
+                    audit.record(radiologist.username(), "EXAM_CLAIMED", "exam:" + id, source,
+                            AuditLog.Outcome.SUCCESS, "next");
                     return id;
                 }));
-        claimed.ifPresent(id -> audit.record(radiologist.username(), "EXAM_CLAIMED", "exam:" + id, source,
-                AuditLog.Outcome.SUCCESS, "next"));
         return claimed.flatMap(this::row);
     }
 
@@ -155,9 +156,10 @@ public class WorklistService {
                     .query(Long.class).optional()
                     .orElseThrow(() -> new NotFoundException("worklist.notFound", "no exam " + examId + " for you", examId));
             takeClaim(examId, radiologist.id(), radiologist.username(), now, "CLAIMED", "picked");
+            audit.record(radiologist.username(), "EXAM_CLAIMED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,
+                    "picked");
             return hospital;
         });
-        audit.record(radiologist.username(), "EXAM_CLAIMED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS, "picked");
         return row(examId).orElseThrow();
     }
 
@@ -170,9 +172,9 @@ public class WorklistService {
                 throw new ConflictException(null, "worklist.notYours", "you do not hold exam " + examId, examId);
             }
             dropClaim(examId, holder, by.username(), now, "RELEASED", null);
+            audit.record(by.username(), "EXAM_RELEASED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS, null);
             return null;
         });
-        audit.record(by.username(), "EXAM_RELEASED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS, null);
     }
 
     /** The holder is still working: the idle clock starts again. */
@@ -210,10 +212,10 @@ public class WorklistService {
                 claimEvent(examId, toUserId, "REASSIGNED", coordinator.username(), now, "from user " + holder);
                 notifyChange(examId, hospital, "reassigned", toUserId);
             }
+            audit.record(coordinator.username(), "EXAM_REASSIGNED", "exam:" + examId, source,
+                    AuditLog.Outcome.SUCCESS, "to user " + toUserId);
             return null;
         });
-        audit.record(coordinator.username(), "EXAM_REASSIGNED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,
-                "to user " + toUserId);
     }
 
     /**
