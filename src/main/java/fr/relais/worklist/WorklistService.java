@@ -290,7 +290,8 @@ public class WorklistService {
         notifyChange(examId, (Long) exam.get("hospital_id"), "ready", null);
     }
 
-    private void assignToLeastLoaded(long examId) {
+    /** Push mode: the exam goes to the eligible radiologist on duty with the fewest reading minutes in hand. */
+    void assignToLeastLoaded(long examId) {
         Instant now = clock.instant();
         inTransaction(() -> {
             Long hospital = jdbc.sql("select hospital_id from exam where id = :id and state = 'READY' for update skip locked")

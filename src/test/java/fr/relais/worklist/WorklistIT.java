@@ -164,6 +164,22 @@ class WorklistIT extends BaseIntegrationTest {
         assertThat(as(holder).post("/api/worklist/" + exam + "/activity", null).status()).isEqualTo(409);
     }
 
+    @Test
+    void inPushModeANewExamGoesToTheLeastLoadedEligibleRadiologist() {
+        TestAccount busy = radiologistOnDuty(hospital);
+        TestAccount free = radiologistOnDuty(hospital);
+        long held = ready(hospital, Urgency.P2, Instant.now());
+        as(busy).post("/api/worklist/" + held + "/claim", null);
+        long arriving = ready(hospital, Urgency.P2, Instant.now());
+
+        worklist.assignToLeastLoaded(arriving);
+
+        assertThat(jdbc.sql("select claimed_by from exam where id = :id").param("id", arriving).query(Long.class).single())
+                .isEqualTo(free.id());
+        assertThat(jdbc.sql("select action from claim_event where exam_id = :e").param("e", arriving)
+                .query(String.class).single()).isEqualTo("ASSIGNED");
+    }
+
     private String state(long exam) {
         return jdbc.sql("select state from exam where id = :id").param("id", exam).query(String.class).single();
     }
