@@ -144,6 +144,14 @@ public class CredentialService {
         return get(userId);
     }
 
+    /** Replaces both at once, as the administrator's form does: all or nothing. */
+    @Transactional
+    public Radiologist setCredentials(long userId, Collection<Long> hospitalIds, Collection<String> subspecialties,
+                                      Actor actor) {
+        setHospitals(userId, hospitalIds, actor);
+        return setSubspecialties(userId, subspecialties, actor);
+    }
+
     private static Subspecialty parse(String name) {
         String known = Arrays.stream(Subspecialty.values()).map(Enum::name).collect(Collectors.joining(", "));
         if (name == null || name.isBlank()) {
