@@ -53,11 +53,11 @@ class RadiologistAdminController {
                 @RequestParam(name = "hospitalIds", required = false) List<Long> hospitalIds,
                 @RequestParam(name = "subspecialties", required = false) List<String> subspecialties,
                 Actor actor, Locale locale, RedirectAttributes redirect) {
-        String username = credentials.get(id).username();
+        String name = credentials.get(id).displayName();
         boolean saved = PageActions.attempt(redirect, messages, locale, "radiologist.saved",
                 () -> credentials.setCredentials(id, hospitalIds == null ? List.of() : hospitalIds,
                         subspecialties == null ? List.of() : subspecialties, actor));
-        redirect.addFlashAttribute("noticeArg", username);
+        redirect.addFlashAttribute("noticeArg", name);
         return saved ? "redirect:/admin/radiologists" : "redirect:/admin/radiologists/" + id + "/edit";
     }
 }
