@@ -28,9 +28,7 @@ class PresenceIT extends BaseIntegrationTest {
     Roster roster;
 
     private long createCenter(String name, int seats) {
-        ApiClient.Response created = admin().post("/api/centers", Map.of("name", name, "seats", seats));
-        assertThat(created.status()).isEqualTo(201);
-        return created.json().get("id").asLong();
+        return RosterFixtures.createCenter(admin(), name, seats);
     }
 
     private JsonNode occupancyOf(long centerId) {

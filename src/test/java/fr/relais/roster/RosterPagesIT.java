@@ -19,9 +19,7 @@ class RosterPagesIT extends BaseIntegrationTest {
     }
 
     private long createCenter(String name, int seats) {
-        ApiClient.Response created = admin().post("/api/centers", Map.of("name", name, "seats", seats));
-        assertThat(created.status()).isEqualTo(201);
-        return created.json().get("id").asLong();
+        return RosterFixtures.createCenter(admin(), name, seats);
     }
 
     @Test
@@ -65,7 +63,7 @@ class RosterPagesIT extends BaseIntegrationTest {
         TestAccount coordinator = createAccount(Role.COORDINATOR, null);
         Browser browser = loggedIn(radiologist);
         HttpResponse<String> page = browser.get("/presence");
-        assertThat(page.body()).contains(centerName, "0 postes occupés sur 2");
+        assertThat(page.body()).contains(centerName, "Postes occupés : 0 / 2");
 
         HttpResponse<String> in = browser.postForm("/presence/check-in",
                 List.of(Map.entry("centerId", String.valueOf(center)), Map.entry("shiftEndsAt", "")));
@@ -74,7 +72,7 @@ class RosterPagesIT extends BaseIntegrationTest {
         HttpResponse<String> after = browser.get("/presence");
         assertThat(after.body()).contains("Vous êtes en poste au " + centerName, "Quitter mon poste");
         HttpResponse<String> board = loggedIn(coordinator).get("/coordination/presence");
-        assertThat(board.body()).contains(centerName, "1 postes occupés sur 2", radiologist.username());
+        assertThat(board.body()).contains(centerName, "Postes occupés : 1 / 2", radiologist.username());
 
         assertThat(browser.postForm("/presence/check-out", List.of()).statusCode()).isEqualTo(302);
         assertThat(browser.get("/presence").body()).contains("Vous avez quitté votre poste.", "Prendre mon poste");
@@ -88,7 +86,7 @@ class RosterPagesIT extends BaseIntegrationTest {
         TestAccount second = createAccount(Role.RADIOLOGIST, null);
         assertThat(as(first).post("/api/presence/check-in", Map.of("centerId", center)).status()).isEqualTo(201);
         Browser browser = loggedIn(second);
-        assertThat(browser.get("/presence").body()).contains("1 postes occupés sur 1", "complet");
+        assertThat(browser.get("/presence").body()).contains("Postes occupés : 1 / 1", "complet");
 
         browser.postForm("/presence/check-in", List.of(Map.entry("centerId", String.valueOf(center)),
                 Map.entry("shiftEndsAt", "")));
