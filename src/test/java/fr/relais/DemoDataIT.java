@@ -2,6 +2,7 @@ package fr.relais;
 
 import fr.relais.hospital.DemoHospitals;
 import fr.relais.roster.DemoCenters;
+import fr.relais.roster.DemoCredentials;
 import fr.relais.security.DemoAccounts;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -46,6 +47,9 @@ class DemoDataIT {
 
     @Autowired
     DemoAccounts demoAccounts;
+
+    @Autowired
+    DemoCredentials demoCredentials;
 
     private Map<String, String> aeTitleByHospital() {
         return jdbc.sql("select h.name, a.ae_title from hospital h join hospital_ae_title a on a.hospital_id = h.id")
@@ -112,6 +116,25 @@ class DemoDataIT {
         assumeTrue(System.getenv("RELAIS_ADMIN_PASSWORD") == null, "RELAIS_ADMIN_PASSWORD is set in this environment");
 
         assertThat(new ApiClient(port, "admin", "admin-relais").get("/api/users").status()).isEqualTo(200);
+    }
+
+    @Test
+    void demoRadiologistsAreAuthorisedForEveryDemoHospitalWithTheirSubspecialties() {
+        for (String username : List.of("radiologue", "radiologue2")) {
+            assertThat(jdbc.sql("""
+                    select count(*) from radiologist_hospital rh join app_user u on u.id = rh.user_id
+                    where u.username = :u""").param("u", username).query(Long.class).single())
+                    .as(username).isEqualTo(13);
+        }
+        assertThat(subspecialtiesOf("radiologue")).containsExactly("NEURO");
+        assertThat(subspecialtiesOf("radiologue2")).containsExactly("THORACIC", "VASCULAR");
+        assertThat(demoCredentials.seed()).isZero();
+    }
+
+    private List<String> subspecialtiesOf(String username) {
+        return jdbc.sql("""
+                select s.subspecialty from radiologist_subspecialty s join app_user u on u.id = s.user_id
+                where u.username = :u order by s.subspecialty""").param("u", username).query(String.class).list();
     }
 
     @Test
