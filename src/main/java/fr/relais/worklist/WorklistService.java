@@ -11,6 +11,7 @@ import fr.relais.platform.ConflictException;
 import fr.relais.platform.NotFoundException;
 import fr.relais.request.RequestService;
 import fr.relais.request.Urgency;
+import fr.relais.roster.Roster;
 import fr.relais.security.AccountPrincipal;
 import fr.relais.storage.Sealer;
 import org.springframework.context.event.EventListener;
@@ -53,10 +54,11 @@ public class WorklistService {
     private final Clock clock;
     private final WorklistPolicy policy;
     private final WorklistSettings settings;
+    private final Roster roster;
     private final ObjectMapper json = new ObjectMapper();
 
     WorklistService(JdbcClient jdbc, TransactionTemplate tx, ExamLifecycle exams, Sealer sealer, AuditLog audit,
-                    Clock clock, WorklistSettings settings) {
+                    Clock clock, WorklistSettings settings, Roster roster) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.exams = exams;
@@ -64,6 +66,7 @@ public class WorklistService {
         this.audit = audit;
         this.clock = clock;
         this.settings = settings;
+        this.roster = roster;
         this.policy = new WorklistPolicy(settings.targets());
     }
 
@@ -84,7 +87,7 @@ public class WorklistService {
     /** The exams a checked-in radiologist may read, most urgent first; empty when not checked in. */
     public List<WorklistRow> queue(AccountPrincipal radiologist) {
         Instant now = clock.instant();
-        if (!isCheckedIn(radiologist.id(), now)) {
+        if (!roster.isCheckedIn(radiologist.id(), now)) {
             return List.of();
         }
         return jdbc.sql(SELECT + """
@@ -196,9 +199,7 @@ public class WorklistService {
             long hospital = jdbc.sql("select hospital_id from exam where id = :id for update")
                     .param("id", examId).query(Long.class).optional()
                     .orElseThrow(() -> new NotFoundException("worklist.notFound", "no exam " + examId, examId));
-            boolean eligible = isCheckedIn(toUserId, now) && jdbc.sql("""
-                    select count(*) from radiologist_hospital where user_id = :user and hospital_id = :hospital""")
-                    .param("user", toUserId).param("hospital", hospital).query(Integer.class).single() > 0;
+            boolean eligible = roster.isCheckedIn(toUserId, now) && roster.authorisedHospitals(toUserId).contains(hospital);
             if (!eligible) {
                 throw new ConflictException("toUserId", "worklist.notEligible",
                         "radiologist " + toUserId + " is not checked in or not authorised for this hospital", toUserId);
@@ -368,15 +369,8 @@ public class WorklistService {
                 .param("id", examId).query(Long.class).optional().orElse(null);
     }
 
-    private boolean isCheckedIn(long userId, Instant now) {
-        return jdbc.sql("""
-                select count(*) from seat_presence
-                where user_id = :user and checked_out_at is null and shift_ends_at > :now""")
-                .param("user", userId).param("now", ExamLifecycle.utc(now)).query(Integer.class).single() > 0;
-    }
-
     private void requireCheckedIn(AccountPrincipal radiologist, Instant now) {
-        if (!isCheckedIn(radiologist.id(), now)) {
+        if (!roster.isCheckedIn(radiologist.id(), now)) {
             throw new ConflictException(null, "worklist.notCheckedIn", "check in to a seat before reading");
         }
     }
