@@ -7,13 +7,12 @@ import fr.relais.request.RequestFixtures;
 import fr.relais.security.Role;
 import fr.relais.sim.SyntheticCt;
 import fr.relais.sim.SyntheticCt.GeneratedStudy;
+import fr.relais.support.Await;
 import fr.relais.support.Dcmtk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,17 +67,9 @@ class ExamApiIT extends BaseIntegrationTest {
         assertThat(admin().get("/api/exams?limit=0").status()).isEqualTo(400);
     }
 
-    private static JsonNode awaitExam(ApiClient client, long hospital, String state) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        JsonNode last = null;
-        while (Instant.now().isBefore(deadline)) {
-            JsonNode list = client.get("/api/exams?hospitalId=" + hospital).json();
-            if (list.size() == 1 && state.equals(list.get(0).get("state").asText())) {
-                return list.get(0);
-            }
-            last = list;
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no exam in state " + state + ": " + last);
+    private static JsonNode awaitExam(ApiClient client, long hospital, String state) {
+        return Await.until("an exam of hospital " + hospital + " in state " + state,
+                () -> client.get("/api/exams?hospitalId=" + hospital).json(),
+                list -> list.size() == 1 && state.equals(list.get(0).get("state").asText())).get(0);
     }
 }

@@ -6,6 +6,7 @@ import fr.relais.dicom.TestObjects;
 import fr.relais.sim.SyntheticCt;
 import fr.relais.sim.SyntheticCt.GeneratedStudy;
 import fr.relais.storage.ObjectStore;
+import fr.relais.support.Await;
 import fr.relais.support.Dcmtk;
 import fr.relais.BaseIntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -230,17 +231,11 @@ class DicomIntakeIT extends BaseIntegrationTest {
                 where s.hospital_id = :h""").param("h", hospital).query(Long.class).single();
     }
 
-    private void awaitExamState(long hospital, String state) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-        while (Instant.now().isBefore(deadline)) {
-            String current = jdbc.sql("select state from exam where hospital_id = :h").param("h", hospital)
-                    .query(String.class).optional().orElse(null);
-            if (state.equals(current)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("exam of hospital " + hospital + " never reached " + state);
+    private void awaitExamState(long hospital, String state) {
+        Await.until("the exam of hospital " + hospital + " in state " + state,
+                () -> jdbc.sql("select state from exam where hospital_id = :h").param("h", hospital)
+                        .query(String.class).optional().orElse(null),
+                state::equals);
     }
 
     private static boolean contains(Path file, byte[] needle) {

@@ -8,6 +8,7 @@ import fr.relais.security.Role;
 import fr.relais.sim.SyntheticCt;
 import fr.relais.sim.SyntheticCt.GeneratedStudy;
 import fr.relais.storage.ObjectStore;
+import fr.relais.support.Await;
 import fr.relais.support.Dcmtk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -302,28 +303,19 @@ class RequestWorkflowIT extends BaseIntegrationTest {
                 join exam e on e.study_id = se.study_id where e.id = :id""").param("id", examId).query(String.class).list();
     }
 
-    private void awaitState(long examId, String wanted) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            if (wanted.equals(state(examId))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("exam " + examId + " is " + state(examId) + ", never " + wanted);
+    private void awaitState(long examId, String wanted) {
+        Await.until("exam " + examId + " in state " + wanted, () -> state(examId), wanted::equals);
     }
 
-    private static JsonNode awaitUnmatched(ApiClient coordinator, String studyUid) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
+    private static JsonNode awaitUnmatched(ApiClient coordinator, String studyUid) {
+        return Await.until("study " + studyUid + " listed as unmatched", () -> {
             for (JsonNode n : coordinator.get("/api/unmatched").json()) {
                 if (studyUid.equals(n.get("studyInstanceUid").asText())) {
                     return n;
                 }
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("study " + studyUid + " never listed as unmatched");
+            return null;
+        }, n -> true);
     }
 
     private static void assertField(ApiClient.Response response, String field) {

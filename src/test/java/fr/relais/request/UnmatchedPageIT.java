@@ -6,6 +6,7 @@ import fr.relais.Browser;
 import fr.relais.security.Role;
 import fr.relais.sim.SyntheticCt;
 import fr.relais.sim.SyntheticCt.GeneratedStudy;
+import fr.relais.support.Await;
 import fr.relais.support.Dcmtk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,17 +59,10 @@ class UnmatchedPageIT extends BaseIntegrationTest {
         assertThat(page.statusCode()).isEqualTo(403);
     }
 
-    private long awaitPlaceholder(String studyUid) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            List<Long> ids = jdbc.sql("""
-                    select e.id from exam e join study s on s.id = e.study_id
-                    where s.study_uid = :uid and e.state = 'UNMATCHED'""").param("uid", studyUid).query(Long.class).list();
-            if (!ids.isEmpty()) {
-                return ids.get(0);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no unmatched exam for " + studyUid);
+    private long awaitPlaceholder(String studyUid) {
+        return Await.until("an unmatched exam for " + studyUid, () -> jdbc.sql("""
+                select e.id from exam e join study s on s.id = e.study_id
+                where s.study_uid = :uid and e.state = 'UNMATCHED'""").param("uid", studyUid).query(Long.class)
+                .optional().orElse(null), id -> true);
     }
 }
