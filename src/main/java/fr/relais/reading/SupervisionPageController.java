@@ -81,7 +81,7 @@ class SupervisionPageController {
         }
         if (PageActions.attempt(redirect, messages, locale, "supervision.reassigned",
                 () -> worklist.reassign(id, toUserId, me, actor.source()))) {
-            redirect.addFlashAttribute("noticeArg", id);
+            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
         }
         return "redirect:/coordination/worklist";
     }
@@ -91,7 +91,7 @@ class SupervisionPageController {
                    RedirectAttributes redirect) {
         if (PageActions.attempt(redirect, messages, locale, "supervision.released",
                 () -> worklist.release(id, me, actor.source()))) {
-            redirect.addFlashAttribute("noticeArg", id);
+            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
         }
         return "redirect:/coordination/worklist";
     }

@@ -58,7 +58,7 @@ class WorklistPageController {
         if (PageActions.attempt(redirect, messages, locale, "worklist.page.claimed",
                 () -> taken.set(worklist.claimNext(me, actor.source())))) {
             if (taken.get().isPresent()) {
-                redirect.addFlashAttribute("noticeArg", taken.get().get().examId());
+                redirect.addFlashAttribute("noticeArg", String.valueOf(taken.get().get().examId()));
             } else {
                 redirect.addFlashAttribute("notice", "worklist.page.nothingToClaim");
             }
@@ -71,7 +71,7 @@ class WorklistPageController {
                  RedirectAttributes redirect) {
         if (PageActions.attempt(redirect, messages, locale, "worklist.page.claimed",
                 () -> worklist.claim(id, me, actor.source()))) {
-            redirect.addFlashAttribute("noticeArg", id);
+            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
         }
         return "redirect:/worklist";
     }
@@ -81,7 +81,7 @@ class WorklistPageController {
                    RedirectAttributes redirect) {
         if (PageActions.attempt(redirect, messages, locale, "worklist.page.released",
                 () -> worklist.release(id, me, actor.source()))) {
-            redirect.addFlashAttribute("noticeArg", id);
+            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
         }
         return "redirect:/worklist";
     }
@@ -91,7 +91,7 @@ class WorklistPageController {
     String activity(@PathVariable long id, @AuthenticationPrincipal AccountPrincipal me, Locale locale,
                     RedirectAttributes redirect) {
         if (PageActions.attempt(redirect, messages, locale, "worklist.page.kept", () -> worklist.touch(id, me))) {
-            redirect.addFlashAttribute("noticeArg", id);
+            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
         }
         return "redirect:/worklist";
     }
