@@ -25,6 +25,9 @@ class WorklistBrowserIT extends BaseIntegrationTest {
     @Autowired
     Sealer sealer;
 
+    @Autowired
+    org.springframework.context.ApplicationEventPublisher events;
+
     private WorklistFixtures fixtures;
     private long hospital;
     private long center;
@@ -89,6 +92,14 @@ class WorklistBrowserIT extends BaseIntegrationTest {
             assertThat(boss.driver().findElement(By.cssSelector("#supervision-region tr[data-exam-id='" + exam + "']"))
                     .getAttribute("data-state")).isEqualTo("IN_READING");
             assertThat(boss.pageWasNotReloaded()).isTrue();
+
+            // The holder is warned, without a reload, when the claim is about to expire; the colleague is not.
+            one.markPage();
+            events.publishEvent(new WorklistChanged(exam, hospital, "claim-expiring", first.id()));
+            one.waitUntil(d -> d.findElement(By.id("claim-warning")).isDisplayed());
+            assertThat(one.text(By.id("claim-warning"))).contains("l’examen n° " + exam + " va bientôt vous être retiré");
+            assertThat(one.pageWasNotReloaded()).isTrue();
+            assertThat(two.byId("claim-warning").isDisplayed()).isFalse();
 
             // A new vital exam appears on the second radiologist's list, with a beep.
             long vital = ready(Urgency.P1);

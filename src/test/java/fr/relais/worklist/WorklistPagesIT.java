@@ -145,6 +145,12 @@ class WorklistPagesIT extends BaseIntegrationTest {
         assertThat(refused).contains("class=\"failure\"", "Cet examen n’est plus disponible.");
         assertThat(region(refused, "mine-region")).doesNotContain("data-mine-id=\"" + exam + "\"");
 
+        // "Je suis toujours là" keeps it; only its holder may say so.
+        assertThat(followed(one, one.postForm("/worklist/" + exam + "/activity", List.of())))
+                .contains("L’examen n° " + exam + " vous reste attribué.");
+        assertThat(followed(two, two.postForm("/worklist/" + exam + "/activity", List.of())))
+                .contains("class=\"failure\"", "Vous ne détenez pas l’examen n°");
+
         // Giving it back puts it in the queue again.
         String released = followed(one, one.postForm("/worklist/" + exam + "/release", List.of()));
         assertThat(released).contains("L’examen n° " + exam + " est retourné dans la file.")
