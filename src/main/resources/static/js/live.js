@@ -2,6 +2,9 @@
 // fetches the page again and swaps the regions marked data-live-region (matched by id).
 // The body says what to listen to: data-live="/live/requests", data-live-exam="42" to follow one
 // request only, data-live-beep="P1" to beep when a new P1 request appears.
+// data-live-event names the event to hear ("request" by default, "worklist" for /live/worklist);
+// data-live-beep-attr names the row attribute data-live-beep is matched against (data-urgency by
+// default). Every change is also dispatched on the document as a "relais:live" CustomEvent.
 (function () {
   'use strict';
   var body = document.body;
@@ -11,6 +14,8 @@
   }
   var onlyExam = body.getAttribute('data-live-exam');
   var beepFor = body.getAttribute('data-live-beep');
+  var beepAttr = body.getAttribute('data-live-beep-attr') || 'data-urgency';
+  var eventName = body.getAttribute('data-live-event') || 'request';
   var pending = null;
   var audio = null;
 
@@ -53,7 +58,7 @@
 
   function idsOf(urgency) {
     var ids = {};
-    document.querySelectorAll('[data-exam-id][data-urgency="' + urgency + '"]').forEach(function (el) {
+    document.querySelectorAll('[data-exam-id][' + beepAttr + '="' + urgency + '"]').forEach(function (el) {
       ids[el.getAttribute('data-exam-id')] = true;
     });
     return ids;
@@ -105,9 +110,10 @@
     openedBefore = true;
   });
   events.addEventListener('error', function () { body.setAttribute('data-live-state', 'reconnecting'); });
-  events.addEventListener('request', function (message) {
+  events.addEventListener(eventName, function (message) {
     var change;
     try { change = JSON.parse(message.data); } catch (e) { return; }
+    document.dispatchEvent(new CustomEvent('relais:live', { detail: change }));
     if (onlyExam && String(change.examId) !== onlyExam) { return; }
     // Several changes in a burst cost one fetch.
     if (!pending) { pending = setTimeout(refresh, 150); }

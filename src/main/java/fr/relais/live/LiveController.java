@@ -13,14 +13,22 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 class LiveController {
 
     private final LiveRequests live;
+    private final LiveWorklist worklist;
 
-    LiveController(LiveRequests live) {
+    LiveController(LiveRequests live, LiveWorklist worklist) {
         this.live = live;
+        this.worklist = worklist;
     }
 
     @GetMapping(path = "/live/requests", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     @PreAuthorize("hasAnyRole('HOSPITAL_PHYSICIAN','HOSPITAL_TECHNOLOGIST','RADIOLOGIST','COORDINATOR','ADMIN')")
     SseEmitter requests(@AuthenticationPrincipal AccountPrincipal viewer) {
         return live.open(viewer);
+    }
+
+    @GetMapping(path = "/live/worklist", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @PreAuthorize("hasAnyRole('RADIOLOGIST','COORDINATOR','ADMIN')")
+    SseEmitter worklist(@AuthenticationPrincipal AccountPrincipal viewer) {
+        return worklist.open(viewer);
     }
 }

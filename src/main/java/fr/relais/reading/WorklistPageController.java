@@ -1,0 +1,98 @@
+package fr.relais.reading;
+
+import fr.relais.platform.Actor;
+import fr.relais.platform.PageActions;
+import fr.relais.roster.Roster;
+import fr.relais.security.AccountPrincipal;
+import fr.relais.worklist.WorklistRow;
+import fr.relais.worklist.WorklistService;
+import org.springframework.context.MessageSource;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The radiologist's worklist page: the common queue in deadline order ("Suivant" or "Prendre"),
+ * the exams I hold ("Rendre", "Je suis toujours là"), live through /live/worklist.
+ */
+@Controller
+@RequestMapping("/worklist")
+@PreAuthorize("hasRole('RADIOLOGIST')")
+class WorklistPageController {
+
+    private final WorklistService worklist;
+    private final Roster roster;
+    private final MessageSource messages;
+    private final Clock clock;
+
+    WorklistPageController(WorklistService worklist, Roster roster, MessageSource messages, Clock clock) {
+        this.worklist = worklist;
+        this.roster = roster;
+        this.messages = messages;
+        this.clock = clock;
+    }
+
+    @GetMapping
+    String page(@AuthenticationPrincipal AccountPrincipal me, Model model) {
+        boolean checkedIn = roster.isCheckedIn(me.id(), clock.instant());
+        model.addAttribute("checkedIn", checkedIn);
+        model.addAttribute("rows", checkedIn ? worklist.queue(me) : java.util.List.of());
+        model.addAttribute("mine", worklist.claimsOf(me.id()));
+        return "reading/worklist";
+    }
+
+    @PostMapping("/next")
+    String next(@AuthenticationPrincipal AccountPrincipal me, Actor actor, Locale locale, RedirectAttributes redirect) {
+        AtomicReference<Optional<WorklistRow>> taken = new AtomicReference<>(Optional.empty());
+        if (PageActions.attempt(redirect, messages, locale, "worklist.page.claimed",
+                () -> taken.set(worklist.claimNext(me, actor.source())))) {
+            if (taken.get().isPresent()) {
+                redirect.addFlashAttribute("noticeArg", String.valueOf(taken.get().get().examId()));
+            } else {
+                redirect.addFlashAttribute("notice", "worklist.page.nothingToClaim");
+            }
+        }
+        return "redirect:/worklist";
+    }
+
+    @PostMapping("/{id}/claim")
+    String claim(@PathVariable long id, @AuthenticationPrincipal AccountPrincipal me, Actor actor, Locale locale,
+                 RedirectAttributes redirect) {
+        if (PageActions.attempt(redirect, messages, locale, "worklist.page.claimed",
+                () -> worklist.claim(id, me, actor.source()))) {
+            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
+        }
+        return "redirect:/worklist";
+    }
+
+    @PostMapping("/{id}/release")
+    String release(@PathVariable long id, @AuthenticationPrincipal AccountPrincipal me, Actor actor, Locale locale,
+                   RedirectAttributes redirect) {
+        if (PageActions.attempt(redirect, messages, locale, "worklist.page.released",
+                () -> worklist.release(id, me, actor.source()))) {
+            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
+        }
+        return "redirect:/worklist";
+    }
+
+    /** "Je suis toujours là": the idle clock of my claim starts again. */
+    @PostMapping("/{id}/activity")
+    String activity(@PathVariable long id, @AuthenticationPrincipal AccountPrincipal me, Locale locale,
+                    RedirectAttributes redirect) {
+        if (PageActions.attempt(redirect, messages, locale, "worklist.page.kept", () -> worklist.touch(id, me))) {
+            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
+        }
+        return "redirect:/worklist";
+    }
+}

@@ -1,0 +1,42 @@
+// Worklist pages: the clocks tick every second from their data attributes (data-since: waiting
+// time; data-deadline: time left, negative and marked late once passed), in the notation of
+// ReadingClocks ([−]h:mm:ss); and the warning of a claim about to expire, from live.js.
+(function () {
+  'use strict';
+
+  function format(ms) {
+    var s = Math.trunc(ms / 1000);
+    var sign = s < 0 ? '\u2212' : '';
+    s = Math.abs(s);
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    return sign + h + ':' + (m < 10 ? '0' : '') + m + ':' + (sec < 10 ? '0' : '') + sec;
+  }
+
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll('[data-since]').forEach(function (el) {
+      var at = Date.parse(el.getAttribute('data-since'));
+      if (!isNaN(at)) { el.textContent = format(now - at); }
+    });
+    document.querySelectorAll('[data-deadline]').forEach(function (el) {
+      var at = Date.parse(el.getAttribute('data-deadline'));
+      if (isNaN(at)) { return; }
+      el.textContent = format(at - now);
+      el.classList.toggle('late', at < now);
+      var row = el.closest('tr');
+      if (row && at < now) { row.classList.add('breach'); }
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  // The server sends claim-expiring warnings to the holder only (and to coordinators).
+  var warning = document.getElementById('claim-warning');
+  document.addEventListener('relais:live', function (e) {
+    var change = e.detail || {};
+    if (warning && change.what === 'claim-expiring' && change.mine) {
+      warning.textContent = (warning.getAttribute('data-template') || '{0}').replace('{0}', String(change.examId));
+      warning.hidden = false;
+    }
+  });
+})();
