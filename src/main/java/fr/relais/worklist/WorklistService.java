@@ -46,6 +46,8 @@ public class WorklistService {
 
     static final String CHANNEL = "relais_worklist";
 
+    private record Candidate(long id, long hospitalId) {}
+
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final ExamLifecycle exams;
@@ -127,17 +129,18 @@ public class WorklistService {
         Instant now = clock.instant();
         requireCheckedIn(radiologist, now);
         Optional<Long> claimed = inTransaction(() -> jdbc.sql("""
-                        select e.id from exam e
+                        select e.id, e.hospital_id from exam e
                         where e.state = 'READY' and e.deadline_at is not null
                           and e.hospital_id in (select hospital_id from radiologist_hospital where user_id = :user)
                         order by e.deadline_at, e.ready_at, e.id
                         limit 1
                         for update skip locked""")
                 .param("user", radiologist.id())
-                .query(Long.class)
+                .query(Candidate.class)
                 .optional()
-                .map(id -> {
-                    takeClaim(id, radiologist.id(), radiologist.username(), now, "CLAIMED", null);
+                .map(candidate -> {
+                    long id = candidate.id();
+                    takeClaim(id, candidate.hospitalId(), radiologist.id(), radiologist.username(), now, "CLAIMED", null);
                     // In the claim's transaction: one commit, and no claim without its audit entry.
                     audit.record(radiologist.username(), "EXAM_CLAIMED", "exam:" + id, source,
                             AuditLog.Outcome.SUCCESS, "next");
@@ -158,7 +161,7 @@ public class WorklistService {
                     .param("id", examId).param("user", radiologist.id())
                     .query(Long.class).optional()
                     .orElseThrow(() -> new NotFoundException("worklist.notFound", "no exam " + examId + " for you", examId));
-            takeClaim(examId, radiologist.id(), radiologist.username(), now, "CLAIMED", "picked");
+            takeClaim(examId, hospital, radiologist.id(), radiologist.username(), now, "CLAIMED", "picked");
             audit.record(radiologist.username(), "EXAM_CLAIMED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,
                     "picked");
             return hospital;
@@ -174,7 +177,7 @@ public class WorklistService {
             if (holder == null || (holder != by.id() && !isCoordinator(by))) {
                 throw new ConflictException(null, "worklist.notYours", "you do not hold exam " + examId, examId);
             }
-            dropClaim(examId, holder, by.username(), now, "RELEASED", null);
+            dropClaim(examId, hospitalOf(examId), holder, by.username(), now, "RELEASED", null);
             audit.record(by.username(), "EXAM_RELEASED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS, null);
             return null;
         });
@@ -206,7 +209,7 @@ public class WorklistService {
             }
             Long holder = holder(examId);
             if (holder == null) {
-                takeClaim(examId, toUserId, coordinator.username(), now, "ASSIGNED", "by a coordinator");
+                takeClaim(examId, hospital, toUserId, coordinator.username(), now, "ASSIGNED", "by a coordinator");
             } else {
                 jdbc.sql("update exam set claimed_by = :to, claimed_at = :now, last_activity_at = :now where id = :id")
                         .param("to", toUserId).param("now", ExamLifecycle.utc(now)).param("id", examId).update();
@@ -260,7 +263,7 @@ public class WorklistService {
                 if (holder == null) {
                     return false;
                 }
-                dropClaim(id, holder, ExamLifecycle.SYSTEM, now, "TIMED_OUT",
+                dropClaim(id, hospitalOf(id), holder, ExamLifecycle.SYSTEM, now, "TIMED_OUT",
                         "no activity for " + settings.claimIdleTimeout().toMinutes() + " min");
                 return true;
             }));
@@ -311,25 +314,32 @@ public class WorklistService {
                     limit 1""")
                     .param("hospital", hospital).param("now", ExamLifecycle.utc(now))
                     .query(Long.class).optional()
-                    .ifPresent(user -> takeClaim(examId, user, ExamLifecycle.SYSTEM, now, "ASSIGNED", "push mode"));
+                    .ifPresent(user -> takeClaim(examId, hospital, user, ExamLifecycle.SYSTEM, now, "ASSIGNED", "push mode"));
             return null;
         });
     }
 
-    private void takeClaim(long examId, long userId, String actor, Instant now, String action, String detail) {
-        exams.move(examId, ExamState.IN_READING, now, actor, detail);
+    /** The caller holds the exam's row lock; the move itself checks that the exam is still READY. */
+    private void takeClaim(long examId, long hospitalId, long userId, String actor, Instant now, String action,
+                           String detail) {
+        if (exams.transition(List.of(examId), ExamState.READY, ExamState.IN_READING, now, actor).isEmpty()) {
+            ExamState current = exams.lockState(examId).orElse(ExamState.CANCELLED);
+            ExamStateMachine.check(current, ExamState.IN_READING); // says why, in the state machine's words
+            throw new ConflictException(null, "worklist.taken", "exam " + examId + " is no longer available");
+        }
         jdbc.sql("update exam set claimed_by = :user, claimed_at = :now, last_activity_at = :now where id = :id")
                 .param("user", userId).param("now", ExamLifecycle.utc(now)).param("id", examId).update();
         claimEvent(examId, userId, action, actor, now, detail);
-        notifyChange(examId, hospitalOf(examId), "claimed", userId);
+        notifyChange(examId, hospitalId, "claimed", userId);
     }
 
-    private void dropClaim(long examId, long holder, String actor, Instant now, String action, String detail) {
-        exams.move(examId, ExamState.READY, now, actor, detail);
+    private void dropClaim(long examId, long hospitalId, long holder, String actor, Instant now, String action,
+                           String detail) {
+        exams.transition(List.of(examId), ExamState.IN_READING, ExamState.READY, now, actor);
         jdbc.sql("update exam set claimed_by = null, claimed_at = null, last_activity_at = null where id = :id")
                 .param("id", examId).update();
         claimEvent(examId, holder, action, actor, now, detail);
-        notifyChange(examId, hospitalOf(examId), "released", holder);
+        notifyChange(examId, hospitalId, "released", holder);
     }
 
     private void claimEvent(long examId, Long userId, String action, String actor, Instant at, String detail) {
