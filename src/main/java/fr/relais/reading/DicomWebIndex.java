@@ -36,7 +36,7 @@ class DicomWebIndex {
                        (select count(*) from series x where x.study_id = s.id) as series_count,
                        s.instance_count
                 from study s join exam e on e.study_id = s.id
-                where """).append(StudyAccess.CONDITION);
+                where """).append(' ').append(StudyAccess.CONDITION);
         Map<String, Object> params = new LinkedHashMap<>();
         if (studyUid != null) {
             sql.append(" and s.study_uid = :uid");
