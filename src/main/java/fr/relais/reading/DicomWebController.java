@@ -21,6 +21,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.server.ResponseStatusException;
 
 import java.io.IOException;
@@ -200,12 +202,13 @@ class DicomWebController {
             if (n > cut.count()) {
                 throw new NotFoundException("dicomweb.frame.missing", "L’instance n’a pas de trame {0}.", n);
             }
-            body.writeBytes(partHeader(boundary, "application/octet-stream"));
+            body.writeBytes(partHeader(boundary, "application/octet-stream; transfer-syntax=" + Uids.EXPLICIT_VR_LITTLE_ENDIAN));
             body.writeBytes(cut.frame(n));
         }
         body.writeBytes(closing(boundary));
         return ResponseEntity.ok()
-                .header("Content-Type", "multipart/related; type=\"application/octet-stream\"; boundary=" + boundary)
+                .header("Content-Type", "multipart/related; type=\"application/octet-stream\"; transfer-syntax="
+                        + Uids.EXPLICIT_VR_LITTLE_ENDIAN + "; boundary=" + boundary)
                 .body(body.toByteArray());
     }
 
@@ -235,7 +238,17 @@ class DicomWebController {
 
     private long readable(AccountPrincipal user, String studyUid) {
         requireUid("study", studyUid);
-        return access.readableStudy(user, studyUid).orElseThrow(DicomWebController::notFound);
+        return access.readableStudy(user, studyUid).orElseGet(() -> {
+            // A refusal of a study that exists is audited; the caller sees the same 404 either way.
+            access.existingStudies(studyUid).forEach(id -> audit.record(user.username(), "DICOMWEB_DENIED",
+                    "study:" + id, remoteAddress(), AuditLog.Outcome.REJECTED, null));
+            throw notFound();
+        });
+    }
+
+    private static String remoteAddress() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                ? attributes.getRequest().getRemoteAddr() : null;
     }
 
     private static NotFoundException notFound() {

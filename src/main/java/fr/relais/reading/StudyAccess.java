@@ -50,4 +50,9 @@ public class StudyAccess {
                 + CONDITION + " order by s.id desc limit 1").param("uid", studyUid), user)
                 .query(Long.class).optional();
     }
+
+    /** Ids of the studies with this UID, readable or not: to audit a refusal. */
+    List<Long> existingStudies(String studyUid) {
+        return jdbc.sql("select id from study where study_uid = :uid").param("uid", studyUid).query(Long.class).list();
+    }
 }
