@@ -1,0 +1,334 @@
+package fr.relais.reading;
+
+import fr.relais.audit.AuditLog;
+import fr.relais.dicom.DicomHeader;
+import fr.relais.dicom.DicomWeb;
+import fr.relais.dicom.Uids;
+import fr.relais.platform.InvalidInputException;
+import fr.relais.platform.NotFoundException;
+import fr.relais.reading.DicomWebIndex.InstanceRow;
+import fr.relais.reading.DicomWebIndex.SeriesRow;
+import fr.relais.reading.DicomWebIndex.StudyRow;
+import fr.relais.security.AccountPrincipal;
+import fr.relais.storage.ObjectStore;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.server.ResponseStatusException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * DICOMweb for the viewer (PS3.18): QIDO-RS searches from the index, WADO-RS retrieval of
+ * instances, series metadata and uncompressed frames. Whoever may not read a study gets 404, as if
+ * it did not exist ({@link StudyAccess}). Each retrieval of a study's metadata or instances is
+ * audited once, frames are not.
+ */
+@RestController
+class DicomWebController {
+
+    static final MediaType DICOM_JSON = MediaType.parseMediaType("application/dicom+json");
+    private static final int DEFAULT_LIMIT = 100, MAX_LIMIT = 1000;
+
+    private final StudyAccess access;
+    private final DicomWebIndex index;
+    private final ObjectStore store;
+    private final AuditLog audit;
+
+    DicomWebController(StudyAccess access, DicomWebIndex index, ObjectStore store, AuditLog audit) {
+        this.access = access;
+        this.index = index;
+        this.store = store;
+        this.audit = audit;
+    }
+
+    // ---- QIDO-RS
+
+    @GetMapping("/dicomweb/studies")
+    ResponseEntity<List<Map<String, Object>>> searchStudies(@AuthenticationPrincipal AccountPrincipal user,
+                                                            @RequestParam Map<String, String> query) {
+        String studyUid = uidParam(query, "StudyInstanceUID", "0020000D");
+        String accession = param(query, "AccessionNumber", "00080050");
+        String modality = param(query, "ModalitiesInStudy", "00080061");
+        if (modality == null) {
+            modality = param(query, "Modality", "00080060");
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (StudyRow s : index.studies(user, studyUid, accession, modality, limit(query), offset(query))) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            put(json, "00080020", "DA", s.studyDate() == null ? null : DateTimeFormatter.BASIC_ISO_DATE.format(s.studyDate()));
+            put(json, "00080050", "SH", s.accessionNumber());
+            json.put("00080061", attribute("CS", new ArrayList<>(DicomWebIndex.split(s.modalities()))));
+            put(json, "0020000D", "UI", s.studyUid());
+            put(json, "00201206", "IS", s.seriesCount());
+            put(json, "00201208", "IS", s.instanceCount());
+            out.add(json);
+        }
+        return ResponseEntity.ok().contentType(DICOM_JSON).body(out);
+    }
+
+    @GetMapping("/dicomweb/studies/{study}/series")
+    ResponseEntity<List<Map<String, Object>>> searchSeries(@AuthenticationPrincipal AccountPrincipal user,
+                                                           @PathVariable String study,
+                                                           @RequestParam Map<String, String> query) {
+        long studyId = readable(user, study);
+        String seriesUid = uidParam(query, "SeriesInstanceUID", "0020000E");
+        String modality = param(query, "Modality", "00080060");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (SeriesRow s : index.series(studyId, seriesUid, modality, limit(query), offset(query))) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            put(json, "00080060", "CS", s.modality());
+            put(json, "0020000D", "UI", study);
+            put(json, "0020000E", "UI", s.seriesUid());
+            put(json, "00200011", "IS", s.seriesNumber());
+            put(json, "00201209", "IS", s.instanceCount());
+            out.add(json);
+        }
+        return ResponseEntity.ok().contentType(DICOM_JSON).body(out);
+    }
+
+    @GetMapping("/dicomweb/studies/{study}/series/{series}/instances")
+    ResponseEntity<List<Map<String, Object>>> searchInstances(@AuthenticationPrincipal AccountPrincipal user,
+                                                              @PathVariable String study, @PathVariable String series,
+                                                              @RequestParam Map<String, String> query) {
+        requireUid("series", series);
+        long studyId = readable(user, study);
+        String sop = uidParam(query, "SOPInstanceUID", "00080018");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (InstanceRow i : index.instances(studyId, series, sop, limit(query), offset(query))) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            put(json, "00080016", "UI", i.sopClassUid());
+            put(json, "00080018", "UI", i.sopInstanceUid());
+            put(json, "00083002", "UI", i.transferSyntax());
+            put(json, "0020000D", "UI", study);
+            put(json, "0020000E", "UI", i.seriesUid());
+            put(json, "00200013", "IS", i.instanceNumber());
+            out.add(json);
+        }
+        return ResponseEntity.ok().contentType(DICOM_JSON).body(out);
+    }
+
+    // ---- WADO-RS
+
+    @GetMapping("/dicomweb/studies/{study}/series/{series}/metadata")
+    ResponseEntity<List<Map<String, Object>>> seriesMetadata(@AuthenticationPrincipal AccountPrincipal user,
+                                                             @PathVariable String study, @PathVariable String series,
+                                                             HttpServletRequest http) throws IOException {
+        requireUid("series", series);
+        long studyId = readable(user, study);
+        List<InstanceRow> instances = index.instances(studyId, series, null, Integer.MAX_VALUE, 0);
+        if (instances.isEmpty()) {
+            throw notFound();
+        }
+        List<Map<String, Object>> out = new ArrayList<>(instances.size());
+        for (InstanceRow i : instances) {
+            try {
+                out.add(DicomWeb.metadata(store.read(i.objectKey())));
+            } catch (DicomHeader.InvalidObjectException e) {
+                throw new IOException("stored object cannot be parsed: " + i.objectKey(), e);
+            }
+        }
+        audit.record(user.username(), "STUDY_OPENED", "study:" + studyId, http.getRemoteAddr(),
+                AuditLog.Outcome.SUCCESS, "series metadata, " + out.size() + " instances");
+        return ResponseEntity.ok().contentType(DICOM_JSON).body(out);
+    }
+
+    @GetMapping("/dicomweb/studies/{study}")
+    void retrieveStudy(@AuthenticationPrincipal AccountPrincipal user, @PathVariable String study,
+                       HttpServletRequest http, HttpServletResponse response) throws IOException {
+        long studyId = readable(user, study);
+        sendInstances(user, studyId, index.instances(studyId, null, null, Integer.MAX_VALUE, 0), http, response);
+    }
+
+    @GetMapping("/dicomweb/studies/{study}/series/{series}")
+    void retrieveSeries(@AuthenticationPrincipal AccountPrincipal user, @PathVariable String study,
+                        @PathVariable String series, HttpServletRequest http, HttpServletResponse response)
+            throws IOException {
+        requireUid("series", series);
+        long studyId = readable(user, study);
+        sendInstances(user, studyId, index.instances(studyId, series, null, Integer.MAX_VALUE, 0), http, response);
+    }
+
+    @GetMapping("/dicomweb/studies/{study}/series/{series}/instances/{instance}")
+    void retrieveInstance(@AuthenticationPrincipal AccountPrincipal user, @PathVariable String study,
+                          @PathVariable String series, @PathVariable String instance,
+                          HttpServletRequest http, HttpServletResponse response) throws IOException {
+        requireUid("series", series);
+        requireUid("instance", instance);
+        long studyId = readable(user, study);
+        sendInstances(user, studyId, index.instances(studyId, series, instance, 1, 0), http, response);
+    }
+
+    @GetMapping("/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
+    ResponseEntity<byte[]> retrieveFrames(@AuthenticationPrincipal AccountPrincipal user, @PathVariable String study,
+                                          @PathVariable String series, @PathVariable String instance,
+                                          @PathVariable String frames) throws IOException {
+        requireUid("series", series);
+        requireUid("instance", instance);
+        List<Integer> numbers = frameList(frames);
+        long studyId = readable(user, study);
+        List<InstanceRow> found = index.instances(studyId, series, instance, 1, 0);
+        if (found.isEmpty()) {
+            throw notFound();
+        }
+        DicomWeb.Frames cut;
+        try {
+            cut = DicomWeb.frames(store.read(found.get(0).objectKey()));
+        } catch (UnsupportedOperationException e) {
+            throw new ResponseStatusException(HttpStatus.NOT_ACCEPTABLE, e.getMessage());
+        } catch (DicomHeader.InvalidObjectException e) {
+            throw new NotFoundException("dicomweb.frame.none", "Cette instance ne contient pas d’image.");
+        }
+        String boundary = boundary();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(cut.frameBytes() * numbers.size() + 256);
+        for (int n : numbers) {
+            if (n > cut.count()) {
+                throw new NotFoundException("dicomweb.frame.missing", "L’instance n’a pas de trame {0}.", n);
+            }
+            body.writeBytes(partHeader(boundary, "application/octet-stream; transfer-syntax=" + Uids.EXPLICIT_VR_LITTLE_ENDIAN));
+            body.writeBytes(cut.frame(n));
+        }
+        body.writeBytes(closing(boundary));
+        return ResponseEntity.ok()
+                .header("Content-Type", "multipart/related; type=\"application/octet-stream\"; transfer-syntax="
+                        + Uids.EXPLICIT_VR_LITTLE_ENDIAN + "; boundary=" + boundary)
+                .body(body.toByteArray());
+    }
+
+    private void sendInstances(AccountPrincipal user, long studyId, List<InstanceRow> instances,
+                               HttpServletRequest http, HttpServletResponse response) throws IOException {
+        if (instances.isEmpty()) {
+            throw notFound();
+        }
+        audit.record(user.username(), "DICOMWEB_RETRIEVED", "study:" + studyId, http.getRemoteAddr(),
+                AuditLog.Outcome.SUCCESS, instances.size() + " instances");
+        String boundary = boundary();
+        // The first object is read before the status is sent, so that a broken store gives a clean 500.
+        byte[] first = store.read(instances.get(0).objectKey());
+        response.setStatus(200);
+        response.setHeader("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
+        OutputStream out = response.getOutputStream();
+        for (int k = 0; k < instances.size(); k++) {
+            byte[] object = k == 0 ? first : store.read(instances.get(k).objectKey());
+            out.write(partHeader(boundary, "application/dicom"));
+            out.write(object);
+        }
+        out.write(closing(boundary));
+        out.flush();
+    }
+
+    // ---- helpers
+
+    private long readable(AccountPrincipal user, String studyUid) {
+        requireUid("study", studyUid);
+        return access.readableStudy(user, studyUid).orElseGet(() -> {
+            // A refusal of a study that exists is audited; the caller sees the same 404 either way.
+            access.existingStudies(studyUid).forEach(id -> audit.record(user.username(), "DICOMWEB_DENIED",
+                    "study:" + id, remoteAddress(), AuditLog.Outcome.REJECTED, null));
+            throw notFound();
+        });
+    }
+
+    private static String remoteAddress() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                ? attributes.getRequest().getRemoteAddr() : null;
+    }
+
+    private static NotFoundException notFound() {
+        return new NotFoundException("dicomweb.notFound", "Étude, série ou instance introuvable.");
+    }
+
+    private static void requireUid(String what, String uid) {
+        if (!Uids.isValidUid(uid)) {
+            throw new InvalidInputException(what, "dicomweb.uid.invalid", "Ce n’est pas un UID DICOM valide : {0}", what);
+        }
+    }
+
+    static List<Integer> frameList(String frames) {
+        List<Integer> numbers = new ArrayList<>();
+        for (String part : frames.split(",", -1)) {
+            if (!part.matches("[1-9][0-9]{0,8}")) {
+                throw new InvalidInputException("frames", "dicomweb.frames.invalid",
+                        "Liste de trames invalide : des numéros à partir de 1, séparés par des virgules.");
+            }
+            numbers.add(Integer.valueOf(part));
+        }
+        return numbers;
+    }
+
+    private static String param(Map<String, String> query, String keyword, String tag) {
+        String value = query.containsKey(keyword) ? query.get(keyword) : query.get(tag);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static String uidParam(Map<String, String> query, String keyword, String tag) {
+        String value = param(query, keyword, tag);
+        if (value != null) {
+            requireUid(keyword, value);
+        }
+        return value;
+    }
+
+    private static int limit(Map<String, String> query) {
+        int limit = nonNegative(query, "limit", DEFAULT_LIMIT);
+        return Math.min(limit, MAX_LIMIT);
+    }
+
+    private static int offset(Map<String, String> query) {
+        return nonNegative(query, "offset", 0);
+    }
+
+    private static int nonNegative(Map<String, String> query, String name, int fallback) {
+        String value = query.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        if (!value.matches("[0-9]{1,9}")) {
+            throw new InvalidInputException(name, "dicomweb.paging.invalid", "{0} doit être un entier positif ou nul.", name);
+        }
+        return Integer.parseInt(value);
+    }
+
+    private static void put(Map<String, Object> json, String tag, String vr, Object value) {
+        json.put(tag, attribute(vr, value == null ? List.of() : List.of(value)));
+    }
+
+    private static Map<String, Object> attribute(String vr, List<?> values) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("vr", vr);
+        if (!values.isEmpty()) {
+            a.put("Value", values);
+        }
+        return a;
+    }
+
+    private static String boundary() {
+        return "relais-" + UUID.randomUUID();
+    }
+
+    private static byte[] partHeader(String boundary, String type) {
+        return ("\r\n--" + boundary + "\r\nContent-Type: " + type + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] closing(String boundary) {
+        return ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+}

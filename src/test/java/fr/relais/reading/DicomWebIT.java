@@ -1,0 +1,359 @@
+package fr.relais.reading;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.relais.ApiClient;
+import fr.relais.BaseIntegrationTest;
+import fr.relais.dicom.DicomTestReader;
+import fr.relais.dicom.Part10;
+import fr.relais.request.RequestFixtures;
+import fr.relais.security.Role;
+import fr.relais.sim.SyntheticCt;
+import fr.relais.sim.SyntheticCt.GeneratedStudy;
+import fr.relais.support.Await;
+import fr.relais.support.Dcmtk;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * DICOMweb on a study that went the whole way: request, acceptance, storescu, READY, claim by a
+ * radiologist on a seat. The study is built once for the class (the Spring context is shared).
+ */
+class DicomWebIT extends BaseIntegrationTest {
+
+    private static final int ROWS = 64, COLUMNS = 96, SLICES = 3;
+
+    @TempDir
+    static Path work;
+
+    private record Setup(GeneratedStudy study, long examId, long studyId, long hospitalId,
+                         TestAccount holder, TestAccount other, TestAccount physician) {}
+
+    private static Setup setup;
+
+    @BeforeEach
+    void readStudy() throws Exception {
+        if (setup != null) {
+            return;
+        }
+        String ae = uniqueAeTitle("DW");
+        long hospital = createHospital(unique("CH DICOMweb"), ae);
+        TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
+        TestAccount holder = createAccount(Role.RADIOLOGIST, null);
+        TestAccount other = createAccount(Role.RADIOLOGIST, null);
+        JsonNode filed = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-DW", "PATIENT_SIGNED"));
+        long examId = filed.get("id").asLong();
+        RequestFixtures.accept(as(holder), examId);
+        GeneratedStudy study = send(ae, SyntheticCt.StudySpec.builder().slices(SLICES).rows(ROWS).columns(COLUMNS)
+                .accession(filed.get("accessionNumber").asText()).seed(501).build());
+        awaitState(examId, "READY");
+
+        long center = jdbc.sql("insert into reading_center (name, seats, created_at) values (:n, 4, now()) returning id")
+                .param("n", unique("Centre DICOMweb")).query(Long.class).single();
+        for (TestAccount r : List.of(holder, other)) {
+            jdbc.sql("insert into radiologist_hospital (user_id, hospital_id) values (:u, :h) on conflict do nothing")
+                    .param("u", r.id()).param("h", hospital).update();
+            jdbc.sql("""
+                    insert into seat_presence (user_id, center_id, checked_in_at, shift_ends_at)
+                    values (:u, :c, now() - interval '1 minute', now() + interval '12 hours')""")
+                    .param("u", r.id()).param("c", center).update();
+        }
+        Await.until("exam " + examId + " claimable", () -> as(holder).post("/api/worklist/" + examId + "/claim", null).status(),
+                s -> s == 200);
+        assertThat(state(examId)).isEqualTo("IN_READING");
+        long studyId = jdbc.sql("select study_id from exam where id = :id").param("id", examId).query(Long.class).single();
+        setup = new Setup(study, examId, studyId, hospital, holder, other, physician);
+    }
+
+    @Test
+    void qidoListsTheStudyForItsHolderAndNotForAnotherRadiologist() {
+        String uid = setup.study().studyInstanceUid();
+        ApiClient.Response studies = as(setup.holder()).get("/dicomweb/studies");
+        assertThat(studies.status()).as(studies.body()).isEqualTo(200);
+        assertThat(studies.contentType()).startsWith("application/dicom+json");
+        assertThat(uids(studies.json(), "0020000D")).contains(uid);
+
+        JsonNode found = as(setup.holder()).get("/dicomweb/studies?StudyInstanceUID=" + uid).json();
+        assertThat(found).hasSize(1);
+        JsonNode s = found.get(0);
+        assertThat(s.at("/00080061/Value/0").asText()).isEqualTo("CT");
+        assertThat(s.at("/00080061/vr").asText()).isEqualTo("CS");
+        assertThat(s.at("/00201206/Value/0").asInt()).isEqualTo(1);
+        assertThat(s.at("/00201208/Value/0").asInt()).isEqualTo(SLICES);
+        assertThat(s.at("/00080020/Value/0").asText()).matches("\\d{8}");
+        String accession = s.at("/00080050/Value/0").asText();
+        assertThat(as(setup.holder()).get("/dicomweb/studies?AccessionNumber=" + accession).json()).hasSize(1);
+        assertThat(as(setup.holder()).get("/dicomweb/studies?AccessionNumber=NOPE").json()).isEmpty();
+        assertThat(as(setup.holder()).get("/dicomweb/studies?ModalitiesInStudy=MR").json()).isEmpty();
+        assertThat(as(setup.holder()).get("/dicomweb/studies?Modality=CT").json()).hasSize(1);
+
+        assertThat(uids(as(setup.other()).get("/dicomweb/studies").json(), "0020000D")).doesNotContain(uid);
+        assertThat(as(setup.physician()).get("/dicomweb/studies?StudyInstanceUID=" + uid).json()).isEmpty();
+        ApiClient coordinator = as(createAccount(Role.COORDINATOR, null));
+        assertThat(coordinator.get("/dicomweb/studies?StudyInstanceUID=" + uid).json()).hasSize(1);
+
+        JsonNode series = as(setup.holder()).get("/dicomweb/studies/" + uid + "/series").json();
+        assertThat(series).hasSize(1);
+        assertThat(series.get(0).at("/0020000E/Value/0").asText()).isEqualTo(setup.study().seriesInstanceUid());
+        assertThat(series.get(0).at("/00080060/Value/0").asText()).isEqualTo("CT");
+        assertThat(series.get(0).at("/00201209/Value/0").asInt()).isEqualTo(SLICES);
+        assertThat(as(setup.holder()).get("/dicomweb/studies/" + uid + "/series?SeriesInstanceUID=1.2.3").json()).isEmpty();
+
+        String instancesPath = "/dicomweb/studies/" + uid + "/series/" + setup.study().seriesInstanceUid() + "/instances";
+        JsonNode instances = as(setup.holder()).get(instancesPath).json();
+        assertThat(uids(instances, "00080018")).containsExactlyElementsOf(setup.study().sopInstanceUids());
+        assertThat(instances.get(0).at("/00080016/Value/0").asText()).isEqualTo("1.2.840.10008.5.1.4.1.1.2");
+        assertThat(instances.get(0).at("/00200013/Value/0").asInt()).isEqualTo(1);
+        JsonNode page = as(setup.holder()).get(instancesPath + "?limit=1&offset=1").json();
+        assertThat(uids(page, "00080018")).containsExactly(setup.study().sopInstanceUids().get(1));
+    }
+
+    @Test
+    void seriesMetadataIsDicomJsonOfEveryInstanceWithoutPixelsAndAudited() throws Exception {
+        Bytes response = bytes(setup.holder(), seriesPath() + "/metadata");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.contentType()).startsWith("application/dicom+json");
+        JsonNode metadata = new ObjectMapper().readTree(response.body());
+        assertThat(metadata.isArray()).isTrue();
+        assertThat(metadata).hasSize(SLICES);
+        for (JsonNode instance : metadata) {
+            assertThat(instance.at("/00280010/vr").asText()).isEqualTo("US");
+            assertThat(instance.at("/00280010/Value/0").asInt()).isEqualTo(ROWS);
+            assertThat(instance.at("/00280011/Value/0").asInt()).isEqualTo(COLUMNS);
+            assertThat(instance.at("/0020000D/Value/0").asText()).isEqualTo(setup.study().studyInstanceUid());
+            assertThat(instance.at("/00100010/Value/0/Alphabetic").isTextual()).isTrue();
+            assertThat(instance.at("/00281052/Value/0").isNumber()).isTrue(); // DS as a JSON number
+            assertThat(instance.at("/00200013/Value/0").isNumber()).isTrue(); // IS as a JSON number
+            assertThat(instance.has("7FE00010")).isFalse();
+            assertThat(instance.has("00020010")).isFalse();
+            instance.fieldNames().forEachRemaining(tag -> assertThat(tag).matches("[0-9A-F]{8}"));
+        }
+        assertThat(uids(metadata, "00080018")).containsExactlyInAnyOrderElementsOf(setup.study().sopInstanceUids());
+        assertThat(audits("STUDY_OPENED", setup.holder())).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aFrameIsByteExactAndOutOfRangeOrMalformedFramesAreRefused() throws Exception {
+        SyntheticCt.Instance second = setup.study().instances().get(1);
+        String path = seriesPath() + "/instances/" + second.sopInstanceUid() + "/frames/1";
+        int auditsBefore = audits("DICOMWEB_RETRIEVED", setup.holder()) + audits("STUDY_OPENED", setup.holder());
+
+        Bytes response = bytes(setup.holder(), path);
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.contentType()).startsWith("multipart/related").contains("application/octet-stream");
+        List<Part> parts = parts(response);
+        assertThat(parts).hasSize(1);
+        assertThat(parts.get(0).contentType()).startsWith("application/octet-stream");
+        short[] pixels = DicomTestReader.read(second.file()).pixels();
+        byte[] expected = new byte[pixels.length * 2];
+        for (int i = 0; i < pixels.length; i++) {
+            expected[2 * i] = (byte) pixels[i];
+            expected[2 * i + 1] = (byte) (pixels[i] >>> 8);
+        }
+        assertThat(parts.get(0).body()).hasSize(ROWS * COLUMNS * 2).isEqualTo(expected);
+        assertThat(parts(bytes(setup.holder(), path.replace("/frames/1", "/frames/1,1")))).hasSize(2);
+        // Frames are not audited one by one.
+        assertThat(audits("DICOMWEB_RETRIEVED", setup.holder()) + audits("STUDY_OPENED", setup.holder()))
+                .isEqualTo(auditsBefore);
+
+        assertThat(bytes(setup.holder(), path.replace("/frames/1", "/frames/2")).status()).isEqualTo(404);
+        for (String bad : List.of("0", "abc", "1,", "-1", "1,x")) {
+            Bytes refused = bytes(setup.holder(), path.replace("/frames/1", "/frames/" + bad));
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+        }
+    }
+
+    @Test
+    void anInstanceComesBackWithItsDataSetByteExactAndTheRetrievalIsAudited() throws Exception {
+        SyntheticCt.Instance first = setup.study().instances().get(0);
+        int before = audits("DICOMWEB_RETRIEVED", setup.holder());
+
+        Bytes response = bytes(setup.holder(), seriesPath() + "/instances/" + first.sopInstanceUid());
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.contentType()).startsWith("multipart/related").contains("application/dicom");
+        List<Part> parts = parts(response);
+        assertThat(parts).hasSize(1);
+        assertThat(parts.get(0).contentType()).isEqualTo("application/dicom");
+        byte[] original = Files.readAllBytes(first.file());
+        byte[] served = parts.get(0).body();
+        assertThat(Arrays.copyOfRange(served, Part10.dataSetOffset(served), served.length))
+                .isEqualTo(Arrays.copyOfRange(original, Part10.dataSetOffset(original), original.length));
+        assertThat(audits("DICOMWEB_RETRIEVED", setup.holder())).isEqualTo(before + 1);
+
+        List<Part> series = parts(bytes(setup.holder(), seriesPath()));
+        assertThat(series).hasSize(SLICES);
+        assertThat(audits("DICOMWEB_RETRIEVED", setup.holder())).isEqualTo(before + 2);
+    }
+
+    @Test
+    void whoeverMayNotReadTheStudyGetsNotFound() throws Exception {
+        String instance = setup.study().sopInstanceUids().get(0);
+        List<String> paths = List.of(
+                "/dicomweb/studies/" + setup.study().studyInstanceUid() + "/series",
+                seriesPath() + "/instances",
+                seriesPath() + "/metadata",
+                seriesPath() + "/instances/" + instance,
+                seriesPath() + "/instances/" + instance + "/frames/1",
+                "/dicomweb/studies/" + setup.study().studyInstanceUid());
+        for (TestAccount stranger : List.of(setup.other(), setup.physician())) {
+            for (String path : paths) {
+                Bytes response = bytes(stranger, path);
+                assertThat(response.status()).as(stranger.role() + " " + path).isEqualTo(404);
+                assertThat(response.contentType()).startsWith("application/problem+json");
+            }
+        }
+        assertThat(audits("DICOMWEB_DENIED", setup.other())).isGreaterThanOrEqualTo(paths.size());
+        assertThat(audits("DICOMWEB_DENIED", setup.physician())).isGreaterThanOrEqualTo(paths.size());
+        // An unknown study answers exactly the same.
+        assertThat(bytes(setup.holder(), "/dicomweb/studies/1.2.3.4/series").status()).isEqualTo(404);
+        assertThat(anonymous().get("/dicomweb/studies").status()).isEqualTo(401);
+    }
+
+    @Test
+    void aQuarantinedStudyIsHiddenEvenFromTheAdministrator() throws Exception {
+        String ae = uniqueAeTitle("DQ");
+        long hospital = createHospital(unique("CH DICOMweb quarantaine"), ae);
+        ApiClient physician = as(createAccount(Role.HOSPITAL_PHYSICIAN, hospital));
+        JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt("IPP-DQ", "PENDING"));
+        long examId = filed.get("id").asLong();
+        RequestFixtures.accept(as(createAccount(Role.RADIOLOGIST, null)), examId);
+        GeneratedStudy study = send(ae, SyntheticCt.StudySpec.builder().slices(1).rows(64).columns(64)
+                .accession(filed.get("accessionNumber").asText()).seed(502).build());
+        awaitState(examId, "QUARANTINED");
+
+        String series = "/dicomweb/studies/" + study.studyInstanceUid() + "/series/" + study.seriesInstanceUid();
+        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
+        for (ApiClient privileged : List.of(admin(), as(coordinator))) {
+            assertThat(privileged.get("/dicomweb/studies?StudyInstanceUID=" + study.studyInstanceUid()).json()).isEmpty();
+            assertThat(privileged.get(series + "/metadata").status()).isEqualTo(404);
+            assertThat(privileged.get(series + "/instances/" + study.sopInstanceUids().get(0)).status()).isEqualTo(404);
+        }
+        // The coordinator does see the ready one.
+        assertThat(as(coordinator).get(seriesPath() + "/metadata").status()).isEqualTo(200);
+        assertThat(audits("STUDY_OPENED", coordinator)).isEqualTo(1);
+    }
+
+    @Test
+    void malformedUidsAndPagingAreBadRequests() {
+        ApiClient holder = as(setup.holder());
+        for (String path : List.of("/dicomweb/studies/1.02.3/series", "/dicomweb/studies/abc/series",
+                "/dicomweb/studies/" + setup.study().studyInstanceUid() + "/series/1..2/metadata",
+                "/dicomweb/studies?StudyInstanceUID=x.y", "/dicomweb/studies?limit=-1", "/dicomweb/studies?offset=z")) {
+            ApiClient.Response response = holder.get(path);
+            assertThat(response.status()).as(path).isEqualTo(400);
+            assertThat(response.contentType()).as(path).startsWith("application/problem+json");
+        }
+    }
+
+    // ---- helpers
+
+    private String seriesPath() {
+        return "/dicomweb/studies/" + setup.study().studyInstanceUid() + "/series/" + setup.study().seriesInstanceUid();
+    }
+
+    private GeneratedStudy send(String ae, SyntheticCt.StudySpec spec) throws Exception {
+        GeneratedStudy study = SyntheticCt.generate(spec, work.resolve("s" + spec.seed()));
+        Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files());
+        assertThat(sent.exitCode()).as(sent.output()).isZero();
+        return study;
+    }
+
+    private String state(long examId) {
+        return jdbc.sql("select state from exam where id = :id").param("id", examId).query(String.class).single();
+    }
+
+    private void awaitState(long examId, String wanted) {
+        Await.until("exam " + examId + " in state " + wanted, () -> state(examId), wanted::equals);
+    }
+
+    private int audits(String action, TestAccount actor) {
+        return jdbc.sql("select count(*) from audit_event where action = :a and actor = :u and object = :o")
+                .param("a", action).param("u", actor.username()).param("o", "study:" + setup.studyId())
+                .query(Integer.class).single();
+    }
+
+    private static List<String> uids(JsonNode array, String tag) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.at("/" + tag + "/Value/0").asText()));
+        return out;
+    }
+
+    private record Bytes(int status, String contentType, byte[] body) {}
+
+    private record Part(String contentType, byte[] body) {}
+
+    private Bytes bytes(TestAccount account, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        (account.username() + ":" + account.password()).getBytes(StandardCharsets.UTF_8)))
+                .GET().build();
+        HttpResponse<byte[]> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofByteArray());
+        return new Bytes(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+    }
+
+    /** A plain multipart/related reader for the test: parts between CRLF--boundary delimiters. */
+    private static List<Part> parts(Bytes response) {
+        assertThat(response.status()).isEqualTo(200);
+        String boundary = null;
+        for (String p : response.contentType().split(";")) {
+            if (p.trim().startsWith("boundary=")) {
+                boundary = p.trim().substring("boundary=".length()).replace("\"", "");
+            }
+        }
+        assertThat(boundary).isNotNull();
+        byte[] body = response.body();
+        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.US_ASCII);
+        List<Part> parts = new ArrayList<>();
+        int at = indexOf(body, delimiter, 0);
+        while (at >= 0) {
+            int after = at + delimiter.length;
+            if (after + 1 < body.length && body[after] == '-' && body[after + 1] == '-') {
+                break;
+            }
+            int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), after);
+            String headers = new String(body, after, headersEnd - after, StandardCharsets.US_ASCII);
+            String type = null;
+            for (String line : headers.split("\r\n")) {
+                if (line.toLowerCase().startsWith("content-type:")) {
+                    type = line.substring("content-type:".length()).trim();
+                }
+            }
+            int next = indexOf(body, ("\r\n--" + boundary).getBytes(StandardCharsets.US_ASCII), headersEnd + 4);
+            parts.add(new Part(type, Arrays.copyOfRange(body, headersEnd + 4, next)));
+            at = next + 2;
+        }
+        return parts;
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern, int from) {
+        outer:
+        for (int i = from; i <= data.length - pattern.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
