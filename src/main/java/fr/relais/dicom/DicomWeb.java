@@ -11,6 +11,7 @@ import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.ValueRepresentation;
 
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -88,6 +89,66 @@ public final class DicomWeb {
             throw new DicomHeader.InvalidObjectException("pixel data shorter than its frames");
         }
         return new Frames(count, (int) frameBytes, data);
+    }
+
+    /** A linear VOI window (PS3.3 C.11.2.1.2), in the modality's values (Hounsfield units for CT). */
+    public record Window(double center, double width) {
+        public Window {
+            if (!(width >= 1) || Double.isNaN(center) || Double.isInfinite(center)) {
+                throw new IllegalArgumentException("a window needs a finite center and a width of at least 1");
+            }
+        }
+    }
+
+    /**
+     * Frame n (1-based) as an 8-bit grey image: stored values → modality values (rescale) → the
+     * window given, else the object's first window, else its whole range; MONOCHROME1 inverted.
+     */
+    public static BufferedImage render(byte[] part10, int n, Window window) throws DicomHeader.InvalidObjectException {
+        Frames frames = frames(part10);
+        AttributeList list = read(part10, true);
+        int rows = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
+        int columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
+        int bits = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
+        int samples = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
+        if (samples != 1 || (bits != 8 && bits != 16)) {
+            throw new UnsupportedOperationException("only grey images of 8 or 16 bits are rendered");
+        }
+        boolean signed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0) == 1;
+        double slope = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleSlope, 1.0);
+        double intercept = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleIntercept, 0.0);
+        boolean inverted = "MONOCHROME1".equals(Attribute.getSingleStringValueOrEmptyString(list,
+                TagFromName.PhotometricInterpretation).trim());
+        byte[] frame = frames.frame(n);
+        double[] values = new double[rows * columns];
+        double min = Double.MAX_VALUE;
+        double max = -Double.MAX_VALUE;
+        for (int i = 0; i < values.length; i++) {
+            int stored = bits == 8 ? frame[i] & 0xFF
+                    : signed ? (short) LittleEndian.u16(frame, 2 * i) : LittleEndian.u16(frame, 2 * i);
+            values[i] = stored * slope + intercept;
+            min = Math.min(min, values[i]);
+            max = Math.max(max, values[i]);
+        }
+        Window w = window;
+        if (w == null) {
+            double[] centers = Attribute.getDoubleValues(list, TagFromName.WindowCenter);
+            double[] widths = Attribute.getDoubleValues(list, TagFromName.WindowWidth);
+            w = centers != null && widths != null && centers.length > 0 && widths.length > 0 && widths[0] >= 1
+                    ? new Window(centers[0], widths[0])
+                    : new Window((min + max) / 2, Math.max(1, max - min));
+        }
+        BufferedImage image = new BufferedImage(columns, rows, BufferedImage.TYPE_BYTE_GRAY);
+        byte[] out = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        double low = w.center() - 0.5 - (w.width() - 1) / 2;
+        double high = w.center() - 0.5 + (w.width() - 1) / 2;
+        for (int i = 0; i < values.length; i++) {
+            double x = values[i];
+            int grey = x <= low ? 0 : x > high ? 255
+                    : (int) Math.round(((x - (w.center() - 0.5)) / (w.width() - 1) + 0.5) * 255);
+            out[i] = (byte) (inverted ? 255 - grey : grey);
+        }
+        return image;
     }
 
     private static AttributeList read(byte[] part10, boolean stopAtPixels) throws DicomHeader.InvalidObjectException {

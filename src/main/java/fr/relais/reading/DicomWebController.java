@@ -19,6 +19,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.RequestContextHolder;
@@ -210,6 +211,103 @@ class DicomWebController {
                 .header("Content-Type", "multipart/related; type=\"application/octet-stream\"; transfer-syntax="
                         + Uids.EXPLICIT_VR_LITTLE_ENDIAN + "; boundary=" + boundary)
                 .body(body.toByteArray());
+    }
+
+    // ---- WADO-RS rendered (PS3.18 9.5): JPEG by default, PNG when asked
+
+    @GetMapping({"/dicomweb/studies/{study}/series/{series}/instances/{instance}/rendered",
+            "/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frame}/rendered"})
+    ResponseEntity<byte[]> rendered(@AuthenticationPrincipal AccountPrincipal user, @PathVariable String study,
+                                    @PathVariable String series, @PathVariable String instance,
+                                    @PathVariable(required = false) String frame,
+                                    @RequestParam(required = false) String window,
+                                    @RequestParam(required = false) String viewport,
+                                    @RequestHeader(value = "Accept", required = false) String accept) throws IOException {
+        int n = frame == null ? 1 : frameList(frame).get(0);
+        return image(user, study, series, instance, n, parseWindow(window), parseViewport(viewport), accept);
+    }
+
+    /** A small picture of the instance for the series list: at most 128 pixels a side unless asked. */
+    @GetMapping("/dicomweb/studies/{study}/series/{series}/instances/{instance}/thumbnail")
+    ResponseEntity<byte[]> thumbnail(@AuthenticationPrincipal AccountPrincipal user, @PathVariable String study,
+                                     @PathVariable String series, @PathVariable String instance,
+                                     @RequestParam(required = false) String viewport,
+                                     @RequestHeader(value = "Accept", required = false) String accept) throws IOException {
+        int[] size = viewport == null ? new int[]{128, 128} : parseViewport(viewport);
+        return image(user, study, series, instance, 1, null, size, accept);
+    }
+
+    private ResponseEntity<byte[]> image(AccountPrincipal user, String study, String series, String instance, int frame,
+                                         DicomWeb.Window window, int[] viewport, String accept) throws IOException {
+        requireUid("series", series);
+        requireUid("instance", instance);
+        long studyId = readable(user, study);
+        List<InstanceRow> found = index.instances(studyId, series, instance, 1, 0);
+        if (found.isEmpty()) {
+            throw notFound();
+        }
+        java.awt.image.BufferedImage image;
+        try {
+            image = DicomWeb.render(store.read(found.get(0).objectKey()), frame, window);
+        } catch (UnsupportedOperationException e) {
+            throw new ResponseStatusException(HttpStatus.NOT_ACCEPTABLE, e.getMessage());
+        } catch (IndexOutOfBoundsException e) {
+            throw new NotFoundException("dicomweb.frame.missing", "L’instance n’a pas de trame {0}.", frame);
+        } catch (DicomHeader.InvalidObjectException e) {
+            throw new NotFoundException("dicomweb.frame.none", "Cette instance ne contient pas d’image.");
+        }
+        if (viewport != null) {
+            image = fit(image, viewport[0], viewport[1]);
+        }
+        boolean png = accept != null && accept.contains("image/png");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, png ? "png" : "jpeg", out);
+        return ResponseEntity.ok().contentType(png ? MediaType.IMAGE_PNG : MediaType.IMAGE_JPEG).body(out.toByteArray());
+    }
+
+    /** Scaled down (never up) to fit the viewport, keeping the aspect ratio. */
+    private static java.awt.image.BufferedImage fit(java.awt.image.BufferedImage image, int width, int height) {
+        double scale = Math.min(1.0, Math.min((double) width / image.getWidth(), (double) height / image.getHeight()));
+        int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
+        int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
+        if (w == image.getWidth() && h == image.getHeight()) {
+            return image;
+        }
+        java.awt.image.BufferedImage scaled = new java.awt.image.BufferedImage(w, h, image.getType());
+        java.awt.Graphics2D g = scaled.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(image, 0, 0, w, h, null);
+        g.dispose();
+        return scaled;
+    }
+
+    /** window=center,width[,function]: only the linear function is drawn. */
+    static DicomWeb.Window parseWindow(String window) {
+        if (window == null) {
+            return null;
+        }
+        String[] parts = window.split(",");
+        try {
+            if ((parts.length == 2 || parts.length == 3 && parts[2].equalsIgnoreCase("linear"))) {
+                return new DicomWeb.Window(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]));
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw new InvalidInputException("window", "dicomweb.window.invalid",
+                "window attend centre,largeur[,linear] avec une largeur d’au moins 1");
+    }
+
+    static int[] parseViewport(String viewport) {
+        if (viewport == null) {
+            return null;
+        }
+        String[] parts = viewport.split(",");
+        if (parts.length == 2 && parts[0].matches("[1-9][0-9]{0,3}") && parts[1].matches("[1-9][0-9]{0,3}")) {
+            return new int[]{Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+        }
+        throw new InvalidInputException("viewport", "dicomweb.viewport.invalid",
+                "viewport attend largeur,hauteur en pixels (1 à 9999)");
     }
 
     private void sendInstances(AccountPrincipal user, long studyId, List<InstanceRow> instances,

@@ -356,4 +356,54 @@ class DicomWebIT extends BaseIntegrationTest {
         }
         return -1;
     }
+
+    private java.net.http.HttpResponse<byte[]> getBytes(TestAccount account, String path, String accept) throws Exception {
+        String basic = java.util.Base64.getEncoder().encodeToString((account.username() + ":" + account.password())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + port + path))
+                        .header("Authorization", "Basic " + basic).header("Accept", accept).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static double meanGrey(byte[] encoded) throws Exception {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(encoded));
+        long sum = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                sum += image.getRaster().getSample(x, y, 0);
+            }
+        }
+        return (double) sum / (image.getWidth() * image.getHeight());
+    }
+
+    @Test
+    void renderedAndThumbnailDecodeAsImagesOfTheRightSizeAndFollowTheWindow() throws Exception {
+        String base = "/dicomweb/studies/" + setup.study().studyInstanceUid() + "/series/"
+                + setup.study().seriesInstanceUid() + "/instances/" + setup.study().sopInstanceUids().get(1);
+
+        java.net.http.HttpResponse<byte[]> jpeg = getBytes(setup.holder(), base + "/rendered", "image/jpeg");
+        assertThat(jpeg.statusCode()).isEqualTo(200);
+        assertThat(jpeg.headers().firstValue("Content-Type").orElse("")).startsWith("image/jpeg");
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg.body()));
+        assertThat(image.getWidth()).isEqualTo(COLUMNS);
+        assertThat(image.getHeight()).isEqualTo(ROWS);
+
+        java.net.http.HttpResponse<byte[]> png = getBytes(setup.holder(), base + "/frames/1/rendered?window=40,80", "image/png");
+        assertThat(png.headers().firstValue("Content-Type").orElse("")).startsWith("image/png");
+        // A brain window whitens the bone and blackens the air; a very wide window greys everything.
+        double brain = meanGrey(png.body());
+        double wide = meanGrey(getBytes(setup.holder(), base + "/frames/1/rendered?window=0,20000", "image/png").body());
+        assertThat(Math.abs(brain - wide)).isGreaterThan(5);
+        assertThat(wide).isBetween(100.0, 160.0);
+
+        java.net.http.HttpResponse<byte[]> thumbnail = getBytes(setup.holder(), base + "/thumbnail?viewport=48,48", "image/png");
+        java.awt.image.BufferedImage small = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(thumbnail.body()));
+        assertThat(Math.max(small.getWidth(), small.getHeight())).isEqualTo(48);
+
+        assertThat(getBytes(setup.holder(), base + "/rendered?window=40,0", "image/png").statusCode()).isEqualTo(400);
+        assertThat(getBytes(setup.holder(), base + "/thumbnail?viewport=0,10", "image/png").statusCode()).isEqualTo(400);
+        assertThat(getBytes(setup.holder(), base + "/frames/9/rendered", "image/png").statusCode()).isEqualTo(404);
+        assertThat(getBytes(setup.other(), base + "/rendered", "image/jpeg").statusCode()).isEqualTo(404);
+    }
 }
