@@ -1,6 +1,7 @@
 package fr.relais.intake;
 
 import fr.relais.dicom.DicomHeader;
+import fr.relais.exam.ExamLifecycle;
 import fr.relais.request.StudyMatcher;
 import fr.relais.storage.Sealer;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -10,8 +11,6 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Collections;
@@ -79,7 +78,7 @@ class StudyIndex {
                 .param("accession", emptyToNull(h.accessionNumber()))
                 .param("date", dicomDate(h.studyDate()))
                 .param("description", emptyToNull(h.studyDescription()))
-                .param("now", utc(now))
+                .param("now", ExamLifecycle.utc(now))
                 .query(Long.class)
                 .optional();
         if (created.isEmpty()) {
@@ -150,7 +149,7 @@ class StudyIndex {
                 .param("number", integer(h.instanceNumber()))
                 .param("key", objectKey)
                 .param("size", size)
-                .param("now", utc(now))
+                .param("now", ExamLifecycle.utc(now))
                 .param("ae", callingAe)
                 .param("study", studyId)
                 .query(Long.class)
@@ -181,16 +180,12 @@ class StudyIndex {
                     case "M", "F", "O" -> h.patientSex();
                     default -> null;
                 })
-                .param("now", utc(now))
+                .param("now", ExamLifecycle.utc(now))
                 .query(Long.class)
                 .optional()
                 .orElseGet(() -> jdbc.sql("select id from patient where hospital_id = :hospital and patient_key = :key")
                         .param("hospital", hospitalId).param("key", key)
                         .query(Long.class).single());
-    }
-
-    private static OffsetDateTime utc(Instant at) {
-        return at.atOffset(ZoneOffset.UTC);
     }
 
     private static String emptyToNull(String s) {

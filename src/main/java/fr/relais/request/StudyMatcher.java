@@ -85,11 +85,11 @@ public class StudyMatcher {
     }
 
     private void publishAfterCommit(long examId, ExamState state) {
-        Urgency urgency = Urgency.valueOf(jdbc.sql("select urgency from exam_request where exam_id = :id")
-                .param("id", examId).query(String.class).single());
-        long hospital = jdbc.sql("select hospital_id from exam where id = :id").param("id", examId)
-                .query(Long.class).single();
-        RequestChanged changed = new RequestChanged(examId, hospital, state, urgency, "images");
+        RequestChanged changed = jdbc.sql("select hospital_id, urgency from exam_request where exam_id = :id")
+                .param("id", examId)
+                .query((rs, n) -> new RequestChanged(examId, rs.getLong("hospital_id"), state,
+                        Urgency.valueOf(rs.getString("urgency")), "images"))
+                .single();
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override

@@ -23,7 +23,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -240,10 +239,7 @@ public class WorklistService {
                 .param("warnFrom", ExamLifecycle.utc(warnFrom)).param("cutoff", ExamLifecycle.utc(cutoff))
                 .query().listOfRows();
         for (Map<String, Object> w : warned) {
-            jdbc.sql("select pg_notify(:channel, :payload)").param("channel", CHANNEL)
-                    .param("payload", payload((Long) w.get("id"), (Long) w.get("hospital_id"), "claim-expiring",
-                            (Long) w.get("claimed_by")))
-                    .query().listOfRows();
+            notifyChange((Long) w.get("id"), (Long) w.get("hospital_id"), "claim-expiring", (Long) w.get("claimed_by"));
         }
         List<Long> unplaced = jdbc.sql("select id from exam where state = 'READY' and deadline_at is null")
                 .query(Long.class).list();
@@ -432,10 +428,5 @@ public class WorklistService {
                 Period.between(birth, LocalDate.ofInstant(now, ZoneId.of("Europe/Paris"))).getYears(),
                 rs.getString("sex"), claimedBy, rs.getString("claimed_by_name"),
                 claimedAt == null ? null : claimedAt.toInstant());
-    }
-
-    /** How long an exam has waited and how long is left before its deadline, for the screens. */
-    public static Duration waiting(WorklistRow row, Instant now) {
-        return row.readyAt() == null ? Duration.ZERO : Duration.between(row.readyAt(), now);
     }
 }
