@@ -176,11 +176,11 @@ public class ReportService {
         ReportView report = get(examId, radiologist, source);
         RequestView request = requests.get(examId, radiologist, source);
         Exam exam = exam(examId, false).orElseThrow(() -> notFound(examId));
-        int age = Period.between(request.birthDate(), LocalDate.ofInstant(clock.instant(), ZoneId.of("Europe/Paris")))
-                .getYears();
+        Instant now = clock.instant();
+        int age = Period.between(request.birthDate(), LocalDate.ofInstant(now, ZoneId.of("Europe/Paris"))).getYears();
         boolean editable = exam.heldBy(radiologist) && !report.signed();
         return new ReportEditor(examId, request, age, report, editable ? templates.phrases(request.examTypeCode()) : List.of(),
-                editable, editable && reauthenticationNeeded(authenticatedAt));
+                editable, editable && reauthenticationNeeded(authenticatedAt), now);
     }
 
     /** Open callback tasks, oldest first: the coordinators' list of calls still to make. */
