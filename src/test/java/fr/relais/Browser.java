@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  */
 public final class Browser {
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"\\s+value=\"([^\"]+)\"");
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"\\s+(?:value|content)=\"([^\"]+)\"");
 
     private final String base;
     private final HttpClient http;
@@ -79,6 +79,23 @@ public final class Browser {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "text/html")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /**
+     * A page's script calling the API with this session: JSON in and out, with the CSRF header of
+     * the last page read when {@code withCsrf} (a forged request from another site has none).
+     */
+    public HttpResponse<String> api(String method, String path, String json, boolean withCsrf) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .header("Accept", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (withCsrf && csrf != null) {
+            request.header("X-CSRF-TOKEN", csrf);
+        }
+        return send(request);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {

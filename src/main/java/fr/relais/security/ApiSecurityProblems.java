@@ -39,7 +39,10 @@ class ApiSecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandl
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response,
                          AuthenticationException authException) throws IOException {
-        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
+        // A page's script whose session ended must not make the browser pop up its own login box.
+        if (request.getRequestedSessionId() == null) {
+            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
+        }
         write(request, response, HttpStatus.UNAUTHORIZED, "problem.unauthorized",
                 "Authentication required: send your Relais username and password (HTTP Basic).");
     }

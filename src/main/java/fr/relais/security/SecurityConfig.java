@@ -16,6 +16,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
+import org.springframework.security.web.context.DelegatingSecurityContextRepository;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.web.servlet.LocaleResolver;
 
@@ -27,9 +30,11 @@ import org.springframework.web.servlet.LocaleResolver;
 @EnableMethodSecurity
 class SecurityConfig {
 
+    private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
     @Bean
     static PasswordEncoder passwordEncoder() {
-        return new BCryptPasswordEncoder();
+        return new VerifiedPasswordCache(new BCryptPasswordEncoder());
     }
 
     @Bean
@@ -50,12 +55,23 @@ class SecurityConfig {
 
     @Bean
     @Order(1)
-    SecurityFilterChain apiChain(HttpSecurity http, ApiSecurityProblems problems) throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, ApiSecurityProblems problems, SessionRegistry sessionRegistry)
+            throws Exception {
         http.securityMatcher("/api/**", "/dicomweb/**", "/fhir/**")
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM).authenticationEntryPoint(problems))
-                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .csrf(csrf -> csrf.disable())
+                // The pages' own scripts (the viewer, the report editor) call the API with the
+                // session of the person logged in; machines send credentials each time and never
+                // get a session.
+                .securityContext(context -> context.securityContextRepository(new DelegatingSecurityContextRepository(
+                        new RequestAttributeSecurityContextRepository(), new HttpSessionSecurityContextRepository())))
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.NEVER)
+                        .maximumSessions(-1).sessionRegistry(sessionRegistry)
+                        .expiredSessionStrategy(event -> problems.commence(event.getRequest(), event.getResponse(), null)))
+                // A request that rides a session cookie could be forged by another site: it needs
+                // the page's CSRF token to change anything. Machine clients send no cookie.
+                .csrf(csrf -> csrf.requireCsrfProtectionMatcher(request -> request.getRequestedSessionId() != null
+                        && !SAFE_METHODS.contains(request.getMethod())))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(problems).accessDeniedHandler(problems));
         return http.build();
     }

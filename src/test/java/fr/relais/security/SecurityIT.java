@@ -221,4 +221,57 @@ class SecurityIT extends BaseIntegrationTest {
         assertThat(unknown.status()).isEqualTo(400);
         assertThat(unknown.json().get("errors").get(0).get("field").asText()).isEqualTo("hospitalId");
     }
+
+    @Test
+    void pageScriptsReachTheApiWithTheirSessionButChangeNothingWithoutTheCsrfToken() {
+        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
+        Browser browser = browser().loggedInAs("admin", ADMIN_PASSWORD);
+        browser.get("/");
+
+        assertThat(browser.api("GET", "/api/hospitals", null, false).statusCode()).isEqualTo(200);
+        HttpResponse<String> forged = browser.api("PATCH", "/api/users/" + coordinator.id(), "{\"enabled\":false}", false);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(jdbc.sql("select enabled from app_user where id = :id").param("id", coordinator.id())
+                .query(Boolean.class).single()).isTrue();
+
+        HttpResponse<String> fromThePage = browser.api("PATCH", "/api/users/" + coordinator.id(), "{\"enabled\":false}", true);
+        assertThat(fromThePage.statusCode()).isEqualTo(200);
+        assertThat(jdbc.sql("select enabled from app_user where id = :id").param("id", coordinator.id())
+                .query(Boolean.class).single()).isFalse();
+    }
+
+    @Test
+    void anEndedSessionGetsA401FromTheApiWithoutABrowserLoginBox() {
+        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
+        Browser browser = browser().loggedInAs(coordinator.username(), coordinator.password());
+        assertThat(browser.api("GET", "/api/hospitals", null, false).statusCode()).isEqualTo(200);
+
+        admin().patch("/api/users/" + coordinator.id(), Map.of("enabled", false));
+
+        HttpResponse<String> after = browser.api("GET", "/api/hospitals", null, false);
+        assertThat(after.statusCode()).isEqualTo(401);
+        assertThat(after.headers().firstValue("WWW-Authenticate")).isEmpty();
+        assertThat(after.body()).contains("\"status\":401");
+    }
+
+    @Test
+    void machinesNeverGetASessionFromTheApi() {
+        ApiClient.Response response = admin().get("/api/hospitals");
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("Set-Cookie")).isNull();
+    }
+
+    @Test
+    void aChangedPasswordIsNoLongerAcceptedEvenRightAfterUse() {
+        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
+        assertThat(as(coordinator).get("/api/hospitals").status()).isEqualTo(200);
+
+        jdbc.sql("update app_user set password_hash = :hash where id = :id")
+                .param("hash", new org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder().encode("another-password-1234"))
+                .param("id", coordinator.id()).update();
+
+        assertThat(as(coordinator).get("/api/hospitals").status()).isEqualTo(401);
+        assertThat(new ApiClient(port, coordinator.username(), "another-password-1234").get("/api/hospitals").status())
+                .isEqualTo(200);
+    }
 }
