@@ -216,7 +216,7 @@ class DeliveryIT extends BaseIntegrationTest {
         assertThat(foreign.get("total").asInt()).isZero();
         assertThat(as(other.physician()).get("/fhir/DiagnosticReport/" + report.get("id").asText()).status()).isEqualTo(404);
         assertThat(bytes(other.physician(), "/api/exams/" + signed.examId() + "/report.pdf").statusCode()).isEqualTo(404);
-        ApiClient.Response bad = as(site.physician()).get("/fhir/DiagnosticReport?identifier=http://other|x");
+        ApiClient.Response bad = as(site.physician()).get("/fhir/DiagnosticReport?identifier=http%3A%2F%2Fother%7Cx");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("resourceType").asText()).isEqualTo("OperationOutcome");
         assertThat(as(site.physician()).get("/fhir/DiagnosticReport").status()).isEqualTo(400);
