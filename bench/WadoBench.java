@@ -113,9 +113,13 @@ public class WadoBench {
                 // The server that goes first alternates from round to round.
                 int k = Math.floorMod(round + j, n);
                 Target t = targets.get(k);
-                Stats meta = counted ? metadata[k] : new Stats();
+                Stats meta = new Stats();
                 for (int r = 0; r < metadataRepeats; r++) {
-                    meta.add(timeMetadata(t));
+                    double seconds = timeMetadata(t);
+                    meta.add(seconds);
+                    if (counted) {
+                        metadata[k].add(seconds);
+                    }
                 }
                 Stats under = counted ? frameUnderLoad[k] : new Stats();
                 double all = timeAllFrames(t, clients, under);
@@ -125,7 +129,7 @@ public class WadoBench {
                 Stats alone = counted ? frameAlone[k] : new Stats();
                 timeSingleFrames(t, singleFrames, alone);
                 line.append(String.format(Locale.ROOT, "   %s metadata %.0f ms, all frames %.2f s", t.server().name(),
-                        meta.last() * 1000, all));
+                        meta.median() * 1000, all));
             }
             System.out.println(line);
         }
@@ -448,10 +452,6 @@ public class WadoBench {
 
         int size() {
             return samples.size();
-        }
-
-        double last() {
-            return samples.get(samples.size() - 1);
         }
 
         double median() {
