@@ -51,7 +51,7 @@ class DeliveryApiController {
 
     @GetMapping("/api/deliveries")
     @PreAuthorize("hasAnyRole('ADMIN','COORDINATOR')")
-    List<DeliveryOutbox.Row> deliveries() {
+    List<DeliveryStatus> deliveries() {
         return deliveries.rows(null, null);
     }
 

@@ -24,11 +24,6 @@ class DeliveryOutbox {
     record Job(long id, long reportId, Long addendumId, long examId, Destination destination, int attempts,
                String messageId) {}
 
-    /** A delivery as coordinators and the hospital see it. */
-    record Row(long id, long reportId, long examId, String accessionNumber, String hospitalName, String destination,
-               Destination.Kind kind, String state, int attempts, Instant createdAt, Instant nextAttemptAt,
-               Instant deliveredAt, String lastError, Long addendumId, boolean late) {}
-
     private final JdbcClient jdbc;
 
     DeliveryOutbox(JdbcClient jdbc) {
@@ -129,7 +124,7 @@ class DeliveryOutbox {
     }
 
     /** Deliveries of one exam, or the undelivered and recent ones of every hospital (hospitalId, examId null). */
-    List<Row> rows(Long hospitalId, Long examId, Instant lateBefore, int limit) {
+    List<DeliveryStatus> rows(Long hospitalId, Long examId, Instant lateBefore, int limit) {
         return jdbc.sql("""
                 select x.id, x.report_id, e.id as exam_id, q.accession_number, h.name as hospital_name, d.label, d.kind,
                        x.state, x.attempts, x.created_at, x.next_attempt_at, x.delivered_at, x.last_error, x.addendum_id
@@ -144,7 +139,7 @@ class DeliveryOutbox {
                 .query((rs, n) -> {
                     Instant created = rs.getObject("created_at", OffsetDateTime.class).toInstant();
                     String state = rs.getString("state");
-                    return new Row(rs.getLong("id"), rs.getLong("report_id"), rs.getLong("exam_id"),
+                    return new DeliveryStatus(rs.getLong("id"), rs.getLong("report_id"), rs.getLong("exam_id"),
                             rs.getString("accession_number"), rs.getString("hospital_name"), rs.getString("label"),
                             Destination.Kind.valueOf(rs.getString("kind")), state, rs.getInt("attempts"), created,
                             instant(rs.getObject("next_attempt_at", OffsetDateTime.class)),

@@ -25,7 +25,7 @@ class DeliveryPageController {
     String list(Model model) {
         var rows = deliveries.rows(null, null);
         model.addAttribute("deliveries", rows);
-        model.addAttribute("alarms", rows.stream().filter(DeliveryOutbox.Row::late).count());
+        model.addAttribute("alarms", rows.stream().filter(DeliveryStatus::late).count());
         return "coordination/deliveries";
     }
 

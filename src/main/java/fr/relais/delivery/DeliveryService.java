@@ -11,6 +11,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import fr.relais.request.RequestChanged;
+import fr.relais.request.RequestService;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.MessageSource;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
@@ -46,12 +49,17 @@ public class DeliveryService {
     private final TransactionTemplate tx;
     private final DeliverySettings settings;
     private final Clock clock;
+    private final RequestService requests;
+    private final ApplicationEventPublisher events;
     private final Map<Destination.Kind, Channel> channels = new EnumMap<>(Destination.Kind.class);
     private volatile Runnable wake = () -> { };
 
     DeliveryService(DeliveryOutbox outbox, ReportService reports, HospitalService hospitals, MessageSource messages,
                     ExamLifecycle lifecycle, TransactionTemplate tx, DeliverySettings settings, Clock clock,
-                    List<Channel> channels, MeterRegistry meters) {
+                    List<Channel> channels, MeterRegistry meters, RequestService requests,
+                    ApplicationEventPublisher events) {
+        this.requests = requests;
+        this.events = events;
         this.outbox = outbox;
         this.reports = reports;
         this.hospitals = hospitals;
@@ -164,19 +172,30 @@ public class DeliveryService {
     }
 
     private void markDelivered(long examId, long reportId) {
-        tx.executeWithoutResult(status -> {
-            if (lifecycle.lockState(examId).orElse(null) == ExamState.REPORTED) {
-                lifecycle.move(examId, ExamState.DELIVERED, clock.instant(), ExamLifecycle.SYSTEM,
-                        "report " + reportId + " delivered");
+        Boolean moved = tx.execute(status -> {
+            if (lifecycle.lockState(examId).orElse(null) != ExamState.REPORTED) {
+                return false;
             }
+            lifecycle.move(examId, ExamState.DELIVERED, clock.instant(), ExamLifecycle.SYSTEM, "report " + reportId + " delivered");
+            return true;
         });
+        if (Boolean.TRUE.equals(moved)) {
+            // The hospital's page follows its request live.
+            requests.find(examId).ifPresent(r -> events.publishEvent(
+                    new RequestChanged(examId, r.hospitalId(), ExamState.DELIVERED, r.urgency(), "delivered")));
+        }
     }
 
     int alarms() {
         return outbox.late(clock.instant().minus(settings.alarmAfter()));
     }
 
-    List<DeliveryOutbox.Row> rows(Long hospitalId, Long examId) {
+    /** The deliveries of one exam's report, for its hospital's pages. */
+    public List<DeliveryStatus> ofExam(long examId) {
+        return rows(null, examId);
+    }
+
+    List<DeliveryStatus> rows(Long hospitalId, Long examId) {
         return outbox.rows(hospitalId, examId, clock.instant().minus(settings.alarmAfter()), 200);
     }
 

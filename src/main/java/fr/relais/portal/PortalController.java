@@ -1,6 +1,7 @@
 package fr.relais.portal;
 
 import fr.relais.catalog.ExamTypeService;
+import fr.relais.delivery.DeliveryService;
 import fr.relais.exam.ExamState;
 import fr.relais.exam.ExamStateMachine;
 import fr.relais.platform.Actor;
@@ -58,9 +59,11 @@ class PortalController {
     private final ReportText reportText;
     private final ExamTypeService examTypes;
     private final MessageSource messages;
+    private final DeliveryService deliveries;
 
     PortalController(RequestService requests, ReportService reports, ReportText reportText, ExamTypeService examTypes,
-                     MessageSource messages) {
+                     MessageSource messages, DeliveryService deliveries) {
+        this.deliveries = deliveries;
         this.requests = requests;
         this.reports = reports;
         this.reportText = reportText;
@@ -102,6 +105,7 @@ class PortalController {
         model.addAttribute("cancellable", ExamStateMachine.allows(request.state(), ExamState.CANCELLED));
         // The signed report shows here the moment it is signed (the page follows the request live); each opening is audited.
         model.addAttribute("report", reports.signedFor(id, me, actor.source()).orElse(null));
+        model.addAttribute("deliveries", deliveries.ofExam(id));
         if (!model.containsAttribute("consentForm")) {
             model.addAttribute("consentForm", new ConsentForm(request.consent(), null, null));
         }

@@ -13,7 +13,6 @@ import fr.relais.reading.DicomWebIndex.InstanceRow;
 import fr.relais.reading.DicomWebIndex.SeriesRow;
 import fr.relais.reading.DicomWebIndex.StudyRow;
 import fr.relais.security.AccountPrincipal;
-import fr.relais.storage.ObjectStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.MediaType;
@@ -52,15 +51,15 @@ class DicomWebController {
 
     private final StudyAccess access;
     private final DicomWebIndex index;
-    private final ObjectStore store;
+    private final OpenObjects objects;
     private final AuditLog audit;
     private final StudyPatients patients;
 
-    DicomWebController(StudyAccess access, DicomWebIndex index, ObjectStore store, AuditLog audit,
+    DicomWebController(StudyAccess access, DicomWebIndex index, OpenObjects objects, AuditLog audit,
                        StudyPatients patients) {
         this.access = access;
         this.index = index;
-        this.store = store;
+        this.objects = objects;
         this.audit = audit;
         this.patients = patients;
     }
@@ -200,7 +199,7 @@ class DicomWebController {
 
     private String fillMetadata(DicomWebIndex.MetadataRow row) throws IOException {
         try {
-            String metadata = DicomWeb.indexedMetadata(store.read(row.objectKey()));
+            String metadata = DicomWeb.indexedMetadata(objects.read(row.objectKey()));
             index.fillMetadata(row.instanceId(), metadata);
             return metadata;
         } catch (DicomHeader.InvalidObjectException e) {
@@ -259,7 +258,7 @@ class DicomWebController {
         });
         DicomWeb.Frames cut;
         try {
-            cut = DicomWeb.frames(store.read(objectKey));
+            cut = DicomWeb.frames(objects.read(objectKey));
         } catch (DicomHeader.InvalidObjectException e) {
             throw new NotFoundException("dicomweb.frame.none", "Cette instance ne contient pas d’image.");
         }
@@ -327,7 +326,7 @@ class DicomWebController {
         }
         java.awt.image.BufferedImage image;
         try {
-            image = DicomWeb.render(store.read(found.get(0).objectKey()), frame, window);
+            image = DicomWeb.render(objects.read(found.get(0).objectKey()), frame, window);
         } catch (UnsupportedOperationException e) {
             throw new NotAcceptableException("dicomweb.render.notAcceptable", "Cette image ne peut pas encore être rendue : {0}",
                     e.getMessage());
@@ -399,12 +398,12 @@ class DicomWebController {
                 AuditLog.Outcome.SUCCESS, instances.size() + " instances");
         String boundary = boundary();
         // The first object is read before the status is sent, so that a broken store gives a clean 500.
-        byte[] first = store.read(instances.get(0).objectKey());
+        byte[] first = objects.read(instances.get(0).objectKey());
         response.setStatus(200);
         response.setHeader("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
         OutputStream out = response.getOutputStream();
         for (int k = 0; k < instances.size(); k++) {
-            byte[] object = k == 0 ? first : store.read(instances.get(k).objectKey());
+            byte[] object = k == 0 ? first : objects.read(instances.get(k).objectKey());
             out.write(partHeader(boundary, "application/dicom"));
             out.write(object);
         }

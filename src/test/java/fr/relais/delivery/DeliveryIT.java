@@ -75,6 +75,12 @@ class DeliveryIT extends BaseIntegrationTest {
             Await.until("exam delivered", () -> examState(signed.examId()), "DELIVERED"::equals);
             assertThat(jdbc.sql("select count(*) from exam_event where exam_id = :e and to_state = 'DELIVERED'")
                     .param("e", signed.examId()).query(Integer.class).single()).isEqualTo(1);
+
+            // The hospital sees where its report went, and gets the PDF from its portal.
+            var physician = browser().loggedInAs(site.physician().username(), site.physician().password());
+            String page = physician.get("/portal/requests/" + signed.examId()).body();
+            assertThat(page).contains("class=\"deliveries\"").contains("RIS (HL7)").contains("Remis")
+                    .contains("/reports/exams/" + signed.examId() + "/report.pdf");
         }
     }
 
