@@ -24,7 +24,7 @@ public final class ReadableStudies {
     private ReadableStudies() {}
 
     public static ReadyExam sendReadyExam(JdbcClient jdbc, int dicomPort, String callingAe, ApiClient physician,
-                                          ApiClient regulator, String patientId, SyntheticCt.StudySpec.Builder spec,
+                                          ApiClient regulator, String patientId, SyntheticCt.Builder spec,
                                           Path folder) throws Exception {
         JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt(patientId, "PATIENT_SIGNED"));
         long examId = filed.get("id").asLong();
