@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The reading screen in headless Chromium: a radiologist takes an exam with real images from the
  * worklist and lands on its viewer; the first image is drawn (read back from the canvas), the
- * slice number follows the keyboard and the wheel, a preset changes the window and the pixels.
+ * slice number follows the keyboard and the wheel, a preset changes the window and the pixels;
+ * the same on the CPU path that machines without WebGL take.
  */
 class ViewerBrowserIT extends BaseIntegrationTest {
 
@@ -101,6 +102,14 @@ class ViewerBrowserIT extends BaseIntegrationTest {
             // The priors endpoint answers nothing for this first study of the patient.
             waitFor(browser, d -> !d.findElements(By.id("priors-empty")).isEmpty());
             assertThat(browser.text(By.id("priors-empty"))).isEqualTo("Aucune antériorité");
+
+            // Without WebGL the viewer draws on the CPU: forced here, the same image comes out.
+            browser.open("/reading/exams/" + exam.examId() + "/viewer?render=cpu");
+            waitFor(browser, d -> "cpu".equals(d.findElement(By.id("viewer")).getAttribute("data-render-mode")));
+            waitFor(browser, d -> sliceText(browser).startsWith("Image 1/" + SLICES));
+            waitFor(browser, d -> litPixels(browser) > 2000);
+            new Actions(browser.driver()).sendKeys(Keys.PAGE_DOWN).perform();
+            waitFor(browser, d -> sliceText(browser).startsWith("Image 11/" + SLICES));
         }
         assertThat(jdbc.sql("select count(*) from audit_event where action = 'STUDY_OPENED' and actor = :u")
                 .param("u", radiologist.username()).query(Integer.class).single()).isGreaterThanOrEqualTo(2);
