@@ -16,12 +16,13 @@ export interface InstanceSummary {
   instanceNumber: number | null;
 }
 
+/** An earlier study of the patient (GET /api/exams/{id}/priors); modalities joined by a backslash. */
 export interface Prior {
   studyInstanceUid: string;
-  studyDate: string;
-  examType: string;
-  description: string;
-  modalities: string;
+  studyDate: string | null;
+  examType: string | null;
+  description: string | null;
+  modalities: string | null;
   instanceCount: number;
 }
 

@@ -227,7 +227,7 @@ class Viewer {
       const nested = el('ul', 'series-list');
       let opened = false;
       const open = button(
-        [isoDate(p.studyDate), p.examType || p.description, p.modalities, t('instances', p.instanceCount)]
+        [isoDate(p.studyDate), p.examType || p.description, (p.modalities ?? '').split('\\').join('/'), t('instances', p.instanceCount)]
           .filter(Boolean)
           .join(' · '),
         () => {
@@ -239,7 +239,7 @@ class Viewer {
           const study: StudyFacts = {
             studyUid: p.studyInstanceUid,
             studyDate: isoDate(p.studyDate),
-            examType: p.examType || p.description,
+            examType: p.examType || p.description || '',
             accession: '',
             hospital: this.context.study?.hospital ?? '',
             priorOf: this.context.examId,
@@ -300,7 +300,8 @@ class Viewer {
       second.disable();
       this.activate(this.panels[0]);
     }
-    this.engine.resize(true, true);
+    // The viewports changed shape: fit the images to their new size (a window resize keeps the camera).
+    this.engine.resize(true, false);
   }
 
   private toggleCine(): void {

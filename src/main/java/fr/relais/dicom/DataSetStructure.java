@@ -15,6 +15,10 @@ final class DataSetStructure {
     private final byte[] b;
     private final int limit;
     private final boolean explicitVr;
+    /** What {@link #image} collects of the top-level elements on the way. */
+    private int rows, columns, bitsAllocated, samplesPerPixel = 1, frameCount = 1;
+    private int pixelStart = -1, pixelEnd = -1;
+    private boolean encapsulated;
 
     private DataSetStructure(byte[] b, int limit, boolean explicitVr) {
         this.b = b;
@@ -30,6 +34,49 @@ final class DataSetStructure {
         if (reached != end) {
             throw new InvalidObjectException("data set is truncated or malformed at byte " + reached);
         }
+    }
+
+    /**
+     * Where the pixel data of a verified data set lies and how it cuts into frames, read from the
+     * top-level elements in the same walk: no value is decoded but the five the geometry needs.
+     */
+    static PixelData image(byte[] data, int offset, int end, String transferSyntaxUid) throws InvalidObjectException {
+        boolean explicit = !Uids.IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
+        DataSetStructure walker = new DataSetStructure(data, end, explicit);
+        int reached = walker.elements(offset, 0, false);
+        if (reached != end) {
+            throw new InvalidObjectException("data set is truncated or malformed at byte " + reached);
+        }
+        if (walker.pixelStart < 0) {
+            throw new InvalidObjectException("object holds no pixel data");
+        }
+        return new PixelData(walker.rows, walker.columns, walker.bitsAllocated, walker.samplesPerPixel,
+                walker.frameCount, walker.pixelStart, walker.pixelEnd, walker.encapsulated);
+    }
+
+    /** The geometry of an image and where its pixel data value lies (item headers included when encapsulated). */
+    record PixelData(int rows, int columns, int bitsAllocated, int samplesPerPixel, int frameCount,
+                     int start, int end, boolean encapsulated) {}
+
+    private void topLevel(int group, int element, int value, long length) {
+        if (group == 0x0028) {
+            switch (element) {
+                case 0x0002 -> samplesPerPixel = length == 2 ? u16(value) : samplesPerPixel;
+                case 0x0008 -> frameCount = integerString(value, (int) length, frameCount);
+                case 0x0010 -> rows = length == 2 ? u16(value) : rows;
+                case 0x0011 -> columns = length == 2 ? u16(value) : columns;
+                case 0x0100 -> bitsAllocated = length == 2 ? u16(value) : bitsAllocated;
+                default -> { }
+            }
+        } else if (group == 0x7FE0 && element == 0x0010) {
+            pixelStart = value;
+            encapsulated = length == UNDEFINED;
+        }
+    }
+
+    private int integerString(int at, int length, int fallback) {
+        String text = new String(b, at, length, java.nio.charset.StandardCharsets.US_ASCII).trim();
+        return text.matches("[0-9]{1,9}") ? Integer.parseInt(text) : fallback;
     }
 
     /** Returns the position after the elements (after the item delimiter when inItem). */
@@ -63,11 +110,19 @@ final class DataSetStructure {
                 header = 8;
             }
             pos += header;
+            if (length != UNDEFINED) {
+                need(pos, length);
+            }
+            if (depth == 0) {
+                topLevel(group, element, pos, length);
+            }
             if (length == UNDEFINED) {
                 pos = sequence(pos, depth + 1);
             } else {
-                need(pos, length);
                 pos += (int) length;
+            }
+            if (depth == 0 && group == 0x7FE0 && element == 0x0010) {
+                pixelEnd = pos;
             }
         }
         if (inItem) {

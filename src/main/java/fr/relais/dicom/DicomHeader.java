@@ -9,12 +9,17 @@ import com.pixelmed.dicom.TagFromName;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 
-/** What the index needs of a received object, read from its header (the pixels are not parsed). */
+/**
+ * What the index needs of a received object, read from its header (the pixels are not parsed):
+ * the keys it searches by, and the instance's DICOM JSON metadata that DICOMweb answers from
+ * ({@link DicomWeb#indexedMetadata}).
+ */
 public record DicomHeader(
         String sopClassUid, String sopInstanceUid, String studyInstanceUid, String seriesInstanceUid,
         String patientId, String patientName, String patientBirthDate, String patientSex,
         String accessionNumber, String studyDate, String studyDescription,
-        String modality, String seriesNumber, String seriesDescription, String instanceNumber) {
+        String modality, String seriesNumber, String seriesDescription, String instanceNumber,
+        String metadata) {
 
     /** An object we cannot index, with the reason to give its sender. */
     public static final class InvalidObjectException extends Exception {
@@ -68,7 +73,8 @@ public record DicomHeader(
                 s(l, TagFromName.PatientID), s(l, TagFromName.PatientName), s(l, TagFromName.PatientBirthDate),
                 s(l, TagFromName.PatientSex), s(l, TagFromName.AccessionNumber), s(l, TagFromName.StudyDate),
                 s(l, TagFromName.StudyDescription), s(l, TagFromName.Modality), s(l, TagFromName.SeriesNumber),
-                s(l, TagFromName.SeriesDescription), s(l, TagFromName.InstanceNumber));
+                s(l, TagFromName.SeriesDescription), s(l, TagFromName.InstanceNumber),
+                DicomWeb.indexedMetadata(l));
         h.requireUid("SOP class UID", h.sopClassUid);
         h.requireUid("SOP instance UID", h.sopInstanceUid);
         h.requireUid("study instance UID", h.studyInstanceUid);

@@ -1,12 +1,12 @@
 package fr.relais.dicom;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
-import com.pixelmed.dicom.OtherByteAttribute;
-import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.ValueRepresentation;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What DICOMweb reads of a stored Part 10 object: its header as DICOM JSON (PS3.18 F.2) without
@@ -28,67 +29,171 @@ public final class DicomWeb {
 
     private DicomWeb() {}
 
-    /** The uncompressed pixel data of an object and how it cuts into frames. */
-    public record Frames(int count, int frameBytes, byte[] pixelData) {
-        /** Frame n, 1-based, in the stored byte order. */
+    /**
+     * The frames of a stored object, in its stored transfer syntax: slices of the pixel data when
+     * uncompressed, the fragments of each frame joined when encapsulated. Nothing is copied until a
+     * frame is asked for.
+     */
+    public static final class Frames {
+        private final String transferSyntax;
+        private final byte[] bytes;
+        private final int[][] ranges; // per frame: start, end, start, end... in bytes
+
+        private Frames(String transferSyntax, byte[] bytes, int[][] ranges) {
+            this.transferSyntax = transferSyntax;
+            this.bytes = bytes;
+            this.ranges = ranges;
+        }
+
+        public String transferSyntax() {
+            return transferSyntax;
+        }
+
+        public boolean encapsulated() {
+            return !Uids.isUncompressed(transferSyntax);
+        }
+
+        public int count() {
+            return ranges.length;
+        }
+
+        /** The bytes of frame n, 1-based. */
         public byte[] frame(int n) {
-            if (n < 1 || n > count) {
-                throw new IndexOutOfBoundsException("frame " + n + " of " + count);
+            if (n < 1 || n > ranges.length) {
+                throw new IndexOutOfBoundsException("frame " + n + " of " + ranges.length);
             }
-            byte[] out = new byte[frameBytes];
-            System.arraycopy(pixelData, (n - 1) * frameBytes, out, 0, frameBytes);
+            int[] r = ranges[n - 1];
+            int size = 0;
+            for (int k = 0; k < r.length; k += 2) {
+                size += r[k + 1] - r[k];
+            }
+            byte[] out = new byte[size];
+            int at = 0;
+            for (int k = 0; k < r.length; k += 2) {
+                System.arraycopy(bytes, r[k], out, at, r[k + 1] - r[k]);
+                at += r[k + 1] - r[k];
+            }
             return out;
         }
     }
 
-    /** The data set (file meta group excluded) as a DICOM JSON object, stopping at the pixel data. */
-    public static Map<String, Object> metadata(byte[] part10) throws DicomHeader.InvalidObjectException {
-        AttributeList list = read(part10, true);
-        list.removeMetaInformationHeaderAttributes();
-        return json(list);
+    /**
+     * Attributes that identify the patient beyond the id the hospital gave him. The index keeps
+     * the name and birth date sealed; none of these is kept in the metadata it stores.
+     */
+    public static final Set<String> IDENTIFYING_TAGS = Set.of(
+            "00100010", // patient's name
+            "00100030", // birth date
+            "00100032", // birth time
+            "00101000", // other patient IDs
+            "00101001", // other patient names
+            "00101005", // birth name
+            "00101040", // address
+            "00101060", // mother's birth name
+            "00102154"); // telephone numbers
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The DICOM JSON object the index keeps for an instance: the data set without its file meta
+     * group, bulk data or {@link #IDENTIFYING_TAGS}, serialized once at intake.
+     */
+    static String indexedMetadata(AttributeList list) {
+        Map<String, Object> json = json(list);
+        json.keySet().removeIf(tag -> tag.startsWith("0002") || IDENTIFYING_TAGS.contains(tag));
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("DICOM JSON of plain maps and lists always serializes", e);
+        }
+    }
+
+    /** {@link #indexedMetadata(AttributeList)} of a stored Part 10 object: for rows indexed before it existed. */
+    public static String indexedMetadata(byte[] part10) throws DicomHeader.InvalidObjectException {
+        return indexedMetadata(read(part10, true));
+    }
+
+    /** The frames of a stored Part 10 object, found by walking its elements (no value is decoded). */
+    public static Frames frames(byte[] part10) throws DicomHeader.InvalidObjectException {
+        String syntax = Part10.transferSyntax(part10);
+        int offset = Part10.dataSetOffset(part10);
+        DataSetStructure.PixelData pixels = DataSetStructure.image(part10, offset, part10.length, syntax);
+        return new Frames(syntax, part10, pixels.encapsulated() ? fragments(part10, pixels) : slices(pixels));
+    }
+
+    private static int[][] slices(DataSetStructure.PixelData p) throws DicomHeader.InvalidObjectException {
+        long frameBytes = (long) p.rows() * p.columns() * p.samplesPerPixel() * p.bitsAllocated() / 8;
+        if (p.rows() <= 0 || p.columns() <= 0 || p.bitsAllocated() < 8 || p.bitsAllocated() % 8 != 0
+                || p.frameCount() < 1 || frameBytes * p.frameCount() > p.end() - p.start()) {
+            throw new DicomHeader.InvalidObjectException("pixel data does not hold the frames its header announces");
+        }
+        int[][] ranges = new int[p.frameCount()][];
+        for (int i = 0; i < ranges.length; i++) {
+            int start = p.start() + (int) (i * frameBytes);
+            ranges[i] = new int[]{start, start + (int) frameBytes};
+        }
+        return ranges;
     }
 
     /**
-     * The frames of an object stored uncompressed in little endian (explicit or implicit VR); an
-     * {@link UnsupportedOperationException} for a compressed transfer syntax.
+     * Encapsulated pixel data (PS3.5 A.4): a basic offset table item, then fragments. A frame is the
+     * fragments between two offsets of the table; without a table, one fragment per frame, or all
+     * of them for a single frame.
      */
-    public static Frames frames(byte[] part10) throws DicomHeader.InvalidObjectException {
-        String syntax = Part10.transferSyntax(part10);
-        if (!syntax.equals(Uids.EXPLICIT_VR_LITTLE_ENDIAN) && !syntax.equals(Uids.IMPLICIT_VR_LITTLE_ENDIAN)) {
-            throw new UnsupportedOperationException("frames of transfer syntax " + syntax + " are not served yet");
+    private static int[][] fragments(byte[] b, DataSetStructure.PixelData p) throws DicomHeader.InvalidObjectException {
+        List<int[]> items = new ArrayList<>(); // start, end of each item's value
+        int pos = p.start();
+        while (pos + 8 <= p.end() && LittleEndian.u16(b, pos + 2) == 0xE000) {
+            int length = (int) LittleEndian.u32(b, pos + 4);
+            items.add(new int[]{pos + 8, pos + 8 + length});
+            pos += 8 + length;
         }
-        AttributeList list = read(part10, false);
-        int rows = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
-        int columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
-        int bits = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
-        int samples = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
-        int count = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.NumberOfFrames, 1);
-        Attribute pixels = list.get(TagFromName.PixelData);
-        if (pixels == null || rows <= 0 || columns <= 0 || bits < 8 || bits % 8 != 0) {
-            throw new DicomHeader.InvalidObjectException("object holds no frame we can cut");
+        if (items.isEmpty()) {
+            throw new DicomHeader.InvalidObjectException("encapsulated pixel data has no offset table");
         }
-        byte[] data;
-        try {
-            if (pixels instanceof OtherWordAttribute) {
-                short[] words = pixels.getShortValues();
-                data = new byte[words.length * 2];
-                for (int i = 0; i < words.length; i++) {
-                    data[2 * i] = (byte) words[i];
-                    data[2 * i + 1] = (byte) (words[i] >>> 8);
+        int[] table = items.remove(0);
+        int frames = Math.max(1, p.frameCount());
+        if (items.isEmpty()) {
+            throw new DicomHeader.InvalidObjectException("encapsulated pixel data has no fragment");
+        }
+        int[][] ranges = new int[frames][];
+        if (frames == 1) {
+            ranges[0] = join(items, 0, items.size());
+        } else if (table[1] - table[0] == 4 * frames) {
+            int firstItem = items.get(0)[0] - 8;
+            int k = 0;
+            for (int f = 0; f < frames; f++) {
+                long from = firstItem + LittleEndian.u32(b, table[0] + 4 * f);
+                long to = f + 1 < frames ? firstItem + LittleEndian.u32(b, table[0] + 4 * (f + 1)) : Long.MAX_VALUE;
+                int first = k;
+                while (k < items.size() && items.get(k)[0] - 8 < to) {
+                    if (items.get(k)[0] - 8 < from) {
+                        throw new DicomHeader.InvalidObjectException("offset table does not match the fragments");
+                    }
+                    k++;
                 }
-            } else if (pixels instanceof OtherByteAttribute) {
-                data = pixels.getByteValues();
-            } else {
-                throw new DicomHeader.InvalidObjectException("pixel data of an unexpected kind");
+                if (k == first) {
+                    throw new DicomHeader.InvalidObjectException("offset table points to no fragment for frame " + (f + 1));
+                }
+                ranges[f] = join(items, first, k);
             }
-        } catch (DicomException e) {
-            throw new DicomHeader.InvalidObjectException("pixel data cannot be read");
+        } else if (items.size() == frames) {
+            for (int f = 0; f < frames; f++) {
+                ranges[f] = items.get(f).clone();
+            }
+        } else {
+            throw new DicomHeader.InvalidObjectException("fragments cannot be told apart into frames without an offset table");
         }
-        long frameBytes = (long) rows * columns * samples * (bits / 8);
-        if (count < 1 || frameBytes * count > data.length) {
-            throw new DicomHeader.InvalidObjectException("pixel data shorter than its frames");
+        return ranges;
+    }
+
+    private static int[] join(List<int[]> items, int from, int to) {
+        int[] r = new int[2 * (to - from)];
+        for (int k = from; k < to; k++) {
+            r[2 * (k - from)] = items.get(k)[0];
+            r[2 * (k - from) + 1] = items.get(k)[1];
         }
-        return new Frames(count, (int) frameBytes, data);
+        return r;
     }
 
     /** A linear VOI window (PS3.3 C.11.2.1.2), in the modality's values (Hounsfield units for CT). */
@@ -106,6 +211,9 @@ public final class DicomWeb {
      */
     public static BufferedImage render(byte[] part10, int n, Window window) throws DicomHeader.InvalidObjectException {
         Frames frames = frames(part10);
+        if (frames.encapsulated()) {
+            throw new UnsupportedOperationException("rendering of transfer syntax " + frames.transferSyntax() + " is not supported yet");
+        }
         AttributeList list = read(part10, true);
         int rows = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
         int columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);

@@ -31,6 +31,23 @@ public final class Uids {
             "1.2.840.10008.1.2.4.91", // JPEG 2000
             "1.2.840.10008.1.2.5");   // RLE lossless
 
+    /** Native (uncompressed) little endian: the pixel bytes are the same in either. */
+    public static boolean isUncompressed(String transferSyntax) {
+        return EXPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntax) || IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntax);
+    }
+
+    /** The media type of one frame in a compressed transfer syntax (PS3.18 Table 8.7.3-2). */
+    public static String frameMediaType(String transferSyntax) {
+        return switch (transferSyntax) {
+            case "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.57",
+                 "1.2.840.10008.1.2.4.70" -> "image/jpeg";
+            case "1.2.840.10008.1.2.4.80", "1.2.840.10008.1.2.4.81" -> "image/jls";
+            case "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91" -> "image/jp2";
+            case "1.2.840.10008.1.2.5" -> "image/x-dicom-rle";
+            default -> "application/octet-stream";
+        };
+    }
+
     private static final String STORAGE_PREFIX = "1.2.840.10008.5.1.4.1.1.";
 
     /** The image and document classes a teleradiology hub receives. */

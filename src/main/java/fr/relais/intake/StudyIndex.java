@@ -26,6 +26,8 @@ import java.util.Optional;
 class StudyIndex {
 
     static final String NAME_PURPOSE = "patient.name";
+    /** The key of a patient sent without an ID: never merged with anyone. */
+    static final String NO_ID_PREFIX = "NOID:";
     static final String BIRTH_DATE_PURPOSE = "patient.birth_date";
 
     private final JdbcClient jdbc;
@@ -135,8 +137,8 @@ class StudyIndex {
         return jdbc.sql("""
                 with added as (
                     insert into instance (series_id, sop_instance_uid, sop_class_uid, transfer_syntax, instance_number,
-                                          object_key, size_bytes, received_at, calling_ae)
-                    values (:series, :uid, :class, :ts, :number, :key, :size, :now, :ae)
+                                          object_key, size_bytes, received_at, calling_ae, metadata)
+                    values (:series, :uid, :class, :ts, :number, :key, :size, :now, :ae, :metadata)
                     on conflict (series_id, sop_instance_uid) do nothing returning id)
                 update study set instance_count = instance_count + 1,
                                  last_received_at = greatest(last_received_at, :now)
@@ -149,6 +151,7 @@ class StudyIndex {
                 .param("number", integer(h.instanceNumber()))
                 .param("key", objectKey)
                 .param("size", size)
+                .param("metadata", h.metadata())
                 .param("now", ExamLifecycle.utc(now))
                 .param("ae", callingAe)
                 .param("study", studyId)
@@ -167,7 +170,7 @@ class StudyIndex {
 
     private long ensurePatient(long hospitalId, DicomHeader h, Instant now) {
         // A study without a patient ID must not merge with another anonymous patient.
-        String key = h.patientId().isEmpty() ? "NOID:" + h.studyInstanceUid() : h.patientId();
+        String key = h.patientId().isEmpty() ? NO_ID_PREFIX + h.studyInstanceUid() : h.patientId();
         return jdbc.sql("""
                 insert into patient (hospital_id, patient_key, name_sealed, birth_date_sealed, sex, created_at)
                 values (:hospital, :key, :name, :birth, :sex, :now)

@@ -1,10 +1,13 @@
 package fr.relais.reading;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.relais.audit.AuditLog;
 import fr.relais.dicom.DicomHeader;
 import fr.relais.dicom.DicomWeb;
 import fr.relais.dicom.Uids;
+import fr.relais.intake.StudyPatients;
 import fr.relais.platform.InvalidInputException;
+import fr.relais.platform.NotAcceptableException;
 import fr.relais.platform.NotFoundException;
 import fr.relais.reading.DicomWebIndex.InstanceRow;
 import fr.relais.reading.DicomWebIndex.SeriesRow;
@@ -13,7 +16,6 @@ import fr.relais.security.AccountPrincipal;
 import fr.relais.storage.ObjectStore;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -24,7 +26,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
-import org.springframework.web.server.ResponseStatusException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,18 +47,22 @@ import java.util.UUID;
 class DicomWebController {
 
     static final MediaType DICOM_JSON = MediaType.parseMediaType("application/dicom+json");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DEFAULT_LIMIT = 100, MAX_LIMIT = 1000;
 
     private final StudyAccess access;
     private final DicomWebIndex index;
     private final ObjectStore store;
     private final AuditLog audit;
+    private final StudyPatients patients;
 
-    DicomWebController(StudyAccess access, DicomWebIndex index, ObjectStore store, AuditLog audit) {
+    DicomWebController(StudyAccess access, DicomWebIndex index, ObjectStore store, AuditLog audit,
+                       StudyPatients patients) {
         this.access = access;
         this.index = index;
         this.store = store;
         this.audit = audit;
+        this.patients = patients;
     }
 
     // ---- QIDO-RS
@@ -128,27 +133,89 @@ class DicomWebController {
 
     // ---- WADO-RS
 
+    @GetMapping("/dicomweb/studies/{study}/metadata")
+    void studyMetadata(@AuthenticationPrincipal AccountPrincipal user, @PathVariable String study,
+                       HttpServletRequest http, HttpServletResponse response) throws IOException {
+        long studyId = readable(user, study);
+        sendMetadata(user, studyId, index.metadata(studyId, null, null), "study metadata", http, response);
+    }
+
     @GetMapping("/dicomweb/studies/{study}/series/{series}/metadata")
-    ResponseEntity<List<Map<String, Object>>> seriesMetadata(@AuthenticationPrincipal AccountPrincipal user,
-                                                             @PathVariable String study, @PathVariable String series,
-                                                             HttpServletRequest http) throws IOException {
+    void seriesMetadata(@AuthenticationPrincipal AccountPrincipal user, @PathVariable String study,
+                        @PathVariable String series, HttpServletRequest http, HttpServletResponse response)
+            throws IOException {
         requireUid("series", series);
         long studyId = readable(user, study);
-        List<InstanceRow> instances = index.instances(studyId, series, null, Integer.MAX_VALUE, 0);
-        if (instances.isEmpty()) {
+        sendMetadata(user, studyId, index.metadata(studyId, series, null), "series metadata", http, response);
+    }
+
+    @GetMapping("/dicomweb/studies/{study}/series/{series}/instances/{instance}/metadata")
+    void instanceMetadata(@AuthenticationPrincipal AccountPrincipal user, @PathVariable String study,
+                          @PathVariable String series, @PathVariable String instance,
+                          HttpServletRequest http, HttpServletResponse response) throws IOException {
+        requireUid("series", series);
+        requireUid("instance", instance);
+        long studyId = readable(user, study);
+        List<DicomWebIndex.MetadataRow> rows = index.metadata(studyId, series, instance);
+        sendMetadata(user, studyId, rows, "instance metadata", http, response);
+    }
+
+    /**
+     * The instances' DICOM JSON as the index keeps it, written out without parsing it again; the
+     * patient's name and birth date, sealed in the index, are opened once and put back in each.
+     */
+    private void sendMetadata(AccountPrincipal user, long studyId, List<DicomWebIndex.MetadataRow> rows, String what,
+                              HttpServletRequest http, HttpServletResponse response) throws IOException {
+        if (rows.isEmpty()) {
             throw notFound();
         }
-        List<Map<String, Object>> out = new ArrayList<>(instances.size());
-        for (InstanceRow i : instances) {
-            try {
-                out.add(DicomWeb.metadata(store.read(i.objectKey())));
-            } catch (DicomHeader.InvalidObjectException e) {
-                throw new IOException("stored object cannot be parsed: " + i.objectKey(), e);
+        List<String> objects = new ArrayList<>(rows.size());
+        for (DicomWebIndex.MetadataRow row : rows) {
+            objects.add(row.metadata() != null ? row.metadata() : fillMetadata(row));
+        }
+        byte[] patient = patientAttributes(studyId);
+        audit.record(user.username(), "STUDY_OPENED", "study:" + studyId, http.getRemoteAddr(),
+                AuditLog.Outcome.SUCCESS, what + ", " + rows.size() + " instances");
+        response.setStatus(200);
+        response.setContentType(DICOM_JSON.toString());
+        OutputStream out = response.getOutputStream();
+        out.write('[');
+        for (int k = 0; k < objects.size(); k++) {
+            if (k > 0) {
+                out.write(',');
+            }
+            String object = objects.get(k);
+            out.write('{');
+            out.write(patient);
+            if (object.length() > 2) {
+                out.write(',');
+                out.write(object.substring(1).getBytes(StandardCharsets.UTF_8));
+            } else {
+                out.write('}');
             }
         }
-        audit.record(user.username(), "STUDY_OPENED", "study:" + studyId, http.getRemoteAddr(),
-                AuditLog.Outcome.SUCCESS, "series metadata, " + out.size() + " instances");
-        return ResponseEntity.ok().contentType(DICOM_JSON).body(out);
+        out.write(']');
+        out.flush();
+    }
+
+    private String fillMetadata(DicomWebIndex.MetadataRow row) throws IOException {
+        try {
+            String metadata = DicomWeb.indexedMetadata(store.read(row.objectKey()));
+            index.fillMetadata(row.instanceId(), metadata);
+            return metadata;
+        } catch (DicomHeader.InvalidObjectException e) {
+            throw new IOException("stored object cannot be parsed: " + row.objectKey(), e);
+        }
+    }
+
+    /** {@code "00100010":{...},"00100030":{...}}: the members to put back in each instance's object. */
+    private byte[] patientAttributes(long studyId) throws IOException {
+        StudyPatients.StudyPatient patient = patients.ofStudy(studyId).orElseThrow(DicomWebController::notFound);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("00100010", attribute("PN", patient.name() == null ? List.of() : List.of(Map.of("Alphabetic", patient.name()))));
+        json.put("00100030", attribute("DA", patient.birthDate() == null ? List.of() : List.of(patient.birthDate())));
+        String object = JSON.writeValueAsString(json);
+        return object.substring(1, object.length() - 1).getBytes(StandardCharsets.UTF_8);
     }
 
     @GetMapping("/dicomweb/studies/{study}")
@@ -180,7 +247,9 @@ class DicomWebController {
     @GetMapping("/dicomweb/studies/{study}/series/{series}/instances/{instance}/frames/{frames}")
     ResponseEntity<byte[]> retrieveFrames(@AuthenticationPrincipal AccountPrincipal user, @PathVariable String study,
                                           @PathVariable String series, @PathVariable String instance,
-                                          @PathVariable String frames) throws IOException {
+                                          @PathVariable String frames,
+                                          @RequestHeader(value = "Accept", required = false) String accept)
+            throws IOException {
         requireUid("series", series);
         requireUid("instance", instance);
         List<Integer> numbers = frameList(frames);
@@ -192,24 +261,27 @@ class DicomWebController {
         DicomWeb.Frames cut;
         try {
             cut = DicomWeb.frames(store.read(found.get(0).objectKey()));
-        } catch (UnsupportedOperationException e) {
-            throw new ResponseStatusException(HttpStatus.NOT_ACCEPTABLE, e.getMessage());
         } catch (DicomHeader.InvalidObjectException e) {
             throw new NotFoundException("dicomweb.frame.none", "Cette instance ne contient pas d’image.");
         }
-        String boundary = boundary();
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream(cut.frameBytes() * numbers.size() + 256);
+        FrameNegotiation.Answer answer = FrameNegotiation.choose(accept, cut.transferSyntax())
+                .orElseThrow(() -> new NotAcceptableException("dicomweb.frames.notAcceptable",
+                        "Les trames sont conservées en {0} et ne sont pas transcodées.", cut.transferSyntax()));
         for (int n : numbers) {
             if (n > cut.count()) {
                 throw new NotFoundException("dicomweb.frame.missing", "L’instance n’a pas de trame {0}.", n);
             }
-            body.writeBytes(partHeader(boundary, "application/octet-stream; transfer-syntax=" + Uids.EXPLICIT_VR_LITTLE_ENDIAN));
+        }
+        String boundary = boundary();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (int n : numbers) {
+            body.writeBytes(partHeader(boundary, answer.partContentType()));
             body.writeBytes(cut.frame(n));
         }
         body.writeBytes(closing(boundary));
         return ResponseEntity.ok()
-                .header("Content-Type", "multipart/related; type=\"application/octet-stream\"; transfer-syntax="
-                        + Uids.EXPLICIT_VR_LITTLE_ENDIAN + "; boundary=" + boundary)
+                .header("Content-Type", "multipart/related; type=\"" + answer.mediaType() + "\"; transfer-syntax="
+                        + answer.transferSyntax() + "; boundary=" + boundary)
                 .body(body.toByteArray());
     }
 
@@ -250,7 +322,8 @@ class DicomWebController {
         try {
             image = DicomWeb.render(store.read(found.get(0).objectKey()), frame, window);
         } catch (UnsupportedOperationException e) {
-            throw new ResponseStatusException(HttpStatus.NOT_ACCEPTABLE, e.getMessage());
+            throw new NotAcceptableException("dicomweb.render.notAcceptable", "Cette image ne peut pas encore être rendue : {0}",
+                    e.getMessage());
         } catch (IndexOutOfBoundsException e) {
             throw new NotFoundException("dicomweb.frame.missing", "L’instance n’a pas de trame {0}.", frame);
         } catch (DicomHeader.InvalidObjectException e) {

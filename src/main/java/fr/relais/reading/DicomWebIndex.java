@@ -23,6 +23,8 @@ class DicomWebIndex {
     record InstanceRow(String seriesUid, String sopClassUid, String sopInstanceUid, Integer instanceNumber,
                        String transferSyntax, String objectKey) {}
 
+    record MetadataRow(long instanceId, String objectKey, String metadata) {}
+
     private final JdbcClient jdbc;
 
     DicomWebIndex(JdbcClient jdbc) {
@@ -107,6 +109,33 @@ class DicomWebIndex {
                         rs.getString("sop_instance_uid"), (Integer) rs.getObject("instance_number"),
                         rs.getString("transfer_syntax"), rs.getString("object_key")))
                 .list();
+    }
+
+    /** The stored DICOM JSON of the study's instances, of one series, of one instance; in instance order. */
+    List<MetadataRow> metadata(long studyId, String seriesUid, String sopInstanceUid) {
+        StringBuilder sql = new StringBuilder("""
+                select i.id, i.object_key, i.metadata
+                from instance i join series x on x.id = i.series_id where x.study_id = :study""");
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("study", studyId);
+        if (seriesUid != null) {
+            sql.append(" and x.series_uid = :series");
+            params.put("series", seriesUid);
+        }
+        if (sopInstanceUid != null) {
+            sql.append(" and i.sop_instance_uid = :sop");
+            params.put("sop", sopInstanceUid);
+        }
+        sql.append(" order by x.series_number nulls last, x.id, i.instance_number nulls last, i.id");
+        return jdbc.sql(sql.toString()).params(params)
+                .query((rs, n) -> new MetadataRow(rs.getLong("id"), rs.getString("object_key"), rs.getString("metadata")))
+                .list();
+    }
+
+    /** Keeps the metadata computed for an instance indexed before the index kept it. */
+    void fillMetadata(long instanceId, String metadata) {
+        jdbc.sql("update instance set metadata = :metadata where id = :id and metadata is null")
+                .param("metadata", metadata).param("id", instanceId).update();
     }
 
     static List<String> split(String multiValued) {

@@ -15,6 +15,8 @@ import java.util.Optional;
 /**
  * Who may read a study's images: the radiologist holding the claim on its exam, a coordinator or
  * an administrator; nobody while {@link ExamStateMachine#imagesHidden} holds for the exam's state.
+ * The claimant also reads the priors: the earlier studies of the same patient (patients are
+ * namespaced by hospital, so the same hospital's) that are still kept.
  * The rule lives here only, as an SQL condition on {@code study s join exam e}, so that listing and
  * retrieval apply the same one inside the query.
  */
@@ -23,6 +25,18 @@ public class StudyAccess {
 
     /** The condition on {@code e} (exam) for the parameters {@link #bind} sets. */
     static final String CONDITION = """
+            e.state not in (:hiddenStates)
+            and (:privileged or s.id in (
+                select earlier.id from exam held join study claimed on claimed.id = held.study_id
+                join study earlier on earlier.patient_id = claimed.patient_id
+                                  and earlier.first_received_at <= claimed.first_received_at
+                where held.state = 'IN_READING' and held.claimed_by = :reader))""";
+
+    /**
+     * The condition on {@code e} alone: who may open the exam itself (its viewer), whether or not
+     * images have arrived. Priors are read through {@link #CONDITION}, never opened as the exam.
+     */
+    static final String EXAM_CONDITION = """
             e.state not in (:hiddenStates)
             and (:privileged or (e.state = 'IN_READING' and e.claimed_by = :reader))""";
 
@@ -56,12 +70,12 @@ public class StudyAccess {
     public record ReadableExam(long examId, long hospitalId, Long studyId, String studyUid, LocalDate studyDate) {}
 
     /**
-     * The exam if the user may read its images, by the same rule as DICOMweb. The rule is on the
-     * exam, so an exam still without a study is readable (there is simply nothing to show yet).
+     * The exam if the user may open it: its claimant, a coordinator or an administrator. The rule is
+     * on the exam, so an exam still without a study opens too (there is simply nothing to show yet).
      */
     public Optional<ReadableExam> readableExam(AccountPrincipal user, long examId) {
         return bind(jdbc.sql("select e.id, e.hospital_id, s.id as study_id, s.study_uid, s.study_date "
-                + "from exam e left join study s on s.id = e.study_id where e.id = :exam and " + CONDITION)
+                + "from exam e left join study s on s.id = e.study_id where e.id = :exam and " + EXAM_CONDITION)
                 .param("exam", examId), user)
                 .query((rs, n) -> new ReadableExam(rs.getLong("id"), rs.getLong("hospital_id"),
                         (Long) rs.getObject("study_id"), rs.getString("study_uid"),
@@ -73,6 +87,35 @@ public class StudyAccess {
     boolean examExists(long examId) {
         return jdbc.sql("select count(*) from exam where id = :id").param("id", examId).query(Integer.class).single() > 0;
     }
+
+    /** The study of this exam, if the user may read it. */
+    public Optional<Long> readableExamStudy(AccountPrincipal user, long examId) {
+        return bind(jdbc.sql("select s.id from study s join exam e on e.study_id = s.id where e.id = :exam and "
+                + CONDITION).param("exam", examId), user).query(Long.class).optional();
+    }
+
+    /** The earlier studies of the patient of this exam's study that the user may read, newest first. */
+    public List<Prior> priors(AccountPrincipal user, long examId) {
+        return bind(jdbc.sql("""
+                select s.study_uid, s.study_date, s.description, s.instance_count, e.id as exam_id, e.state,
+                       t.label_fr as exam_type,
+                       (select string_agg(distinct x.modality, '\\') from series x where x.study_id = s.id) as modalities
+                from exam current join study cs on cs.id = current.study_id
+                join study s on s.patient_id = cs.patient_id and s.first_received_at < cs.first_received_at
+                join exam e on e.study_id = s.id
+                left join exam_request r on r.exam_id = e.id left join exam_type t on t.code = r.exam_type_code
+                where current.id = :exam and""" + " " + CONDITION + " order by s.first_received_at desc")
+                .param("exam", examId), user)
+                .query((rs, n) -> new Prior(rs.getLong("exam_id"), rs.getString("study_uid"),
+                        rs.getObject("study_date", java.time.LocalDate.class), rs.getString("exam_type"),
+                        rs.getString("description"), rs.getString("modalities"), rs.getInt("instance_count"),
+                        rs.getString("state")))
+                .list();
+    }
+
+    /** An earlier study of the same patient, as the viewer lists it. */
+    public record Prior(long examId, String studyInstanceUid, java.time.LocalDate studyDate, String examType,
+                        String description, String modalities, int instanceCount, String state) {}
 
     /** Ids of the studies with this UID, readable or not: to audit a refusal. */
     List<Long> existingStudies(String studyUid) {

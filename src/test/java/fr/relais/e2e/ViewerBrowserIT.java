@@ -18,6 +18,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.function.Function;
 
@@ -27,8 +28,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The reading screen in headless Chromium: a radiologist takes an exam with real images from the
  * worklist and lands on its viewer; the first image is drawn (read back from the canvas), the
- * slice number follows the keyboard and the wheel, a preset changes the window and the pixels;
- * the same on the CPU path that machines without WebGL take.
+ * slice number follows the keyboard and the wheel, a preset changes the window and the pixels; a
+ * prior study opens beside it; the same drawing on the CPU path that machines without WebGL take.
  */
 class ViewerBrowserIT extends BaseIntegrationTest {
 
@@ -49,9 +50,14 @@ class ViewerBrowserIT extends BaseIntegrationTest {
         long hospital = createHospital(unique("CH Visionneuse navigateur"), ae);
         TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
         TestAccount radiologist = createAccount(Role.RADIOLOGIST, null);
+        // An earlier head CT of the same patient (same DICOM patient ID), then tonight's.
+        String patientId = uniqueAeTitle("IPP-VB");
+        ReadyExam prior = ReadableStudies.sendReadyExam(jdbc, dicomDoor.port(), ae, as(physician), as(radiologist),
+                patientId, SyntheticCt.StudySpec.builder().slices(8).rows(128).columns(128).seed(700).patientId(patientId)
+                        .studyDateTime(LocalDateTime.of(2026, 10, 1, 22, 15)), work.resolve("prior"));
         ReadyExam exam = ReadableStudies.sendReadyExam(jdbc, dicomDoor.port(), ae, as(physician), as(radiologist),
-                "IPP-VB-1", SyntheticCt.StudySpec.builder().slices(SLICES).rows(256).columns(256).seed(701),
-                work.resolve("study"));
+                patientId, SyntheticCt.StudySpec.builder().slices(SLICES).rows(256).columns(256).seed(701)
+                        .patientId(patientId), work.resolve("study"));
         ReadableStudies.onDuty(jdbc, radiologist.id(), hospital, ReadableStudies.center(jdbc, unique("Centre VB")));
 
         try (BrowserSession browser = new BrowserSession(port)) {
@@ -65,7 +71,7 @@ class ViewerBrowserIT extends BaseIntegrationTest {
             String mode = browser.byId("viewer").getAttribute("data-render-mode");
             System.out.println("viewer render mode in headless Chromium: " + mode);
             assertThat(mode).isIn("gpu", "cpu");
-            assertThat(browser.text(By.cssSelector("#panel-1 [data-overlay=patient]"))).contains("MARTIN Paul", "IPP-VB-1");
+            assertThat(browser.text(By.cssSelector("#panel-1 [data-overlay=patient]"))).contains("MARTIN Paul", patientId);
             assertThat(browser.text(By.cssSelector("#panel-1 [data-overlay=study]")))
                     .contains("CH Visionneuse navigateur", "Scanner cérébral sans injection");
             assertThat(browser.text(By.cssSelector("#panel-1 [data-overlay=slice]"))).contains("Pos. ");
@@ -99,9 +105,19 @@ class ViewerBrowserIT extends BaseIntegrationTest {
             assertThat(browser.byId("panel-1").findElement(By.cssSelector("[data-overlay=progress]"))
                     .getAttribute("textContent")).isEqualTo(SLICES + " images chargées");
 
-            // The priors endpoint answers nothing for this first study of the patient.
-            waitFor(browser, d -> !d.findElements(By.id("priors-empty")).isEmpty());
-            assertThat(browser.text(By.id("priors-empty"))).isEqualTo("Aucune antériorité");
+            // The earlier study is listed under the series; one of its series goes beside the current one.
+            By priorButton = By.cssSelector("#priors-list li[data-study-uid='" + prior.study().studyInstanceUid() + "'] .prior-open");
+            waitFor(browser, d -> !d.findElements(priorButton).isEmpty());
+            assertThat(browser.text(priorButton)).contains("01/10/2026", "Scanner cérébral sans injection", "CT", "8 images");
+            browser.click(priorButton);
+            By priorSeries = By.cssSelector("#priors-list li[data-series-uid='" + prior.study().seriesInstanceUid() + "'] .series-pick");
+            waitFor(browser, d -> !d.findElements(priorSeries).isEmpty());
+            browser.click(priorSeries);
+            waitFor(browser, d -> d.findElement(By.id("panel-2")).isDisplayed()
+                    && "true".equals(d.findElement(By.id("panel-2")).getAttribute("data-rendered")));
+            waitFor(browser, d -> browser.text(By.cssSelector("#panel-2 [data-overlay=slice]")).startsWith("Image 1/8"));
+            assertThat(browser.text(By.cssSelector("#panel-2 [data-overlay=study]"))).contains("Antériorité du 01/10/2026");
+            assertThat(sliceText(browser)).startsWith("Image 2/" + SLICES);
 
             // Without WebGL the viewer draws on the CPU: forced here, the same image comes out.
             browser.open("/reading/exams/" + exam.examId() + "/viewer?render=cpu");

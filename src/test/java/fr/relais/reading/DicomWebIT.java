@@ -406,4 +406,127 @@ class DicomWebIT extends BaseIntegrationTest {
         assertThat(getBytes(setup.holder(), base + "/frames/9/rendered", "image/png").statusCode()).isEqualTo(404);
         assertThat(getBytes(setup.other(), base + "/rendered", "image/jpeg").statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void metadataIsAnsweredFromTheIndexWhichNeverHoldsThePatientsName() throws Exception {
+        List<String> stored = jdbc.sql("""
+                        select i.metadata from instance i join series x on x.id = i.series_id where x.study_id = :s""")
+                .param("s", setup.studyId()).query(String.class).list();
+        assertThat(stored).hasSize(SLICES).allSatisfy(m -> assertThat(m).contains("\"0020000D\"").doesNotContain("00100010"));
+
+        // What the index says is what is answered: a mark put in the index shows in the answer.
+        String sop = setup.study().sopInstanceUids().get(0);
+        String original = jdbc.sql("select metadata from instance where sop_instance_uid = :sop").param("sop", sop)
+                .query(String.class).single();
+        try {
+            jdbc.sql("update instance set metadata = :m where sop_instance_uid = :sop").param("sop", sop)
+                    .param("m", "{\"00324000\":{\"vr\":\"LT\",\"Value\":[\"MARK\"]}," + original.substring(1)).update();
+            JsonNode metadata = new ObjectMapper().readTree(bytes(setup.holder(), seriesPath() + "/metadata").body());
+            assertThat(metadata.toString()).contains("MARK");
+            // The name and birth date, sealed in the index, are put back in every instance.
+            for (JsonNode instance : metadata) {
+                assertThat(instance.at("/00100010/vr").asText()).isEqualTo("PN");
+                assertThat(instance.at("/00100010/Value/0/Alphabetic").asText()).isNotBlank();
+                assertThat(instance.at("/00100030/vr").asText()).isEqualTo("DA");
+            }
+        } finally {
+            jdbc.sql("update instance set metadata = :m where sop_instance_uid = :sop").param("sop", sop)
+                    .param("m", original).update();
+        }
+    }
+
+    @Test
+    void instancesIndexedBeforeTheIndexKeptMetadataAreFilledOnFirstAsk() throws Exception {
+        JsonNode before = new ObjectMapper().readTree(bytes(setup.holder(), seriesPath() + "/metadata").body());
+        jdbc.sql("update instance i set metadata = null from series x where x.id = i.series_id and x.study_id = :s")
+                .param("s", setup.studyId()).update();
+
+        JsonNode after = new ObjectMapper().readTree(bytes(setup.holder(), seriesPath() + "/metadata").body());
+
+        assertThat(after).isEqualTo(before);
+        assertThat(jdbc.sql("""
+                        select count(*) from instance i join series x on x.id = i.series_id
+                        where x.study_id = :s and i.metadata is null""")
+                .param("s", setup.studyId()).query(Integer.class).single()).isZero();
+    }
+
+    @Test
+    void studyAndInstanceMetadataAnswerTheSameObjects() throws Exception {
+        String sop = setup.study().sopInstanceUids().get(2);
+        JsonNode study = new ObjectMapper().readTree(bytes(setup.holder(),
+                "/dicomweb/studies/" + setup.study().studyInstanceUid() + "/metadata").body());
+        JsonNode one = new ObjectMapper().readTree(bytes(setup.holder(), seriesPath() + "/instances/" + sop + "/metadata").body());
+
+        assertThat(study).hasSize(SLICES);
+        assertThat(one).hasSize(1);
+        assertThat(one.get(0).at("/00080018/Value/0").asText()).isEqualTo(sop);
+        assertThat(study).contains(one.get(0));
+        assertThat(bytes(setup.other(), seriesPath() + "/instances/" + sop + "/metadata").status()).isEqualTo(404);
+    }
+
+    @Test
+    void framesComeInTheSyntaxAskedForAndAreNeverTranscoded() throws Exception {
+        String path = seriesPath() + "/instances/" + setup.study().sopInstanceUids().get(0) + "/frames/1";
+
+        HttpResponse<byte[]> any = getBytes(setup.holder(), path,
+                "multipart/related; type=application/octet-stream; transfer-syntax=*");
+        assertThat(any.statusCode()).isEqualTo(200);
+        String stored = jdbc.sql("select transfer_syntax from instance where sop_instance_uid = :sop")
+                .param("sop", setup.study().sopInstanceUids().get(0)).query(String.class).single();
+        assertThat(any.headers().firstValue("Content-Type").orElseThrow()).contains("transfer-syntax=" + stored);
+
+        HttpResponse<byte[]> explicit = getBytes(setup.holder(), path,
+                "multipart/related; type=\"application/octet-stream\"; transfer-syntax=1.2.840.10008.1.2.1");
+        assertThat(explicit.headers().firstValue("Content-Type").orElseThrow()).contains("transfer-syntax=1.2.840.10008.1.2.1");
+        assertThat(parts(new Bytes(200, explicit.headers().firstValue("Content-Type").orElseThrow(), explicit.body())).get(0).body())
+                .isEqualTo(parts(new Bytes(200, any.headers().firstValue("Content-Type").orElseThrow(), any.body())).get(0).body());
+
+        HttpResponse<byte[]> jpeg = getBytes(setup.holder(), path, "multipart/related; type=\"image/jpeg\"");
+        assertThat(jpeg.statusCode()).isEqualTo(406);
+        assertThat(new String(jpeg.body(), StandardCharsets.UTF_8)).contains("transcod");
+    }
+
+    @Test
+    void theClaimantReadsThePriorsOfThePatientAndNobodyElseDoes() throws Exception {
+        String ae = uniqueAeTitle("PR");
+        long hospital = createHospital(unique("CH antériorités"), ae);
+        ApiClient physician = as(createAccount(Role.HOSPITAL_PHYSICIAN, hospital));
+        TestAccount reader = createAccount(Role.RADIOLOGIST, null);
+        String patient = unique("IPP-PR");
+        long[] exams = new long[3];
+        GeneratedStudy[] studies = new GeneratedStudy[3];
+        for (int k = 0; k < 3; k++) {
+            // The third study is of another patient of the same hospital: never a prior.
+            String patientId = k < 2 ? patient : unique("IPP-OTHER");
+            JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt(patientId, "PATIENT_SIGNED"));
+            exams[k] = filed.get("id").asLong();
+            RequestFixtures.accept(as(reader), exams[k]);
+            studies[k] = send(ae, SyntheticCt.StudySpec.builder().slices(1).rows(64).columns(64).patientId(patientId)
+                    .accession(filed.get("accessionNumber").asText()).seed(610 + k).build());
+            awaitState(exams[k], "READY");
+        }
+        jdbc.sql("update exam set state = 'IN_READING', claimed_by = :u, claimed_at = now(), last_activity_at = now() where id = :id")
+                .param("u", reader.id()).param("id", exams[1]).update();
+
+        JsonNode priors = as(reader).get("/api/exams/" + exams[1] + "/priors").json();
+        assertThat(priors).hasSize(1);
+        assertThat(priors.get(0).get("studyInstanceUid").asText()).isEqualTo(studies[0].studyInstanceUid());
+        assertThat(priors.get(0).get("examId").asLong()).isEqualTo(exams[0]);
+        assertThat(priors.get(0).get("modalities").asText()).isEqualTo("CT");
+        String priorSeries = "/dicomweb/studies/" + studies[0].studyInstanceUid() + "/series/" + studies[0].seriesInstanceUid();
+        assertThat(bytes(reader, priorSeries + "/metadata").status()).isEqualTo(200);
+        assertThat(bytes(reader, priorSeries + "/instances/" + studies[0].sopInstanceUids().get(0) + "/frames/1").status())
+                .isEqualTo(200);
+
+        // Not the other patient's study, not for another radiologist, not once the claim is gone.
+        String otherSeries = "/dicomweb/studies/" + studies[2].studyInstanceUid() + "/series/" + studies[2].seriesInstanceUid();
+        assertThat(bytes(reader, otherSeries + "/metadata").status()).isEqualTo(404);
+        assertThat(as(setup.other()).get("/api/exams/" + exams[1] + "/priors").status()).isEqualTo(404);
+        assertThat(bytes(setup.other(), priorSeries + "/metadata").status()).isEqualTo(404);
+        assertThat(as(reader).get("/api/exams/" + exams[0] + "/priors").json()).isEmpty(); // nothing before the first
+        assertThat(as(reader).get("/api/exams/" + exams[2] + "/priors").status()).isEqualTo(404);
+        jdbc.sql("update exam set state = 'READY', claimed_by = null, claimed_at = null where id = :id").param("id", exams[1]).update();
+        assertThat(bytes(reader, priorSeries + "/metadata").status()).isEqualTo(404);
+        assertThat(admin().get("/api/exams/" + exams[1] + "/priors").json()).hasSize(1);
+    }
 }

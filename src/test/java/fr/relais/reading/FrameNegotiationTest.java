@@ -1,0 +1,54 @@
+package fr.relais.reading;
+
+import fr.relais.dicom.Uids;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FrameNegotiationTest {
+
+    private static final String JPEG_LOSSLESS = "1.2.840.10008.1.2.4.70";
+
+    @Test
+    void uncompressedFramesAreExplicitLittleEndianByDefault() {
+        assertThat(FrameNegotiation.choose(null, Uids.IMPLICIT_VR_LITTLE_ENDIAN))
+                .hasValue(new FrameNegotiation.Answer("application/octet-stream", Uids.EXPLICIT_VR_LITTLE_ENDIAN));
+        assertThat(FrameNegotiation.choose("multipart/related; type=\"application/octet-stream\"", Uids.EXPLICIT_VR_LITTLE_ENDIAN))
+                .hasValue(new FrameNegotiation.Answer("application/octet-stream", Uids.EXPLICIT_VR_LITTLE_ENDIAN));
+    }
+
+    @Test
+    void anyTransferSyntaxMeansTheStoredOne() {
+        assertThat(FrameNegotiation.choose("multipart/related; type=application/octet-stream; transfer-syntax=*", JPEG_LOSSLESS))
+                .hasValue(new FrameNegotiation.Answer("application/octet-stream", JPEG_LOSSLESS));
+        assertThat(FrameNegotiation.choose("multipart/related; type=\"image/jpeg\"; transfer-syntax=*", JPEG_LOSSLESS))
+                .hasValue(new FrameNegotiation.Answer("image/jpeg", JPEG_LOSSLESS));
+        assertThat(FrameNegotiation.choose("multipart/related; type=application/octet-stream; transfer-syntax=*",
+                Uids.IMPLICIT_VR_LITTLE_ENDIAN))
+                .hasValue(new FrameNegotiation.Answer("application/octet-stream", Uids.IMPLICIT_VR_LITTLE_ENDIAN));
+    }
+
+    @Test
+    void aCompressedFrameIsNotTranscodedToUncompressed() {
+        assertThat(FrameNegotiation.choose("multipart/related; type=\"application/octet-stream\"; transfer-syntax="
+                + Uids.EXPLICIT_VR_LITTLE_ENDIAN, JPEG_LOSSLESS)).isEmpty();
+        assertThat(FrameNegotiation.choose("multipart/related; type=\"image/jp2\"", JPEG_LOSSLESS)).isEmpty();
+        assertThat(FrameNegotiation.choose("image/png", Uids.EXPLICIT_VR_LITTLE_ENDIAN)).isEmpty();
+    }
+
+    @Test
+    void theFirstSatisfiableRangeWinsAndRefusedOnesAreSkipped() {
+        String accept = "multipart/related; type=\"image/jls\", multipart/related; type=\"image/jpeg\"; transfer-syntax="
+                + JPEG_LOSSLESS;
+        assertThat(FrameNegotiation.choose(accept, JPEG_LOSSLESS)).hasValue(new FrameNegotiation.Answer("image/jpeg", JPEG_LOSSLESS));
+        assertThat(FrameNegotiation.choose("multipart/related; type=\"image/jpeg\"; q=0, */*", JPEG_LOSSLESS))
+                .hasValue(new FrameNegotiation.Answer("image/jpeg", JPEG_LOSSLESS));
+    }
+
+    @Test
+    void uncompressedFramesMayBeNamedInEitherLittleEndianSyntax() {
+        assertThat(FrameNegotiation.choose("multipart/related; type=\"application/octet-stream\"; transfer-syntax="
+                + Uids.IMPLICIT_VR_LITTLE_ENDIAN, Uids.EXPLICIT_VR_LITTLE_ENDIAN))
+                .hasValue(new FrameNegotiation.Answer("application/octet-stream", Uids.IMPLICIT_VR_LITTLE_ENDIAN));
+    }
+}
