@@ -7,6 +7,7 @@ import fr.relais.security.Role;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,14 @@ public class StudyAccess {
                 join study earlier on earlier.patient_id = claimed.patient_id
                                   and earlier.first_received_at <= claimed.first_received_at
                 where held.state = 'IN_READING' and held.claimed_by = :reader))""";
+
+    /**
+     * The condition on {@code e} alone: who may open the exam itself (its viewer), whether or not
+     * images have arrived. Priors are read through {@link #CONDITION}, never opened as the exam.
+     */
+    static final String EXAM_CONDITION = """
+            e.state not in (:hiddenStates)
+            and (:privileged or (e.state = 'IN_READING' and e.claimed_by = :reader))""";
 
     static final List<String> HIDDEN_STATES = Arrays.stream(ExamState.values())
             .filter(ExamStateMachine::imagesHidden).map(Enum::name).toList();
@@ -55,6 +64,28 @@ public class StudyAccess {
         return bind(jdbc.sql("select s.id from study s join exam e on e.study_id = s.id where s.study_uid = :uid and "
                 + CONDITION + " order by s.id desc limit 1").param("uid", studyUid), user)
                 .query(Long.class).optional();
+    }
+
+    /** An exam whose images the user may read; its study is null while no image has arrived. */
+    public record ReadableExam(long examId, long hospitalId, Long studyId, String studyUid, LocalDate studyDate) {}
+
+    /**
+     * The exam if the user may open it: its claimant, a coordinator or an administrator. The rule is
+     * on the exam, so an exam still without a study opens too (there is simply nothing to show yet).
+     */
+    public Optional<ReadableExam> readableExam(AccountPrincipal user, long examId) {
+        return bind(jdbc.sql("select e.id, e.hospital_id, s.id as study_id, s.study_uid, s.study_date "
+                + "from exam e left join study s on s.id = e.study_id where e.id = :exam and " + EXAM_CONDITION)
+                .param("exam", examId), user)
+                .query((rs, n) -> new ReadableExam(rs.getLong("id"), rs.getLong("hospital_id"),
+                        (Long) rs.getObject("study_id"), rs.getString("study_uid"),
+                        rs.getObject("study_date", LocalDate.class)))
+                .optional();
+    }
+
+    /** Whether an exam with this id exists, readable or not: to audit a refusal. */
+    boolean examExists(long examId) {
+        return jdbc.sql("select count(*) from exam where id = :id").param("id", examId).query(Integer.class).single() > 0;
     }
 
     /** The study of this exam, if the user may read it. */

@@ -23,8 +23,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The radiologist's worklist page: the common queue in deadline order ("Suivant" or "Prendre"),
- * the exams I hold ("Rendre", "Je suis toujours là"), live through /live/worklist.
+ * The radiologist's worklist page: the common queue in deadline order ("Suivant" or "Prendre",
+ * both leading to the viewer of the exam taken), the exams I hold ("Ouvrir", "Rendre", "Je suis
+ * toujours là"), live through /live/worklist.
  */
 @Controller
 @RequestMapping("/worklist")
@@ -58,10 +59,11 @@ class WorklistPageController {
         if (PageActions.attempt(redirect, messages, locale, "worklist.page.claimed",
                 () -> taken.set(worklist.claimNext(me, actor.source())))) {
             if (taken.get().isPresent()) {
-                redirect.addFlashAttribute("noticeArg", String.valueOf(taken.get().get().examId()));
-            } else {
-                redirect.addFlashAttribute("notice", "worklist.page.nothingToClaim");
+                long examId = taken.get().get().examId();
+                redirect.addFlashAttribute("noticeArg", String.valueOf(examId));
+                return viewerOf(examId);
             }
+            redirect.addFlashAttribute("notice", "worklist.page.nothingToClaim");
         }
         return "redirect:/worklist";
     }
@@ -72,8 +74,14 @@ class WorklistPageController {
         if (PageActions.attempt(redirect, messages, locale, "worklist.page.claimed",
                 () -> worklist.claim(id, me, actor.source()))) {
             redirect.addFlashAttribute("noticeArg", String.valueOf(id));
+            return viewerOf(id);
         }
         return "redirect:/worklist";
+    }
+
+    /** A claimed exam is read at once: the radiologist lands on its viewer. */
+    private static String viewerOf(long examId) {
+        return "redirect:/reading/exams/" + examId + "/viewer";
     }
 
     @PostMapping("/{id}/release")

@@ -80,7 +80,8 @@ class WorklistBrowserIT extends BaseIntegrationTest {
 
             one.login(first.username(), first.password()).open("/worklist");
             one.click(By.cssSelector("#queue-region tr[data-exam-id='" + exam + "'] button[type=submit]"));
-            one.waitForText(By.cssSelector(".flash"), "Vous lisez l’examen n° " + exam);
+            one.waitUntil(d -> d.getCurrentUrl().endsWith("/reading/exams/" + exam + "/viewer"));
+            one.open("/worklist").waitForLiveStream();
             assertThat(one.driver().findElements(By.cssSelector("#mine-region tr[data-mine-id='" + exam + "']"))).hasSize(1);
 
             // The other radiologist's list loses it without a reload.

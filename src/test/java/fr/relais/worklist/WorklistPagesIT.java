@@ -135,8 +135,10 @@ class WorklistPagesIT extends BaseIntegrationTest {
         assertThat(one.get("/worklist").body()).contains("data-exam-id=\"" + exam + "\"");
         assertThat(two.get("/worklist").body()).contains("data-exam-id=\"" + exam + "\"");
 
-        String after = followed(one, one.postForm("/worklist/" + exam + "/claim", List.of()));
-        assertThat(after).contains("Vous lisez l’examen n° " + exam + ".");
+        // Taking it leads to its viewer, which says so.
+        String viewer = followed(one, one.postForm("/worklist/" + exam + "/claim", List.of()));
+        assertThat(viewer).contains("Vous lisez l’examen n° " + exam + ".", "id=\"viewer\"");
+        String after = one.get("/worklist").body();
         assertThat(region(after, "mine-region")).contains("data-mine-id=\"" + exam + "\"");
         assertThat(after).doesNotContain("data-exam-id=\"" + exam + "\"");
 
@@ -165,11 +167,16 @@ class WorklistPagesIT extends BaseIntegrationTest {
         Browser b = loggedIn(radiologist);
         b.get("/worklist");
 
+        // Each exam taken opens in the viewer; the nothing-left notice stays on the worklist.
+        HttpResponse<String> taken = b.postForm("/worklist/next", List.of());
+        assertThat(taken.headers().firstValue("Location").orElse("")).endsWith("/reading/exams/" + vital + "/viewer");
+        assertThat(followed(b, taken)).contains("Vous lisez l’examen n° " + vital + ".");
+        taken = b.postForm("/worklist/next", List.of());
+        assertThat(taken.headers().firstValue("Location").orElse("")).endsWith("/reading/exams/" + urgent + "/viewer");
+        followed(b, taken);
+        assertThat(region(b.get("/worklist").body(), "mine-region"))
+                .contains("data-mine-id=\"" + vital + "\"", "data-mine-id=\"" + urgent + "\"");
         String page = followed(b, b.postForm("/worklist/next", List.of()));
-        assertThat(region(page, "mine-region")).contains("data-mine-id=\"" + vital + "\"");
-        page = followed(b, b.postForm("/worklist/next", List.of()));
-        assertThat(region(page, "mine-region")).contains("data-mine-id=\"" + urgent + "\"");
-        page = followed(b, b.postForm("/worklist/next", List.of()));
         assertThat(page).contains("Aucun examen à prendre pour l’instant.");
         // Without the CSRF token, refused.
         assertThat(b.postRaw("/worklist/next", List.of()).statusCode()).isEqualTo(403);

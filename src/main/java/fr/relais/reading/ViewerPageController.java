@@ -1,0 +1,90 @@
+package fr.relais.reading;
+
+import fr.relais.audit.AuditLog;
+import fr.relais.report.ReportService;
+import fr.relais.security.RecentLogin;
+import jakarta.servlet.http.HttpServletRequest;
+import fr.relais.platform.Actor;
+import fr.relais.platform.NotFoundException;
+import fr.relais.reading.StudyAccess.ReadableExam;
+import fr.relais.request.RequestService;
+import fr.relais.request.RequestView;
+import fr.relais.security.AccountPrincipal;
+import fr.relais.security.Role;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.Period;
+import java.time.ZoneId;
+
+/**
+ * The reading screen: the viewer (web/viewer, served from /viewer/) on the exam's study, with the
+ * patient and study overlay taken from the index, and room for the report on the right. Only who
+ * may read the images ({@link StudyAccess}) opens it; anyone else gets the 404 page. Every opening
+ * is audited.
+ */
+@Controller
+class ViewerPageController {
+
+    private static final ZoneId NETWORK_TIME = ZoneId.of("Europe/Paris");
+
+    private final StudyAccess access;
+    private final RequestService requests;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final ReportService reports;
+    private final RecentLogin recentLogin;
+
+    ViewerPageController(StudyAccess access, RequestService requests, AuditLog audit, Clock clock, ReportService reports,
+                         RecentLogin recentLogin) {
+        this.reports = reports;
+        this.recentLogin = recentLogin;
+        this.access = access;
+        this.requests = requests;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /** What the overlay corners show; all strings, ready to print (null when unknown). */
+    record Overlay(String patientName, String patientId, String sex, Integer ageYears, LocalDate birthDate,
+                   String hospital, LocalDate studyDate, String examType, String accession) {}
+
+    @GetMapping("/reading/exams/{examId}/viewer")
+    String viewer(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model,
+                  HttpServletRequest http) {
+        ReadableExam exam = access.readableExam(me, examId).orElseThrow(() -> {
+            if (access.examExists(examId)) {
+                audit.record(me.username(), "VIEWER_DENIED", "exam:" + examId, actor.source(),
+                        AuditLog.Outcome.REJECTED, null);
+            }
+            return new NotFoundException("viewer.notFound", "Examen introuvable.");
+        });
+        audit.record(me.username(), "STUDY_OPENED", exam.studyId() == null ? "exam:" + examId : "study:" + exam.studyId(),
+                actor.source(), AuditLog.Outcome.SUCCESS, "viewer, exam " + examId);
+        model.addAttribute("exam", exam);
+        model.addAttribute("overlay", overlay(exam, me, actor));
+        // The holder's viewer tells the worklist it is still reading, so that the claim does not time out.
+        model.addAttribute("holder", me.role() == Role.RADIOLOGIST);
+        // The report is written beside the images: the editor for the holder, the report as it stands for the others.
+        // (A coordinator's viewer of an exam not reported yet has none.)
+        try {
+            model.addAttribute("reportEditor", reports.editor(examId, me, recentLogin.authenticatedAt(http), actor.source()));
+        } catch (NotFoundException noReportYet) {
+            model.addAttribute("reportEditor", null);
+        }
+        return "reading/viewer";
+    }
+
+    private Overlay overlay(ReadableExam exam, AccountPrincipal me, Actor actor) {
+        RequestView r = requests.get(exam.examId(), me, actor.source());
+        LocalDate at = exam.studyDate() != null ? exam.studyDate() : LocalDate.ofInstant(clock.instant(), NETWORK_TIME);
+        Integer age = r.birthDate() == null ? null : Period.between(r.birthDate(), at).getYears();
+        return new Overlay(r.familyName() + " " + r.givenName(), r.patientId(), r.sex(), age, r.birthDate(),
+                r.hospitalName(), exam.studyDate(), r.examTypeLabel(), r.accessionNumber());
+    }
+}
