@@ -50,11 +50,14 @@ class ReportBrowserIT extends BaseIntegrationTest {
                     .waitForLiveStream().markPage();
             assertThat(doctor.driver().findElements(By.id("report-download"))).isEmpty();
 
-            // Claim from the worklist, then open the report from "Mes examens".
+            // Claim from the worklist: the viewer opens, with the report editor beside the images.
             reader.login(radiologist.username(), radiologist.password()).open("/worklist");
             reader.click(By.cssSelector("#queue-region tr[data-exam-id='" + exam + "'] button[type=submit]"));
-            reader.waitForText(By.cssSelector(".flash"), "Vous lisez l’examen n° " + exam);
-            reader.click(By.cssSelector("#mine-region tr[data-mine-id='" + exam + "'] a"));
+            reader.waitUntil(d -> d.getCurrentUrl().endsWith("/reading/exams/" + exam + "/viewer"));
+            assertThat(reader.driver().findElements(By.cssSelector("#report-panel #report-form"))).hasSize(1);
+            // The same editor on its own page, from "Mes examens".
+            reader.open("/worklist");
+            reader.click(By.cssSelector("#mine-region tr[data-mine-id='" + exam + "'] a.button:not(.primary)"));
             reader.waitUntil(d -> d.getCurrentUrl().endsWith("/reading/exams/" + exam + "/report"));
 
             // The template of a head CT, with the request's context and protocol.
