@@ -47,6 +47,7 @@ const fr = {
   instances: '{0} images',
   sexAge: '{0}, {1}',
   born: 'né(e) le {0}',
+  hu: 'UH',
 };
 
 const en: typeof fr = {
@@ -95,6 +96,7 @@ const en: typeof fr = {
   instances: '{0} images',
   sexAge: '{0}, {1}',
   born: 'born {0}',
+  hu: 'HU',
 };
 
 export type Label = keyof typeof fr;
