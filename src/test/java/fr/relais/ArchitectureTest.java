@@ -62,6 +62,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void theReportBuildsOnTheWorklistNeverTheOtherWayRound() {
+        noClasses().that().resideInAnyPackage("fr.relais.worklist..", "fr.relais.request..", "fr.relais.exam..",
+                        "fr.relais.intake..", "fr.relais.security..", "fr.relais.roster..")
+                .should().dependOnClassesThat().resideInAPackage("fr.relais.report..")
+                .check(production);
+    }
+
+    @Test
     void referenceDataDoesNotReachIntoIntake() {
         noClasses().that().resideInAnyPackage("fr.relais.hospital..", "fr.relais.roster..", "fr.relais.catalog..",
                         "fr.relais.security..", "fr.relais.exam..", "fr.relais.audit..")

@@ -39,6 +39,11 @@ public abstract class BaseIntegrationTest {
         // Studies complete fast in tests; the default (10 s) is for real scanners.
         registry.add("relais.intake.stable-seconds", () -> 1);
         registry.add("relais.intake.check-millis", () -> 200);
+        // Deliveries retry within the test's patience; a real RIS gets seconds, then minutes.
+        registry.add("relais.delivery.poll", () -> "200ms");
+        registry.add("relais.delivery.first-retry", () -> "300ms");
+        registry.add("relais.delivery.max-retry", () -> "1s");
+        registry.add("relais.delivery.send-timeout", () -> "5s");
     }
 
     /** The data folder of the shared server: tests look into it for what must not be there. */

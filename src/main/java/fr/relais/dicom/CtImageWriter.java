@@ -46,7 +46,7 @@ public final class CtImageWriter {
     public static final String IMPLEMENTATION_CLASS_UID = Uids.IMPLEMENTATION_CLASS_UID;
     public static final String IMPLEMENTATION_VERSION_NAME = Uids.IMPLEMENTATION_VERSION;
 
-    private static final String CHARACTER_SET = "ISO_IR 100";
+    static final String CHARACTER_SET = "ISO_IR 100";
     // In PixelMed's dictionary but missing from its TagFromName constants.
     private static final AttributeTag SCAN_OPTIONS = new AttributeTag(0x0018, 0x0022);
     private static final AttributeTag KVP = new AttributeTag(0x0018, 0x0060);
@@ -327,8 +327,8 @@ public final class CtImageWriter {
         }
     }
 
-    /** Attributes get their VR from PixelMed's dictionary; absent values become empty (type 2) attributes. */
-    private static final class Dataset {
+    /** Attributes get their VR from PixelMed's dictionary; absent values become empty (type 2) attributes. Shared with {@link EncapsulatedPdf}. */
+    static final class Dataset {
         private static final SpecificCharacterSet CHARSET = new SpecificCharacterSet(new String[] {CHARACTER_SET});
         final AttributeList list = new AttributeList();
 

@@ -57,17 +57,35 @@ public final class DicomWeb {
             return ranges.length;
         }
 
-        /** The bytes of frame n, 1-based. */
-        public byte[] frame(int n) {
-            if (n < 1 || n > ranges.length) {
-                throw new IndexOutOfBoundsException("frame " + n + " of " + ranges.length);
-            }
-            int[] r = ranges[n - 1];
+        /** The length of frame n, 1-based, in bytes. */
+        public int frameLength(int n) {
+            int[] r = range(n);
             int size = 0;
             for (int k = 0; k < r.length; k += 2) {
                 size += r[k + 1] - r[k];
             }
-            byte[] out = new byte[size];
+            return size;
+        }
+
+        /** Writes frame n, 1-based, without copying it. */
+        public void writeFrame(int n, java.io.OutputStream out) throws IOException {
+            int[] r = range(n);
+            for (int k = 0; k < r.length; k += 2) {
+                out.write(bytes, r[k], r[k + 1] - r[k]);
+            }
+        }
+
+        private int[] range(int n) {
+            if (n < 1 || n > ranges.length) {
+                throw new IndexOutOfBoundsException("frame " + n + " of " + ranges.length);
+            }
+            return ranges[n - 1];
+        }
+
+        /** The bytes of frame n, 1-based. */
+        public byte[] frame(int n) {
+            int[] r = range(n);
+            byte[] out = new byte[frameLength(n)];
             int at = 0;
             for (int k = 0; k < r.length; k += 2) {
                 System.arraycopy(bytes, r[k], out, at, r[k + 1] - r[k]);

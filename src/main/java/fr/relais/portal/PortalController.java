@@ -1,16 +1,20 @@
 package fr.relais.portal;
 
 import fr.relais.catalog.ExamTypeService;
+import fr.relais.delivery.DeliveryService;
 import fr.relais.exam.ExamState;
 import fr.relais.exam.ExamStateMachine;
 import fr.relais.platform.Actor;
 import fr.relais.platform.Forms;
 import fr.relais.platform.PageActions;
+import fr.relais.report.ReportService;
+import fr.relais.report.ReportText;
 import fr.relais.request.RequestService;
 import fr.relais.request.RequestView;
 import fr.relais.security.AccountPrincipal;
 import jakarta.validation.Valid;
 import org.springframework.context.MessageSource;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -51,11 +55,18 @@ class PortalController {
             ExamState.QUARANTINED, ExamState.READY, ExamState.IN_READING, ExamState.REPORTED, ExamState.DELIVERED);
 
     private final RequestService requests;
+    private final ReportService reports;
+    private final ReportText reportText;
     private final ExamTypeService examTypes;
     private final MessageSource messages;
+    private final DeliveryService deliveries;
 
-    PortalController(RequestService requests, ExamTypeService examTypes, MessageSource messages) {
+    PortalController(RequestService requests, ReportService reports, ReportText reportText, ExamTypeService examTypes,
+                     MessageSource messages, DeliveryService deliveries) {
+        this.deliveries = deliveries;
         this.requests = requests;
+        this.reports = reports;
+        this.reportText = reportText;
         this.examTypes = examTypes;
         this.messages = messages;
     }
@@ -92,11 +103,21 @@ class PortalController {
         model.addAttribute("request", request);
         model.addAttribute("messages", requests.messages(id, me));
         model.addAttribute("cancellable", ExamStateMachine.allows(request.state(), ExamState.CANCELLED));
+        // The signed report shows here the moment it is signed (the page follows the request live); each opening is audited.
+        model.addAttribute("report", reports.signedFor(id, me, actor.source()).orElse(null));
+        model.addAttribute("deliveries", deliveries.ofExam(id));
         if (!model.containsAttribute("consentForm")) {
             model.addAttribute("consentForm", new ConsentForm(request.consent(), null, null));
         }
         model.addAttribute("maxDocumentMegabytes", MAX_CONSENT_DOCUMENT_BYTES / (1024 * 1024));
         return "portal/request";
+    }
+
+    /** The signed report as a text file (the PDF comes with delivery). */
+    @GetMapping("/requests/{id}/report.txt")
+    ResponseEntity<String> reportDocument(@PathVariable long id, @AuthenticationPrincipal AccountPrincipal me, Actor actor) {
+        requests.get(id, me, actor.source());
+        return reportText.download(reports.document(id, me, actor.source()));
     }
 
     @PostMapping("/requests/{id}/cancel")

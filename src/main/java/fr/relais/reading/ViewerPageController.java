@@ -1,6 +1,9 @@
 package fr.relais.reading;
 
 import fr.relais.audit.AuditLog;
+import fr.relais.report.ReportService;
+import fr.relais.security.RecentLogin;
+import jakarta.servlet.http.HttpServletRequest;
 import fr.relais.platform.Actor;
 import fr.relais.platform.NotFoundException;
 import fr.relais.reading.StudyAccess.ReadableExam;
@@ -34,8 +37,13 @@ class ViewerPageController {
     private final RequestService requests;
     private final AuditLog audit;
     private final Clock clock;
+    private final ReportService reports;
+    private final RecentLogin recentLogin;
 
-    ViewerPageController(StudyAccess access, RequestService requests, AuditLog audit, Clock clock) {
+    ViewerPageController(StudyAccess access, RequestService requests, AuditLog audit, Clock clock, ReportService reports,
+                         RecentLogin recentLogin) {
+        this.reports = reports;
+        this.recentLogin = recentLogin;
         this.access = access;
         this.requests = requests;
         this.audit = audit;
@@ -47,7 +55,8 @@ class ViewerPageController {
                    String hospital, LocalDate studyDate, String examType, String accession) {}
 
     @GetMapping("/reading/exams/{examId}/viewer")
-    String viewer(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model) {
+    String viewer(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model,
+                  HttpServletRequest http) {
         ReadableExam exam = access.readableExam(me, examId).orElseThrow(() -> {
             if (access.examExists(examId)) {
                 audit.record(me.username(), "VIEWER_DENIED", "exam:" + examId, actor.source(),
@@ -61,6 +70,13 @@ class ViewerPageController {
         model.addAttribute("overlay", overlay(exam, me, actor));
         // The holder's viewer tells the worklist it is still reading, so that the claim does not time out.
         model.addAttribute("holder", me.role() == Role.RADIOLOGIST);
+        // The report is written beside the images: the editor for the holder, the report as it stands for the others.
+        // (A coordinator's viewer of an exam not reported yet has none.)
+        try {
+            model.addAttribute("reportEditor", reports.editor(examId, me, recentLogin.authenticatedAt(http), actor.source()));
+        } catch (NotFoundException noReportYet) {
+            model.addAttribute("reportEditor", null);
+        }
         return "reading/viewer";
     }
 

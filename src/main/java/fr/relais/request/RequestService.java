@@ -28,6 +28,7 @@ import java.time.OffsetDateTime;
 import java.time.Period;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -145,6 +146,14 @@ public class RequestService {
                     }
                     return new NotFoundException("request.notFound", "no request " + id, id);
                 });
+    }
+
+    /**
+     * The request whoever asks: for the platform's own work on an exam it already holds (the report
+     * and its delivery), never to answer a user, whose reads go through {@link #get} and its scope.
+     */
+    public Optional<RequestView> find(long id) {
+        return jdbc.sql(SELECT + " where r.exam_id = :id").param("id", id).query(this::view).optional();
     }
 
     public RequestView cancel(long id, AccountPrincipal by, String source) {
@@ -293,7 +302,7 @@ public class RequestService {
     }
 
     private RequestView published(long id, String what) {
-        RequestView view = jdbc.sql(SELECT + " where r.exam_id = :id").param("id", id).query(this::view).single();
+        RequestView view = find(id).orElseThrow();
         events.publishEvent(new RequestChanged(id, view.hospitalId(), view.state(), view.urgency(), what));
         return view;
     }

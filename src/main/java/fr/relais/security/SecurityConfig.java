@@ -13,7 +13,9 @@ import org.springframework.security.core.session.SessionRegistryImpl;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.context.DelegatingSecurityContextRepository;
 import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
@@ -76,14 +78,22 @@ class SecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pageChain(HttpSecurity http, SessionRegistry sessionRegistry) throws Exception {
+    SecurityFilterChain pageChain(HttpSecurity http, SessionRegistry sessionRegistry, RecentLogin recentLogin)
+            throws Exception {
+        // As defaultSuccessUrl("/", false) would, and the login's time kept for acts that need a recent one.
+        SavedRequestAwareAuthenticationSuccessHandler toPage = new SavedRequestAwareAuthenticationSuccessHandler();
+        toPage.setDefaultTargetUrl("/");
+        AuthenticationSuccessHandler loggedIn = (request, response, authentication) -> {
+            recentLogin.recordLogin(request);
+            toPage.onAuthenticationSuccess(request, response, authentication);
+        };
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/login", "/error", "/css/**", "/js/**", "/favicon.ico").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/actuator/prometheus").hasRole(Role.ADMIN.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
                         .anyRequest().authenticated())
-                .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).failureUrl("/login?error"))
+                .formLogin(form -> form.loginPage("/login").successHandler(loggedIn).failureUrl("/login?error"))
                 // Lets a metrics scraper send credentials with each request; anyone without them
                 // (a browser, or curl without an Accept header) is sent to the login page.
                 .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM))

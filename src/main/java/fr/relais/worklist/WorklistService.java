@@ -182,6 +182,22 @@ public class WorklistService {
         });
     }
 
+    /**
+     * The holder signed the exam's report: the claim ends and the exam leaves the worklist for good
+     * (REPORTED). Runs in the caller's transaction, so that the signature and the move commit together.
+     */
+    public void completeClaim(long examId, long holderId, String actor, Instant at) {
+        Long holder = holder(examId);
+        if (holder == null || holder != holderId) {
+            throw new ConflictException(null, "worklist.notYours", "you do not hold exam " + examId, examId);
+        }
+        exams.move(examId, ExamState.REPORTED, at, actor, "report signed");
+        jdbc.sql("update exam set claimed_by = null, claimed_at = null, last_activity_at = null where id = :id")
+                .param("id", examId).update();
+        claimEvent(examId, holderId, "REPORTED", actor, at, null);
+        notifyChange(examId, hospitalOf(examId), "reported", holderId);
+    }
+
     /** The holder is still working: the idle clock starts again. */
     public void touch(long examId, AccountPrincipal holder) {
         int updated = jdbc.sql("""

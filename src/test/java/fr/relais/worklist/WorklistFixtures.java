@@ -11,20 +11,20 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** READY exams, authorisations and seats written straight into the database, for worklist tests. */
-final class WorklistFixtures {
+public final class WorklistFixtures {
 
     private static final AtomicLong ACCESSION = new AtomicLong(System.nanoTime() % 1_000_000);
 
     private final JdbcClient jdbc;
     private final Sealer sealer;
 
-    WorklistFixtures(JdbcClient jdbc, Sealer sealer) {
+    public WorklistFixtures(JdbcClient jdbc, Sealer sealer) {
         this.jdbc = jdbc;
         this.sealer = sealer;
     }
 
     /** A READY exam with its request, not yet placed in the queue. */
-    long readyExam(long hospitalId, long requestedBy, Urgency urgency, Instant readyAt) {
+    public long readyExam(long hospitalId, long requestedBy, Urgency urgency, Instant readyAt) {
         long id = jdbc.sql("""
                 insert into exam (hospital_id, state, state_changed_at, created_at)
                 values (:h, 'READY', :at, :at) returning id""")
@@ -46,17 +46,17 @@ final class WorklistFixtures {
         return id;
     }
 
-    long center(String name, int seats) {
+    public long center(String name, int seats) {
         return jdbc.sql("insert into reading_center (name, seats, created_at) values (:n, :s, now()) returning id")
                 .param("n", name).param("s", seats).query(Long.class).single();
     }
 
-    void authorise(long userId, long hospitalId) {
+    public void authorise(long userId, long hospitalId) {
         jdbc.sql("insert into radiologist_hospital (user_id, hospital_id) values (:u, :h) on conflict do nothing")
                 .param("u", userId).param("h", hospitalId).update();
     }
 
-    void checkIn(long userId, long centerId) {
+    public void checkIn(long userId, long centerId) {
         jdbc.sql("""
                 insert into seat_presence (user_id, center_id, checked_in_at, shift_ends_at)
                 values (:u, :c, now() - interval '1 minute', now() + interval '12 hours')""")

@@ -1,0 +1,207 @@
+package fr.relais.delivery;
+
+import fr.relais.exam.ExamLifecycle;
+import fr.relais.exam.ExamState;
+import fr.relais.hospital.HospitalService;
+import fr.relais.report.AddendumSigned;
+import fr.relais.report.ReportService;
+import fr.relais.report.ReportSigned;
+import fr.relais.report.SignedReport;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import fr.relais.request.RequestChanged;
+import fr.relais.request.RequestService;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.MessageSource;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Carries signed reports to the hospitals' systems: makes the outbox rows when a signature or an
+ * addendum commits (and, in case that moment was lost, at every sweep), sends each through its
+ * channel, retries with a doubling wait, and moves the exam to DELIVERED once every destination
+ * acknowledged the signed report. Deliveries that need a person raise the alarm (log, metric,
+ * coordinators' page).
+ */
+@Service
+public class DeliveryService {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
+    /** How far back the sweep looks for signed texts without their deliveries. */
+    static final Duration SWEEP_WINDOW = Duration.ofDays(7);
+
+    private final DeliveryOutbox outbox;
+    private final ReportService reports;
+    private final HospitalService hospitals;
+    private final MessageSource messages;
+    private final ExamLifecycle lifecycle;
+    private final TransactionTemplate tx;
+    private final DeliverySettings settings;
+    private final Clock clock;
+    private final RequestService requests;
+    private final ApplicationEventPublisher events;
+    private final Map<Destination.Kind, Channel> channels = new EnumMap<>(Destination.Kind.class);
+    private volatile Runnable wake = () -> { };
+
+    DeliveryService(DeliveryOutbox outbox, ReportService reports, HospitalService hospitals, MessageSource messages,
+                    ExamLifecycle lifecycle, TransactionTemplate tx, DeliverySettings settings, Clock clock,
+                    List<Channel> channels, MeterRegistry meters, RequestService requests,
+                    ApplicationEventPublisher events) {
+        this.requests = requests;
+        this.events = events;
+        this.outbox = outbox;
+        this.reports = reports;
+        this.hospitals = hospitals;
+        this.messages = messages;
+        this.lifecycle = lifecycle;
+        this.tx = tx;
+        this.settings = settings;
+        this.clock = clock;
+        channels.forEach(c -> this.channels.put(c.kind(), c));
+        Gauge.builder("relais.delivery.alarms", this, s -> s.alarms())
+                .description("report deliveries refused, or not acknowledged within relais.delivery.alarm-after")
+                .register(meters);
+    }
+
+    void onWake(Runnable wake) {
+        this.wake = wake;
+    }
+
+    @EventListener
+    void signed(ReportSigned event) {
+        enqueue(event.signedAt());
+        if (outbox.signatureDelivered(event.reportId())) {
+            // No system to push to: the portal and FHIR serve the report from now on.
+            markDelivered(event.examId(), event.reportId());
+        } else {
+            wake.run();
+        }
+    }
+
+    @EventListener
+    void addendum(AddendumSigned event) {
+        enqueue(event.signedAt());
+        wake.run();
+    }
+
+    /** Makes the deliveries missing since {@code since} (the event's moment, or the sweep window). */
+    int enqueue(Instant since) {
+        return tx.execute(status -> outbox.enqueueMissing(since, clock.instant()));
+    }
+
+    /** One round of the worker: sweep, then lease at most {@code capacity} deliveries that are due. */
+    List<DeliveryOutbox.Job> due(int capacity) {
+        Instant now = clock.instant();
+        enqueue(now.minus(SWEEP_WINDOW));
+        return capacity <= 0 ? List.of() : tx.execute(status -> outbox.take(capacity, now, settings.lease()));
+    }
+
+    void deliver(DeliveryOutbox.Job job) {
+        Channel channel = channels.get(job.destination().kind());
+        try {
+            ReportDocument document = document(job.reportId(), job.addendumId());
+            byte[] pdf = ReportPdf.render(document);
+            channel.send(job.destination(), document, pdf, job.messageId());
+            outbox.delivered(job.id(), clock.instant());
+            log.info("delivery {} of report {} to {} acknowledged (attempt {})", job.id(), job.reportId(),
+                    job.destination().label(), job.attempts());
+            if (job.addendumId() == null && outbox.signatureDelivered(job.reportId())) {
+                markDelivered(job.examId(), job.reportId());
+            }
+        } catch (DeliveryFailure e) {
+            if (e.permanent()) {
+                outbox.rejected(job.id(), e.getMessage());
+                log.error("ALARM delivery {} of report {} to {} refused for good: {}", job.id(), job.reportId(),
+                        job.destination().label(), e.getMessage());
+            } else {
+                Duration wait = settings.backoff(job.attempts());
+                outbox.retryLater(job.id(), e.getMessage(), clock.instant().plus(wait));
+                log.warn("delivery {} of report {} to {} failed (attempt {}), next in {}: {}", job.id(), job.reportId(),
+                        job.destination().label(), job.attempts(), wait, e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            outbox.retryLater(job.id(), "internal error: " + e.getClass().getSimpleName(),
+                    clock.instant().plus(settings.backoff(job.attempts())));
+            log.error("delivery {} of report {} failed inside Relais", job.id(), job.reportId(), e);
+        }
+    }
+
+    /** The signed report as it was at this revision: the signature alone, or with its addenda up to this one. */
+    ReportDocument document(long reportId, Long addendumId) {
+        SignedReport whole = reports.signedReport(reportId);
+        SignedReport r = whole;
+        if (addendumId == null) {
+            r = withAddenda(whole, List.of());
+        } else {
+            int upTo = 0;
+            while (upTo < whole.addenda().size() && whole.addenda().get(upTo).id() != addendumId) {
+                upTo++;
+            }
+            r = withAddenda(whole, whole.addenda().subList(0, Math.min(upTo + 1, whole.addenda().size())));
+        }
+        String critical = r.criticalCategory() == null ? null
+                : messages.getMessage("critical." + r.criticalCategory().name(), null, r.criticalCategory().name(), Locale.FRENCH);
+        return new ReportDocument(r, hospitals.get(r.request().hospitalId()), critical);
+    }
+
+    /** The PDF of the signed report with all its addenda, for downloads. */
+    public byte[] pdf(long reportId) {
+        return ReportPdf.render(document(reportId, lastAddendum(reportId)));
+    }
+
+    private Long lastAddendum(long reportId) {
+        var addenda = reports.signedReport(reportId).addenda();
+        return addenda.isEmpty() ? null : addenda.get(addenda.size() - 1).id();
+    }
+
+    private static SignedReport withAddenda(SignedReport r, List<fr.relais.report.Addendum> addenda) {
+        return new SignedReport(r.reportId(), r.examId(), r.request(), r.studyInstanceUid(), r.indication(), r.technique(),
+                r.findings(), r.conclusion(), r.critical(), r.criticalCategory(), r.signedAt(), r.signedById(),
+                r.signedByName(), r.turnaroundSeconds(), addenda);
+    }
+
+    private void markDelivered(long examId, long reportId) {
+        Boolean moved = tx.execute(status -> {
+            if (lifecycle.lockState(examId).orElse(null) != ExamState.REPORTED) {
+                return false;
+            }
+            lifecycle.move(examId, ExamState.DELIVERED, clock.instant(), ExamLifecycle.SYSTEM, "report " + reportId + " delivered");
+            return true;
+        });
+        if (Boolean.TRUE.equals(moved)) {
+            // The hospital's page follows its request live.
+            requests.find(examId).ifPresent(r -> events.publishEvent(
+                    new RequestChanged(examId, r.hospitalId(), ExamState.DELIVERED, r.urgency(), "delivered")));
+        }
+    }
+
+    int alarms() {
+        return outbox.late(clock.instant().minus(settings.alarmAfter()));
+    }
+
+    /** The deliveries of one exam's report, for its hospital's pages. */
+    public List<DeliveryStatus> ofExam(long examId) {
+        return rows(null, examId);
+    }
+
+    List<DeliveryStatus> rows(Long hospitalId, Long examId) {
+        return outbox.rows(hospitalId, examId, clock.instant().minus(settings.alarmAfter()), 200);
+    }
+
+    boolean retryNow(long deliveryId) {
+        boolean done = outbox.retryNow(deliveryId, clock.instant());
+        wake.run();
+        return done;
+    }
+}

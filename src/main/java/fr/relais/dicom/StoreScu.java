@@ -1,0 +1,262 @@
+package fr.relais.dicom;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Sends one data set by C-STORE to another application entity (a hospital's PACS) and returns its
+ * status: one association, one presentation context, released at the end. A refusal, an abort or
+ * a timeout is an {@link IOException} with the reason, for the caller to retry later.
+ */
+public final class StoreScu {
+
+    /** The peer's answer to the C-STORE: 0x0000 success, 0xB000–0xBFFF warnings, anything else a failure. */
+    public record Status(int code, String errorComment) {
+        public boolean stored() {
+            return code == 0 || (code & 0xF000) == 0xB000;
+        }
+    }
+
+    private static final int A_ASSOCIATE_RQ = 1, A_ASSOCIATE_AC = 2, A_ASSOCIATE_RJ = 3, P_DATA_TF = 4,
+            A_RELEASE_RQ = 5, A_RELEASE_RP = 6, A_ABORT = 7;
+    private static final int C_STORE_RQ = 0x0001, C_STORE_RSP = 0x8001;
+    private static final int OUR_MAX_PDU = 64 * 1024;
+    private static final int MAX_RESPONSE_PDU = 1 << 20;
+
+    private final String host;
+    private final int port;
+    private final String callingAe;
+    private final String calledAe;
+    private final Duration timeout;
+
+    public StoreScu(String host, int port, String callingAe, String calledAe, Duration timeout) {
+        this.host = host;
+        this.port = port;
+        this.callingAe = callingAe;
+        this.calledAe = calledAe;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Stores a data set given in explicit VR little endian (no file meta header) by {@code dataSet},
+     * which writes it in the transfer syntax the peer accepted.
+     */
+    public Status store(String sopClassUid, String sopInstanceUid, DataSetWriter dataSet) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            socket.setSoTimeout((int) timeout.toMillis());
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+
+            out.write(associateRequest(sopClassUid));
+            out.flush();
+            Accepted accepted = readAssociateAnswer(in);
+
+            byte[] command = storeCommand(sopClassUid, sopInstanceUid);
+            byte[] data = dataSet.write(accepted.transferSyntax());
+            sendPdvs(out, accepted.peerMaxPdu(), true, command);
+            sendPdvs(out, accepted.peerMaxPdu(), false, data);
+            Status status = readStoreResponse(in);
+
+            out.write(new byte[]{A_RELEASE_RQ, 0, 0, 0, 0, 4, 0, 0, 0, 0});
+            out.flush();
+            readPdu(in); // A-RELEASE-RP, or whatever the peer says before closing: the status is already known
+            return status;
+        }
+    }
+
+    /** Writes the data set in a transfer syntax (explicit or implicit VR little endian). */
+    @FunctionalInterface
+    public interface DataSetWriter {
+        byte[] write(String transferSyntaxUid) throws IOException;
+    }
+
+    private record Accepted(String transferSyntax, int peerMaxPdu) {}
+
+    private byte[] associateRequest(String sopClassUid) {
+        Pdu.Writer rq = new Pdu.Writer(A_ASSOCIATE_RQ);
+        rq.u16(1).u16(0).bytes(ae(calledAe)).bytes(ae(callingAe)).zeros(32);
+        rq.item(0x10, Pdu.uid(Uids.APPLICATION_CONTEXT));
+        Pdu.Writer context = new Pdu.Writer(-1);
+        context.u8(1).zeros(3)
+                .item(0x30, Pdu.uid(sopClassUid))
+                .item(0x40, Pdu.uid(Uids.EXPLICIT_VR_LITTLE_ENDIAN))
+                .item(0x40, Pdu.uid(Uids.IMPLICIT_VR_LITTLE_ENDIAN));
+        rq.item(0x20, context.body());
+        Pdu.Writer user = new Pdu.Writer(-1);
+        user.item(0x51, Pdu.Writer.int32(OUR_MAX_PDU));
+        user.item(0x52, Pdu.uid(Uids.IMPLEMENTATION_CLASS_UID));
+        user.item(0x55, Uids.IMPLEMENTATION_VERSION.getBytes(StandardCharsets.US_ASCII));
+        rq.item(0x50, user.body());
+        return rq.pdu();
+    }
+
+    private static byte[] ae(String title) {
+        byte[] padded = "                ".getBytes(StandardCharsets.US_ASCII);
+        byte[] t = title.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(t, 0, padded, 0, Math.min(16, t.length));
+        return padded;
+    }
+
+    private Accepted readAssociateAnswer(DataInputStream in) throws IOException {
+        byte[] pdu = readPdu(in);
+        int type = pdu[0] & 0xFF;
+        if (type == A_ASSOCIATE_RJ) {
+            throw new IOException("association rejected by " + calledAe + " (result " + (pdu[7] & 0xFF) + ", source "
+                    + (pdu[8] & 0xFF) + ", reason " + (pdu[9] & 0xFF) + ")");
+        }
+        if (type != A_ASSOCIATE_AC) {
+            throw new IOException("expected A-ASSOCIATE-AC from " + calledAe + ", got PDU type " + type);
+        }
+        Pdu.Reader r = new Pdu.Reader(java.util.Arrays.copyOfRange(pdu, 6, pdu.length));
+        r.skip(68);
+        String syntax = null;
+        int peerMax = OUR_MAX_PDU;
+        while (r.remaining() >= 4) {
+            int itemType = r.u8();
+            r.skip(1);
+            int length = r.u16();
+            Pdu.Reader item = r.slice(length);
+            if (itemType == 0x21) {
+                item.skip(2);
+                int result = item.u8();
+                item.skip(1);
+                while (item.remaining() >= 4) {
+                    int sub = item.u8();
+                    item.skip(1);
+                    String uid = Pdu.trimUid(item.ascii(item.u16()));
+                    if (sub == 0x40 && result == 0) {
+                        syntax = uid;
+                    }
+                }
+            } else if (itemType == 0x50) {
+                while (item.remaining() >= 4) {
+                    int sub = item.u8();
+                    item.skip(1);
+                    int subLength = item.u16();
+                    Pdu.Reader value = item.slice(subLength);
+                    if (sub == 0x51 && subLength == 4) {
+                        long max = Integer.toUnsignedLong(value.s32());
+                        peerMax = max == 0 ? OUR_MAX_PDU : (int) Math.max(1024, Math.min(max, OUR_MAX_PDU));
+                    }
+                }
+            }
+        }
+        if (syntax == null) {
+            throw new IOException(calledAe + " accepted the association but not the SOP class");
+        }
+        return new Accepted(syntax, peerMax);
+    }
+
+    private static void sendPdvs(OutputStream out, int peerMaxPdu, boolean command, byte[] value) throws IOException {
+        int maxValue = peerMaxPdu - 6; // PDV item header (4 + 2) inside the PDU
+        int at = 0;
+        do {
+            int n = Math.min(maxValue, value.length - at);
+            boolean last = at + n == value.length;
+            byte[] pdu = new byte[6 + 6 + n];
+            pdu[0] = P_DATA_TF;
+            Pdu.Writer.putInt(pdu, 2, 6 + n);
+            Pdu.Writer.putInt(pdu, 6, 2 + n);
+            pdu[10] = 1; // presentation context id
+            pdu[11] = (byte) ((command ? 1 : 0) | (last ? 2 : 0));
+            System.arraycopy(value, at, pdu, 12, n);
+            out.write(pdu);
+            at += n;
+        } while (at < value.length);
+        out.flush();
+    }
+
+    private Status readStoreResponse(DataInputStream in) throws IOException {
+        ByteArrayOutputStream command = new ByteArrayOutputStream();
+        while (true) {
+            byte[] pdu = readPdu(in);
+            int type = pdu[0] & 0xFF;
+            if (type == A_ABORT) {
+                throw new IOException(calledAe + " aborted the association");
+            }
+            if (type != P_DATA_TF) {
+                throw new IOException("expected the C-STORE response from " + calledAe + ", got PDU type " + type);
+            }
+            int pos = 6;
+            boolean last = false;
+            while (pos + 6 <= pdu.length) {
+                int length = (int) Integer.toUnsignedLong(((pdu[pos] & 0xFF) << 24) | ((pdu[pos + 1] & 0xFF) << 16)
+                        | ((pdu[pos + 2] & 0xFF) << 8) | (pdu[pos + 3] & 0xFF));
+                if (length < 2 || pos + 4 + length > pdu.length) {
+                    throw new IOException("malformed PDV in the response of " + calledAe);
+                }
+                int header = pdu[pos + 5] & 0xFF;
+                command.write(pdu, pos + 6, length - 2);
+                last = (header & 3) == 3;
+                pos += 4 + length;
+            }
+            if (last) {
+                return status(command.toByteArray());
+            }
+        }
+    }
+
+    /** The status and error comment of a response command set (group 0000, implicit VR little endian). */
+    private Status status(byte[] b) throws IOException {
+        int pos = 0, code = -1, field = -1;
+        String comment = null;
+        while (pos + 8 <= b.length) {
+            int element = LittleEndian.u16(b, pos + 2);
+            int length = (int) LittleEndian.u32(b, pos + 4);
+            pos += 8;
+            if (length < 0 || pos + length > b.length) {
+                throw new IOException("malformed C-STORE response from " + calledAe);
+            }
+            if (element == 0x0100 && length >= 2) {
+                field = LittleEndian.u16(b, pos);
+            } else if (element == 0x0900 && length >= 2) {
+                code = LittleEndian.u16(b, pos);
+            } else if (element == 0x0902) {
+                comment = new String(b, pos, length, StandardCharsets.US_ASCII).trim();
+            }
+            pos += length;
+        }
+        if (field != C_STORE_RSP || code < 0) {
+            throw new IOException("the answer of " + calledAe + " is not a C-STORE response");
+        }
+        return new Status(code, comment);
+    }
+
+    private static byte[] storeCommand(String sopClassUid, String sopInstanceUid) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(256);
+        DimseCommand.element(body, 0x0002, LittleEndian.uid(sopClassUid));
+        DimseCommand.element(body, 0x0100, LittleEndian.us(C_STORE_RQ));
+        DimseCommand.element(body, 0x0110, LittleEndian.us(1));
+        DimseCommand.element(body, 0x0700, LittleEndian.us(0)); // priority: medium
+        DimseCommand.element(body, 0x0800, LittleEndian.us(0x0000)); // a data set follows
+        DimseCommand.element(body, 0x1000, LittleEndian.uid(sopInstanceUid));
+        byte[] elements = body.toByteArray();
+        ByteArrayOutputStream all = new ByteArrayOutputStream(elements.length + 12);
+        DimseCommand.element(all, 0x0000, LittleEndian.u32(elements.length));
+        all.writeBytes(elements);
+        return all.toByteArray();
+    }
+
+    private static byte[] readPdu(DataInputStream in) throws IOException {
+        int type = in.readUnsignedByte();
+        int reserved = in.readUnsignedByte();
+        long length = Integer.toUnsignedLong(in.readInt());
+        if (length > MAX_RESPONSE_PDU) {
+            throw new IOException("PDU of implausible length " + length);
+        }
+        byte[] pdu = new byte[6 + (int) length];
+        pdu[0] = (byte) type;
+        pdu[1] = (byte) reserved;
+        Pdu.Writer.putInt(pdu, 2, (int) length);
+        in.readFully(pdu, 6, (int) length);
+        return pdu;
+    }
+}

@@ -1,0 +1,15 @@
+package fr.relais.report;
+
+import fr.relais.request.RequestView;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What the editor fragment {@code reading/report :: editor(exam)} needs: the request it answers,
+ * the report (or the proposal from the template), the quick phrases of the exam's region, whether
+ * the viewer may still edit it, whether signing will ask for the password again, and when it was
+ * opened (the default time of a call).
+ */
+public record ReportEditor(long examId, RequestView request, int ageYears, ReportView report, List<Phrase> phrases,
+                           boolean editable, boolean reauthenticate, Instant openedAt) {}
