@@ -120,7 +120,7 @@ class ViewerBrowserIT extends BaseIntegrationTest {
             waitFor(browser, d -> d.findElement(By.id("panel-2")).isDisplayed()
                     && "true".equals(d.findElement(By.id("panel-2")).getAttribute("data-rendered")));
             waitFor(browser, d -> browser.text(By.cssSelector("#panel-2 [data-overlay=slice]")).startsWith("Image 1/8"));
-            assertThat(browser.text(By.cssSelector("#panel-2 [data-overlay=study]"))).contains("Antériorité du 01/10/2026");
+            assertThat(browser.text(By.cssSelector("#panel-2 [data-overlay=study]"))).contains("ANTÉRIORITÉ", "01/10/2026");
             assertThat(sliceText(browser)).startsWith("Image 2/" + SLICES);
 
             // Cine plays the series of the active viewport (the prior's, just chosen) until paused.
