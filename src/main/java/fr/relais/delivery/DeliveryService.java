@@ -31,7 +31,7 @@ import java.util.Map;
  * Carries signed reports to the hospitals' systems: makes the outbox rows when a signature or an
  * addendum commits (and, in case that moment was lost, at every sweep), sends each through its
  * channel, retries with a doubling wait, and moves the exam to DELIVERED once every destination
- * acknowledged the signed report. Deliveries that need a person raise the alarm (log, metric,
+ * acknowledged the signed report (a hospital with none keeps it REPORTED: the portal serves it). Deliveries that need a person raise the alarm (log, metric,
  * coordinators' page).
  */
 @Service
@@ -80,13 +80,10 @@ public class DeliveryService {
 
     @EventListener
     void signed(ReportSigned event) {
+        // A hospital without a system to push to reads the report in its portal or over FHIR; the
+        // exam stays REPORTED, DELIVERED meaning acknowledged by every system the hospital declared.
         enqueue(event.signedAt());
-        if (outbox.signatureDelivered(event.reportId())) {
-            // No system to push to: the portal and FHIR serve the report from now on.
-            markDelivered(event.examId(), event.reportId());
-        } else {
-            wake.run();
-        }
+        wake.run();
     }
 
     @EventListener
