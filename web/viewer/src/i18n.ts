@@ -43,10 +43,11 @@ const fr = {
   loaded: '{0} images chargées',
   loadFailed: 'Échec du chargement : {0}',
   dropHere: 'Choisissez une série ou déposez-la ici',
-  priorTag: 'Antériorité du {0}',
+  priorTag: 'ANTÉRIORITÉ',
   instances: '{0} images',
   sexAge: '{0}, {1}',
   born: 'né(e) le {0}',
+  hu: 'UH',
 };
 
 const en: typeof fr = {
@@ -91,10 +92,11 @@ const en: typeof fr = {
   loaded: '{0} images loaded',
   loadFailed: 'Loading failed: {0}',
   dropHere: 'Choose a series or drop it here',
-  priorTag: 'Prior of {0}',
+  priorTag: 'PRIOR STUDY',
   instances: '{0} images',
   sexAge: '{0}, {1}',
   born: 'born {0}',
+  hu: 'HU',
 };
 
 export type Label = keyof typeof fr;

@@ -125,7 +125,7 @@ class Viewer {
     this.activate(this.panels[0]);
     new ResizeObserver(() => this.engine.resize(true, true)).observe(this.grid);
     document.addEventListener('keydown', (e) => this.onKey(e));
-    ['pointerdown', 'wheel', 'keydown'].forEach((type) =>
+    ['pointerdown', 'wheel'].forEach((type) =>
       root.addEventListener(type, () => this.stillReading(), { passive: true }),
     );
     this.loadStudy(seriesList, priorsList);
@@ -350,6 +350,7 @@ class Viewer {
       }
     }
     e.preventDefault();
+    this.stillReading();
   }
 
   /** The holder is reading: the claim must not time out under them (at most one call a minute). */

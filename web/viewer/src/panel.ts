@@ -329,9 +329,10 @@ export class ViewportPanel {
       [p.sex, p.age].filter(Boolean).join(', '),
       p.birthDate ? t('born', p.birthDate) : '',
     ]);
+    // A prior says so first (it is the same hospital's: no need to repeat it).
     lines(this.corner.tr, [
-      study?.hospital ?? '',
-      study?.priorOf ? t('priorTag', study.studyDate) : [study?.studyDate ?? '', this.studyTime].filter(Boolean).join(' '),
+      study?.priorOf ? t('priorTag') : study?.hospital ?? '',
+      [study?.studyDate ?? '', this.studyTime].filter(Boolean).join(' '),
       study?.examType ?? '',
       study?.accession ?? '',
     ]);

@@ -12,7 +12,6 @@ import {
   Enums as ToolEnums,
   LengthTool,
   PanTool,
-  ProbeTool,
   StackScrollTool,
   ToolGroupManager,
   WindowLevelTool,
@@ -21,6 +20,8 @@ import {
   init as toolsInit,
 } from '@cornerstonejs/tools';
 import type { Types as ToolTypes } from '@cornerstonejs/tools';
+import { t } from './i18n';
+import { HounsfieldProbeTool, probeText } from './probe';
 
 export type RenderMode = 'gpu' | 'cpu';
 
@@ -30,7 +31,7 @@ export const PRIMARY_TOOLS = {
   pan: PanTool.toolName,
   zoom: ZoomTool.toolName,
   length: LengthTool.toolName,
-  probe: ProbeTool.toolName,
+  probe: HounsfieldProbeTool.toolName,
 } as const;
 export type PrimaryTool = keyof typeof PRIMARY_TOOLS;
 
@@ -60,7 +61,7 @@ export function startCornerstone(): RenderMode {
   // connections to one server).
   imageRetrievalPoolManager.setMaxSimultaneousRequests(CoreEnums.RequestType.Prefetch, 4);
   imageRetrievalPoolManager.setMaxSimultaneousRequests(CoreEnums.RequestType.Interaction, 6);
-  [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool, ProbeTool].forEach((tool) => addTool(tool));
+  [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool, HounsfieldProbeTool].forEach((tool) => addTool(tool));
   return mode;
 }
 
@@ -74,7 +75,9 @@ export function createToolGroup(): ToolTypes.IToolGroup {
   if (!group) {
     throw new Error('tool group already exists');
   }
-  Object.values(PRIMARY_TOOLS).forEach((name) => group.addTool(name));
+  Object.values(PRIMARY_TOOLS).forEach((name) =>
+    group.addTool(name, name === HounsfieldProbeTool.toolName ? { getTextLines: probeText(t('hu')) } : undefined),
+  );
   group.addTool(StackScrollTool.toolName);
   const { MouseBindings } = ToolEnums;
   group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: MouseBindings.Wheel }] });

@@ -81,9 +81,13 @@ class ViewerBrowserIT extends BaseIntegrationTest {
                     "const i = document.querySelector('#series-list img.series-thumb');"
                             + "return i !== null && i.complete && i.naturalWidth > 0;")));
 
-            // The arrow key and the wheel move through the slices.
+            // The arrow key and the wheel move through the slices. Working in the viewer keeps the claim.
+            jdbc.sql("update exam set last_activity_at = now() - interval '5 minutes' where id = :id")
+                    .param("id", exam.examId()).update();
             new Actions(browser.driver()).sendKeys(Keys.ARROW_DOWN).perform();
             waitFor(browser, d -> sliceText(browser).startsWith("Image 2/" + SLICES));
+            waitFor(browser, d -> jdbc.sql("select last_activity_at > now() - interval '1 minute' from exam where id = :id")
+                    .param("id", exam.examId()).query(Boolean.class).single());
             WebElement viewport = browser.byId("viewport-1");
             new Actions(browser.driver()).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(viewport), 0, 120).perform();
             waitFor(browser, d -> sliceText(browser).startsWith("Image 3/" + SLICES));
@@ -116,8 +120,16 @@ class ViewerBrowserIT extends BaseIntegrationTest {
             waitFor(browser, d -> d.findElement(By.id("panel-2")).isDisplayed()
                     && "true".equals(d.findElement(By.id("panel-2")).getAttribute("data-rendered")));
             waitFor(browser, d -> browser.text(By.cssSelector("#panel-2 [data-overlay=slice]")).startsWith("Image 1/8"));
-            assertThat(browser.text(By.cssSelector("#panel-2 [data-overlay=study]"))).contains("Antériorité du 01/10/2026");
+            assertThat(browser.text(By.cssSelector("#panel-2 [data-overlay=study]"))).contains("ANTÉRIORITÉ", "01/10/2026");
             assertThat(sliceText(browser)).startsWith("Image 2/" + SLICES);
+
+            // Cine plays the series of the active viewport (the prior's, just chosen) until paused.
+            browser.click(By.id("cine-toggle"));
+            waitFor(browser, d -> !browser.text(By.cssSelector("#panel-2 [data-overlay=slice]")).startsWith("Image 1/8"));
+            browser.click(By.id("cine-toggle"));
+            String paused = browser.text(By.cssSelector("#panel-2 [data-overlay=slice]"));
+            Thread.sleep(500);
+            assertThat(browser.text(By.cssSelector("#panel-2 [data-overlay=slice]"))).isEqualTo(paused);
 
             // Without WebGL the viewer draws on the CPU: forced here, the same image comes out.
             browser.open("/reading/exams/" + exam.examId() + "/viewer?render=cpu");
@@ -126,6 +138,17 @@ class ViewerBrowserIT extends BaseIntegrationTest {
             waitFor(browser, d -> litPixels(browser) > 2000);
             new Actions(browser.driver()).sendKeys(Keys.PAGE_DOWN).perform();
             waitFor(browser, d -> sliceText(browser).startsWith("Image 11/" + SLICES));
+
+            // A length in millimetres and a density in Hounsfield units (UH), drawn over the image.
+            WebElement viewport1 = browser.byId("viewport-1");
+            browser.click(By.cssSelector("button[data-tool=length]"));
+            new Actions(browser.driver()).moveToElement(viewport1, -80, 0).clickAndHold().moveByOffset(160, 0)
+                    .release().perform();
+            waitFor(browser, d -> svgText(browser).matches("(?s).*\\d+(,|\\.)?\\d* mm.*"));
+            browser.click(By.cssSelector("button[data-tool=probe]"));
+            new Actions(browser.driver()).moveToElement(viewport1, 0, 40).click().perform();
+            new WebDriverWait(browser.driver(), IMAGES).withMessage(() -> "drawn over the image: " + svgText(browser))
+                    .until(d -> svgText(browser).matches("(?s).*-?\\d+(,\\d+)? UH.*"));
         }
         assertThat(jdbc.sql("select count(*) from audit_event where action = 'STUDY_OPENED' and actor = :u")
                 .param("u", radiologist.username()).query(Integer.class).single()).isGreaterThanOrEqualTo(2);
@@ -163,6 +186,11 @@ class ViewerBrowserIT extends BaseIntegrationTest {
                 + "let changed = 0; for (let i = 0; i < now.length; i += 4) { if (now[i] !== before[i]) changed++; }"
                 + "return changed / (now.length / 4);");
         return ((Number) share).doubleValue();
+    }
+
+    private static String svgText(BrowserSession browser) {
+        return String.valueOf(js(browser, "return Array.from(document.querySelectorAll('#viewport-1 svg text'))"
+                + ".map(t => t.textContent).join(' | ');"));
     }
 
     private static String sliceText(BrowserSession browser) {
