@@ -88,9 +88,19 @@ class DicomWebIndex {
 
     /** Instances of the study, of one series when seriesUid is set, of one instance when sopInstanceUid is. */
     List<InstanceRow> instances(long studyId, String seriesUid, String sopInstanceUid, int limit, int offset) {
-        StringBuilder sql = new StringBuilder("""
-                select x.series_uid, i.sop_class_uid, i.sop_instance_uid, i.instance_number, i.transfer_syntax, i.object_key
-                from instance i join series x on x.id = i.series_id where x.study_id = :study""");
+        return instanceQuery("x.series_uid, i.sop_class_uid, i.sop_instance_uid, i.instance_number, i.transfer_syntax, i.object_key",
+                studyId, seriesUid, sopInstanceUid, " limit " + limit + " offset " + offset)
+                .query((rs, n) -> new InstanceRow(rs.getString("series_uid"), rs.getString("sop_class_uid"),
+                        rs.getString("sop_instance_uid"), (Integer) rs.getObject("instance_number"),
+                        rs.getString("transfer_syntax"), rs.getString("object_key")))
+                .list();
+    }
+
+    /** The columns asked for, of the instances of a study, a series or one instance, in instance order. */
+    private JdbcClient.StatementSpec instanceQuery(String columns, long studyId, String seriesUid, String sopInstanceUid,
+                                                  String paging) {
+        StringBuilder sql = new StringBuilder("select " + columns
+                + " from instance i join series x on x.id = i.series_id where x.study_id = :study");
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("study", studyId);
         if (seriesUid != null) {
@@ -101,14 +111,8 @@ class DicomWebIndex {
             sql.append(" and i.sop_instance_uid = :sop");
             params.put("sop", sopInstanceUid);
         }
-        sql.append(" order by x.series_number nulls last, x.id, i.instance_number nulls last, i.id limit :limit offset :offset");
-        params.put("limit", limit);
-        params.put("offset", offset);
-        return jdbc.sql(sql.toString()).params(params)
-                .query((rs, n) -> new InstanceRow(rs.getString("series_uid"), rs.getString("sop_class_uid"),
-                        rs.getString("sop_instance_uid"), (Integer) rs.getObject("instance_number"),
-                        rs.getString("transfer_syntax"), rs.getString("object_key")))
-                .list();
+        sql.append(" order by x.series_number nulls last, x.id, i.instance_number nulls last, i.id").append(paging);
+        return jdbc.sql(sql.toString()).params(params);
     }
 
     /**
@@ -127,21 +131,7 @@ class DicomWebIndex {
 
     /** The stored DICOM JSON of the study's instances, of one series, of one instance; in instance order. */
     List<MetadataRow> metadata(long studyId, String seriesUid, String sopInstanceUid) {
-        StringBuilder sql = new StringBuilder("""
-                select i.id, i.object_key, i.metadata
-                from instance i join series x on x.id = i.series_id where x.study_id = :study""");
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("study", studyId);
-        if (seriesUid != null) {
-            sql.append(" and x.series_uid = :series");
-            params.put("series", seriesUid);
-        }
-        if (sopInstanceUid != null) {
-            sql.append(" and i.sop_instance_uid = :sop");
-            params.put("sop", sopInstanceUid);
-        }
-        sql.append(" order by x.series_number nulls last, x.id, i.instance_number nulls last, i.id");
-        return jdbc.sql(sql.toString()).params(params)
+        return instanceQuery("i.id, i.object_key, i.metadata", studyId, seriesUid, sopInstanceUid, "")
                 .query((rs, n) -> new MetadataRow(rs.getLong("id"), rs.getString("object_key"), rs.getString("metadata")))
                 .list();
     }
