@@ -7,8 +7,9 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 
 /**
- * The one audit call. Entries carry internal ids, never patient data. (The hash chain and the
- * append-only database role come with the health-data-grade issue.)
+ * The one audit call. Entries carry internal ids, never patient data, and the role and hospital of
+ * their actor as they are when the entry is written. The table is append-only and the entries are
+ * hash-chained by {@link AuditChain}.
  */
 @Service
 public class AuditLog {
@@ -25,8 +26,10 @@ public class AuditLog {
 
     public void record(String actor, String action, String object, String source, Outcome outcome, String detail) {
         jdbc.sql("""
-                insert into audit_event (at, actor, action, object, source, outcome, detail)
-                values (:at, :actor, :action, :object, :source, :outcome, :detail)""")
+                insert into audit_event (at, actor, action, object, source, outcome, detail, role, hospital_id)
+                values (:at, :actor, :action, :object, :source, :outcome, :detail,
+                        (select role from app_user where username = :actor),
+                        (select hospital_id from app_user where username = :actor))""")
                 .param("at", OffsetDateTime.now(clock))
                 .param("actor", actor)
                 .param("action", action)

@@ -1,0 +1,145 @@
+package fr.relais.audit;
+
+import fr.relais.platform.InvalidInputException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The audit trail for administrators: search (actor, action, object, period), a CSV export, and
+ * the verification of the chain that `./relais audit verify` calls. Reading the trail is itself
+ * audited.
+ */
+@RestController
+@PreAuthorize("hasRole('ADMIN')")
+class AuditApiController {
+
+    record AuditEntry(long id, Long sequence, OffsetDateTime at, String actor, String role, Long hospitalId,
+                      String action, String object, String source, String outcome, String detail) {}
+
+    private static final int MAX = 10_000;
+
+    private final JdbcClient jdbc;
+    private final AuditChain chain;
+    private final AuditLog audit;
+
+    AuditApiController(JdbcClient jdbc, AuditChain chain, AuditLog audit) {
+        this.jdbc = jdbc;
+        this.chain = chain;
+        this.audit = audit;
+    }
+
+    /** Seals what is waiting, then checks the whole chain. */
+    @PostMapping("/api/audit/verify")
+    AuditChain.Verdict verify(fr.relais.platform.Actor actor) {
+        chain.seal();
+        AuditChain.Verdict verdict = chain.verify();
+        audit.record(actor.username(), "AUDIT_VERIFIED", null, actor.source(),
+                verdict.intact() ? AuditLog.Outcome.SUCCESS : AuditLog.Outcome.FAILED,
+                verdict.intact() ? verdict.sealed() + " entries" : "broken at " + verdict.brokenAtSequence());
+        return verdict;
+    }
+
+    @GetMapping("/api/audit")
+    List<AuditEntry> search(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
+                            @RequestParam(required = false) String object, @RequestParam(required = false) String from,
+                            @RequestParam(required = false) String to, @RequestParam(defaultValue = "200") int limit,
+                            fr.relais.platform.Actor reader) {
+        List<AuditEntry> found = query(actor, action, object, from, to, limit);
+        audit.record(reader.username(), "AUDIT_SEARCHED", null, reader.source(), AuditLog.Outcome.SUCCESS,
+                found.size() + " entries");
+        return found;
+    }
+
+    @GetMapping("/api/audit/export.csv")
+    ResponseEntity<String> export(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
+                                  @RequestParam(required = false) String object, @RequestParam(required = false) String from,
+                                  @RequestParam(required = false) String to, fr.relais.platform.Actor reader) {
+        List<AuditEntry> found = query(actor, action, object, from, to, MAX);
+        StringBuilder csv = new StringBuilder("id,sequence,at,actor,role,hospital_id,action,object,source,outcome,detail\n");
+        for (AuditEntry e : found) {
+            csv.append(e.id()).append(',').append(e.sequence() == null ? "" : e.sequence()).append(',').append(e.at())
+                    .append(',').append(cell(e.actor())).append(',').append(cell(e.role())).append(',')
+                    .append(e.hospitalId() == null ? "" : e.hospitalId()).append(',').append(cell(e.action())).append(',')
+                    .append(cell(e.object())).append(',').append(cell(e.source())).append(',').append(cell(e.outcome()))
+                    .append(',').append(cell(e.detail())).append('\n');
+        }
+        audit.record(reader.username(), "AUDIT_EXPORTED", null, reader.source(), AuditLog.Outcome.SUCCESS,
+                found.size() + " entries");
+        return ResponseEntity.ok().contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"").body(csv.toString());
+    }
+
+    private List<AuditEntry> query(String actor, String action, String object, String from, String to, int limit) {
+        if (limit < 1 || limit > MAX) {
+            throw new InvalidInputException("limit", "audit.limit.invalid", "limit va de 1 à {0}.", MAX);
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        StringBuilder sql = new StringBuilder("select * from audit_event where true");
+        filter(sql, params, "actor", actor);
+        filter(sql, params, "action", action);
+        filter(sql, params, "object", object);
+        if (from != null) {
+            sql.append(" and at >= :from");
+            params.put("from", time("from", from));
+        }
+        if (to != null) {
+            sql.append(" and at < :to");
+            params.put("to", time("to", to));
+        }
+        sql.append(" order by id desc limit :limit");
+        params.put("limit", limit);
+        return jdbc.sql(sql.toString()).params(params)
+                .query((rs, n) -> new AuditEntry(rs.getLong("id"), (Long) rs.getObject("chain_seq"),
+                        rs.getObject("at", OffsetDateTime.class), rs.getString("actor"), rs.getString("role"),
+                        (Long) rs.getObject("hospital_id"), rs.getString("action"), rs.getString("object"),
+                        rs.getString("source"), rs.getString("outcome"), rs.getString("detail")))
+                .list();
+    }
+
+    private static void filter(StringBuilder sql, Map<String, Object> params, String column, String value) {
+        if (value != null && !value.isBlank()) {
+            if (value.length() > 200) {
+                throw new InvalidInputException(column, "audit.filter.tooLong", "Filtre trop long : {0}.", column);
+            }
+            sql.append(" and ").append(column).append(" = :").append(column);
+            params.put(column, value.trim());
+        }
+    }
+
+    private static OffsetDateTime time(String field, String value) {
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(field, "audit.time.invalid",
+                    "{0} attend une date ISO 8601 avec fuseau, par exemple 2026-11-28T00:00:00+01:00.", field);
+        }
+    }
+
+    /** A CSV cell: quoted when it holds a separator, a quote or a line break; formulas defused. */
+    static String cell(String value) {
+        if (value == null) {
+            return "";
+        }
+        String v = value;
+        if (!v.isEmpty() && "=+-@".indexOf(v.charAt(0)) >= 0) {
+            v = "'" + v;
+        }
+        if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
+            v = "\"" + v.replace("\"", "\"\"") + "\"";
+        }
+        return v;
+    }
+}
