@@ -7,9 +7,12 @@ import org.springframework.security.core.userdetails.UserDetails;
 import java.util.Collection;
 import java.util.List;
 
-/** The logged-in account, as every feature sees it. hospitalId is set for hospital roles only. */
+/**
+ * The logged-in account, as every feature sees it. hospitalId is set for hospital roles only;
+ * locked is true while {@link LoginLockout} holds the account.
+ */
 public record AccountPrincipal(long id, String username, String passwordHash, Role role,
-                               Long hospitalId, String displayName, boolean enabled) implements UserDetails {
+                               Long hospitalId, String displayName, boolean enabled, boolean locked) implements UserDetails {
 
     @Override
     public Collection<? extends GrantedAuthority> getAuthorities() {
@@ -29,6 +32,12 @@ public record AccountPrincipal(long id, String username, String passwordHash, Ro
     @Override
     public boolean isEnabled() {
         return enabled;
+    }
+
+    /** Locked by repeated wrong passwords ({@link LoginLockout}): refused before its password is looked at. */
+    @Override
+    public boolean isAccountNonLocked() {
+        return !locked;
     }
 
     @Override

@@ -34,9 +34,11 @@ public class AccountService {
     private final AuditLog audit;
     private final Clock clock;
     private final SessionRegistry sessions;
+    private final LoginLockout lockout;
 
     public AccountService(JdbcClient jdbc, PasswordEncoder passwordEncoder, HospitalDirectory hospitals,
-                          AuditLog audit, Clock clock, SessionRegistry sessions) {
+                          AuditLog audit, Clock clock, SessionRegistry sessions, LoginLockout lockout) {
+        this.lockout = lockout;
         this.jdbc = jdbc;
         this.passwordEncoder = passwordEncoder;
         this.hospitals = hospitals;
@@ -47,10 +49,12 @@ public class AccountService {
 
     /** The principal for a login, disabled accounts included (Spring Security refuses them). */
     public Optional<AccountPrincipal> findPrincipal(String username) {
-        return jdbc.sql("""
-                select id, username, password_hash, role, hospital_id, display_name, enabled
+        return lockout.bind(jdbc.sql("""
+                select id, username, password_hash, role, hospital_id, display_name, enabled,
+                       """ + LoginLockout.LOCKED + """
+                 as locked
                 from app_user where username = :username""")
-                .param("username", username)
+                .param("username", username))
                 .query(AccountPrincipal.class)
                 .optional();
     }

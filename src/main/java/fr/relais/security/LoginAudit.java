@@ -2,6 +2,8 @@ package fr.relais.security;
 
 import fr.relais.audit.AuditLog;
 import org.springframework.context.event.EventListener;
+import org.springframework.security.authentication.event.AuthenticationFailureBadCredentialsEvent;
+import org.springframework.security.authentication.event.AuthenticationSuccessEvent;
 import org.springframework.security.authentication.event.AbstractAuthenticationFailureEvent;
 import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
 import org.springframework.security.core.Authentication;
@@ -16,9 +18,16 @@ import org.springframework.stereotype.Component;
 class LoginAudit {
 
     private final AuditLog audit;
+    private final LoginLockout lockout;
 
-    LoginAudit(AuditLog audit) {
+    LoginAudit(AuditLog audit, LoginLockout lockout) {
         this.audit = audit;
+        this.lockout = lockout;
+    }
+
+    @EventListener
+    void onSuccess(AuthenticationSuccessEvent event) {
+        lockout.succeeded(event.getAuthentication().getName());
     }
 
     @EventListener
@@ -35,6 +44,9 @@ class LoginAudit {
         String actor = name.length() > 64 ? name.substring(0, 64) : name;
         audit.record(actor, "LOGIN", null, source(who), AuditLog.Outcome.REJECTED,
                 event.getException().getClass().getSimpleName());
+        if (event instanceof AuthenticationFailureBadCredentialsEvent) {
+            lockout.failed(name.strip().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     private static String source(Authentication who) {

@@ -103,7 +103,7 @@ class TwoInstancesClaimIT {
             fixtures.authorise(id, hospital);
             fixtures.checkIn(id, center);
             radiologists.add(new AccountPrincipal(id, "radiologue.concurrence." + i, "x", Role.RADIOLOGIST, null,
-                    "Radiologue " + i, true));
+                    "Radiologue " + i, true, false));
         }
 
         ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();

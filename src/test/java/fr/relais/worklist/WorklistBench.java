@@ -99,7 +99,7 @@ public final class WorklistBench {
                     fixtures.authorise(id, h);
                 }
                 fixtures.checkIn(id, center);
-                radiologists.add(new AccountPrincipal(id, "bench.radiologue." + i, "x", Role.RADIOLOGIST, null, "r", true));
+                radiologists.add(new AccountPrincipal(id, "bench.radiologue." + i, "x", Role.RADIOLOGIST, null, "r", true, false));
             }
 
             AccountPrincipal one = radiologists.get(0);

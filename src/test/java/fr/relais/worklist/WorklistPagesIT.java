@@ -190,7 +190,7 @@ class WorklistPagesIT extends BaseIntegrationTest {
         TestAccount notAuthorised = createAccount(Role.RADIOLOGIST, null);
         fixtures.checkIn(notAuthorised.id(), center);
         worklist.claim(exam, new fr.relais.security.AccountPrincipal(reader.id(), reader.username(), "x",
-                Role.RADIOLOGIST, null, "Test RADIOLOGIST", true), "test");
+                Role.RADIOLOGIST, null, "Test RADIOLOGIST", true, false), "test");
         Browser c = loggedIn(createAccount(Role.COORDINATOR, null));
 
         String page = c.get("/coordination/worklist").body();

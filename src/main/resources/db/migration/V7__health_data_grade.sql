@@ -37,3 +37,8 @@ create trigger audit_event_append_only before update or delete on audit_event
     for each row execute function audit_event_append_only();
 create trigger audit_event_not_truncated before truncate on audit_event
     for each statement execute function audit_event_append_only();
+
+-- Lockout: repeated wrong passwords lock the account for a while (relais.security.lockout-*).
+alter table app_user
+    add column failed_logins    integer not null default 0,
+    add column last_failure_at  timestamptz;
