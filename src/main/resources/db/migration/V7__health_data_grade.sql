@@ -42,3 +42,9 @@ create trigger audit_event_not_truncated before truncate on audit_event
 alter table app_user
     add column failed_logins    integer not null default 0,
     add column last_failure_at  timestamptz;
+
+-- Retention: images go once the hospital's retention has passed since the report reached it,
+-- unless the exam is on legal hold. Requests, reports and the audit trail stay.
+alter table exam
+    add column legal_hold         boolean not null default false,
+    add column legal_hold_reason  text check (legal_hold_reason is null or length(legal_hold_reason) <= 500);
