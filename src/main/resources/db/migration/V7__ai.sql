@@ -72,6 +72,6 @@ create index ai_review_month on ai_review (reviewed_at);
 
 insert into ai_engine (code, name, kind, version, exam_types) values
     ('relais-ich', 'Détecteur de référence d''hémorragie intracrânienne', 'BUILTIN', '1.0', '{CT_HEAD}');
--- 0.5 mL: below the smallest bleed of `./relais bench ai`, far above what noise leaves.
+-- 0.1 mL: sensitivity first; below the smallest bleed of `./relais bench ai` (0.19 mL), above what noise leaves (0).
 insert into ai_threshold (engine_id, finding, threshold, source, set_at)
-    select id, 'ICH', 0.5, 'GIVEN', now() from ai_engine where code = 'relais-ich';
+    select id, 'ICH', 0.1, 'GIVEN', now() from ai_engine where code = 'relais-ich';

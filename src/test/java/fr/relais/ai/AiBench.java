@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  */
 public final class AiBench {
 
+    /** The threshold V7__ai.sql gives the reference detector for ICH. */
+    static final double DEFAULT_THRESHOLD_ML = 0.1;
+
     public static void main(String[] args) throws Exception {
         int studies = 40, slices = 100, matrix = 512;
         long seed = 2026;
@@ -73,8 +76,12 @@ public final class AiBench {
         long[] ms = Arrays.stream(nanos).map(n -> n / 1_000_000).sorted().toArray();
         System.out.printf(Locale.ROOT, "threshold for 95%% target sensitivity: %.3f mL (largest hyperdense component)%n",
                 threshold);
-        System.out.printf(Locale.ROOT, "sensitivity %.3f (%d/%d), specificity %.3f (%d/%d)%n", p.sensitivity(),
+        System.out.printf(Locale.ROOT, "at it: sensitivity %.3f (%d/%d), specificity %.3f (%d/%d)%n", p.sensitivity(),
                 p.truePositives(), positives.size(), p.specificity(), p.trueNegatives(), negatives.size());
+        Thresholds.Performance atDefault = Thresholds.performance(DEFAULT_THRESHOLD_ML, positives, negatives);
+        System.out.printf(Locale.ROOT, "at the shipped threshold %.1f mL: sensitivity %.3f (%d/%d), specificity %.3f (%d/%d)%n",
+                DEFAULT_THRESHOLD_ML, atDefault.sensitivity(), atDefault.truePositives(), positives.size(),
+                atDefault.specificity(), atDefault.trueNegatives(), negatives.size());
         System.out.printf(Locale.ROOT, "highest normal score %.3f mL, lowest bleed score %.3f mL%n",
                 negatives.stream().mapToDouble(Double::doubleValue).max().orElse(0),
                 positives.stream().mapToDouble(Double::doubleValue).min().orElse(0));

@@ -143,4 +143,28 @@ class AiHttpEngineIT extends BaseIntegrationTest {
         assertThat(java.time.Duration.between(after, before).toMinutes()).isEqualTo(45); // 60 min target → 15 min
         assertThat(results()).isEqualTo(1);
     }
+
+    @Test
+    void aThresholdDerivedForATargetSensitivityDecidesOverTheEnginesOwnCall() throws Exception {
+        Map<String, Object> derive = Map.of("targetSensitivity", 0.95, "validation", List.of(
+                Map.of("score", 0.3, "positive", true), Map.of("score", 0.6, "positive", true),
+                Map.of("score", 0.9, "positive", true), Map.of("score", 0.5, "positive", false),
+                Map.of("score", 0.1, "positive", false)));
+        var set = admin().put("/api/ai/engines/" + engineCode + "/thresholds/ICH", derive);
+        assertThat(set.status()).as(set.body()).isEqualTo(200);
+        assertThat(set.json().get("threshold").asDouble()).isEqualTo(0.3); // 3 positives: none may be missed
+        assertThat(set.json().get("source").asText()).isEqualTo("DERIVED");
+        assertThat(set.json().get("specificity").asDouble()).isEqualTo(0.5);
+        TestAccount radiologist = createAccount(Role.RADIOLOGIST, null);
+        assertThat(as(radiologist).put("/api/ai/engines/" + engineCode + "/thresholds/ICH", Map.of("threshold", 1)).status())
+                .isEqualTo(403);
+        assertThat(admin().put("/api/ai/engines/" + engineCode + "/thresholds/ICH", Map.of()).status()).isEqualTo(400);
+
+        Map<String, Object> low = result(true);
+        low.put("score", 0.2); // the engine says positive, the threshold says no
+        HttpResponse<String> r = post("Bearer " + token, json.writeValueAsString(low));
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(json.readTree(r.body()).get("positive").asBoolean()).isFalse();
+        assertThat(state()).startsWith("DEFERRABLE false");
+    }
 }
