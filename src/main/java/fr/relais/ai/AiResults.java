@@ -60,6 +60,19 @@ public class AiResults {
         return find(id);
     }
 
+    /** A positive result as the viewer shows it: with the series of its key slice, when that is in the study. */
+    public record Flag(AiResult result, String keySeriesUid) {}
+
+    public List<Flag> flagsOf(long examId) {
+        return ofExam(examId).stream().filter(AiResult::positive).map(r -> new Flag(r, r.keySopInstanceUid() == null ? null
+                : jdbc.sql("""
+                        select se.series_uid from exam e join series se on se.study_id = e.study_id
+                        join instance i on i.series_id = se.id
+                        where e.id = :exam and i.sop_instance_uid = :sop limit 1""")
+                        .param("exam", examId).param("sop", r.keySopInstanceUid()).query(String.class).optional()
+                        .orElse(null))).toList();
+    }
+
     public List<AiResult> ofExam(long examId) {
         return jdbc.sql(SELECT + " where r.exam_id = :exam order by r.id").param("exam", examId).query(AiResults::row).list();
     }

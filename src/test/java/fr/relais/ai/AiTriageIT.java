@@ -79,6 +79,14 @@ class AiTriageIT extends BaseIntegrationTest {
             }
         });
         assertThat(order).containsExactly(positive, exams.get(0), exams.get(1));
+        // The viewer flags it, "not for diagnosis", with a button to its key slice.
+        String keySop = jdbc.sql("select key_sop_instance_uid from ai_result where exam_id = :e").param("e", positive)
+                .query(String.class).single();
+        var browser = browser();
+        browser.login("admin", ADMIN_PASSWORD);
+        String page = browser.get("/reading/exams/" + positive + "/viewer").body();
+        assertThat(page).contains("id=\"ai-flags\"").contains("non diagnostique").contains("data-ai-key-sop=\"" + keySop + "\"");
+        assertThat(browser.get("/reading/exams/" + exams.get(0) + "/viewer").body()).doesNotContain("id=\"ai-flags\"");
         // and "next" gives the positive one first
         assertThat(as(reader).post("/api/worklist/next", null).json().get("examId").asLong()).isEqualTo(positive);
     }
