@@ -49,10 +49,7 @@ class AiEngineApiController {
 
     @GetMapping("/api/ai/engines")
     List<AiEngines.Engine> list() {
-        return jdbc.sql("select id, code, name, kind, version, enabled from ai_engine order by id")
-                .query((rs, n) -> new AiEngines.Engine(rs.getLong("id"), rs.getString("code"), rs.getString("name"),
-                        AiEngines.Kind.valueOf(rs.getString("kind")), rs.getString("version"), rs.getBoolean("enabled")))
-                .list();
+        return engines.all();
     }
 
     @PutMapping("/api/ai/engines/{code}/thresholds/{finding}")

@@ -26,6 +26,10 @@ public class AiEngines {
         this.jdbc = jdbc;
     }
 
+    public List<Engine> all() {
+        return jdbc.sql("select " + COLUMNS + " from ai_engine order by id").query(AiEngines::engine).list();
+    }
+
     /** The enabled engines configured for an exam type. */
     public List<Engine> forExamType(String examTypeCode) {
         return jdbc.sql("select " + COLUMNS + " from ai_engine where enabled and :type = any(exam_types) order by id")
