@@ -10,6 +10,9 @@ create table ai_engine (
     version     text,
     exam_types  text[] not null default '{}',
     token_hash  text unique,
+    -- ONNX engines: {"model": "/path/model.onnx", "inputName": "x", "rows": 256, "columns": 256,
+    -- "windowCenter": 40, "windowWidth": 80, "finding": "ICH"}
+    config      jsonb,
     enabled     boolean not null default true,
     created_at  timestamptz not null default now()
 );

@@ -33,7 +33,7 @@ class AiDispatch implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final AiEngines engines;
     private final AiResults results;
-    private final BuiltinHaemorrhageEngine haemorrhage;
+    private final StudySeries series;
     private final AuditLog audit;
     private final Clock clock;
     private final AiSettings settings;
@@ -41,12 +41,12 @@ class AiDispatch implements SmartLifecycle {
     private ScheduledExecutorService watchdog;
     private volatile boolean running;
 
-    AiDispatch(JdbcClient jdbc, AiEngines engines, AiResults results, BuiltinHaemorrhageEngine haemorrhage,
+    AiDispatch(JdbcClient jdbc, AiEngines engines, AiResults results, StudySeries series,
                AuditLog audit, Clock clock, AiSettings settings) {
         this.jdbc = jdbc;
         this.engines = engines;
         this.results = results;
-        this.haemorrhage = haemorrhage;
+        this.series = series;
         this.audit = audit;
         this.clock = clock;
         this.settings = settings;
@@ -64,12 +64,43 @@ class AiDispatch implements SmartLifecycle {
         }
         for (AiEngines.Engine engine : engines.forExamType(examType)) {
             if (engine.kind() == AiEngines.Kind.BUILTIN && HaemorrhageDetector.ENGINE.equals(engine.code())) {
-                submit(ready, engine);
+                submit(ready, engine, () -> {
+                    HaemorrhageDetector.Finding f = HaemorrhageDetector.analyse(series.mainCtSeries(ready.studyId()));
+                    return new Analysis(HaemorrhageDetector.VERSION, f.slices(), new AiResults.Incoming(
+                            HaemorrhageDetector.FINDING, f.volumeMl(), null, f.keySopInstanceUid(),
+                            f.hasKeySlice() ? f.keyFrame() : null));
+                });
+            } else if (engine.kind() == AiEngines.Kind.ONNX) {
+                submit(ready, engine, () -> {
+                    OnnxConfig c = engines.onnxConfig(engine.id());
+                    try (OnnxModelEngine model = new OnnxModelEngine(c.engine())) {
+                        OnnxModelEngine.Finding f = model.analyse(series.mainCtSeries(ready.studyId()));
+                        return new Analysis(engine.version(), f.slices(), new AiResults.Incoming(c.finding(), f.score(),
+                                null, f.keySopInstanceUid(), f.keySopInstanceUid() == null ? null : 1));
+                    }
+                });
             }
         }
     }
 
-    private void submit(ExamReady ready, AiEngines.Engine engine) {
+    /** What one run found, for one finding. */
+    record Analysis(String version, int slices, AiResults.Incoming result) {}
+
+    /** An ONNX engine's settings, from ai_engine.config. */
+    record OnnxConfig(String model, String inputName, int rows, int columns, double windowCenter, double windowWidth,
+                      String finding) {
+        OnnxModelEngine.Config engine() {
+            return new OnnxModelEngine.Config(java.nio.file.Path.of(model), inputName, rows, columns, windowCenter,
+                    windowWidth);
+        }
+    }
+
+    @FunctionalInterface
+    interface Run {
+        Analysis run() throws Exception;
+    }
+
+    private void submit(ExamReady ready, AiEngines.Engine engine, Run analysis) {
         long run = jdbc.sql("""
                 insert into ai_run (exam_id, engine_id, state, started_at) values (:exam, :engine, 'RUNNING', :at)
                 returning id""")
@@ -77,14 +108,12 @@ class AiDispatch implements SmartLifecycle {
                 .param("at", ExamLifecycle.utc(clock.instant())).query(Long.class).single();
         Future<?> task = workers.submit(() -> {
             try {
-                HaemorrhageDetector.Finding f = haemorrhage.analyse(ready.studyId());
+                Analysis a = analysis.run();
                 audit.record("ai:" + engine.code(), "AI_ANALYSED", "exam:" + ready.examId(), null,
-                        AuditLog.Outcome.SUCCESS, f.slices() + " slices");
-                results.record(ready.examId(), engine, HaemorrhageDetector.VERSION, new AiResults.Incoming(
-                        HaemorrhageDetector.FINDING, f.volumeMl(), null, f.keySopInstanceUid(),
-                        f.hasKeySlice() ? f.keyFrame() : null));
+                        AuditLog.Outcome.SUCCESS, a.slices() + " slices");
+                results.record(ready.examId(), engine, a.version(), a.result());
                 finish(run, "DONE", null);
-            } catch (InterruptedException e) {
+            } catch (InterruptedException | java.util.concurrent.CancellationException e) {
                 finish(run, "TIMED_OUT", "interrupted after " + settings.timeout());
             } catch (Exception e) {
                 log.warn("AI run {} of exam {} failed: {}", run, ready.examId(), e.toString());

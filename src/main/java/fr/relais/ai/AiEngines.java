@@ -62,6 +62,22 @@ public class AiEngines {
         return byCode(code).orElseThrow();
     }
 
+    /** The settings of an ONNX engine (ai_engine.config); an engine without them cannot run. */
+    AiDispatch.OnnxConfig onnxConfig(long engineId) {
+        String config = jdbc.sql("select config::text from ai_engine where id = :id").param("id", engineId)
+                .query(String.class).optional().orElse(null);
+        if (config == null) {
+            throw new IllegalStateException("ONNX engine " + engineId + " has no config");
+        }
+        try {
+            return JSON.readValue(config, AiDispatch.OnnxConfig.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("ONNX engine " + engineId + " has an unreadable config: " + e.getMessage());
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** The threshold of an engine for a finding, when one is set. */
     public Optional<Double> threshold(long engineId, String finding) {
         return jdbc.sql("select threshold from ai_threshold where engine_id = :e and finding = :f")
