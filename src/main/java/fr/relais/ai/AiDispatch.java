@@ -120,7 +120,13 @@ class AiDispatch implements SmartLifecycle {
                 finish(run, "FAILED", e.getMessage());
             }
         });
-        watchdog.schedule(() -> task.cancel(true), settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        // The timeout counts from submission: a triage that comes later than this is of no use.
+        // A task cancelled before it started never runs its own finish, so the watchdog records it.
+        watchdog.schedule(() -> {
+            if (task.cancel(true)) {
+                finish(run, "TIMED_OUT", "no result within " + settings.timeout());
+            }
+        }, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void finish(long run, String state, String detail) {
@@ -149,6 +155,13 @@ class AiDispatch implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
+        // Runs left RUNNING by an instance that stopped (a crash) are closed once no live instance
+        // could still be working on them.
+        jdbc.sql("update ai_run set state = 'FAILED', finished_at = :now, detail = 'stopped with its instance' "
+                        + "where state = 'RUNNING' and started_at < :stale")
+                .param("now", ExamLifecycle.utc(clock.instant()))
+                .param("stale", ExamLifecycle.utc(clock.instant().minus(settings.timeout().multipliedBy(2))))
+                .update();
         running = true;
     }
 
