@@ -129,6 +129,24 @@ class Viewer {
       root.addEventListener(type, () => this.stillReading(), { passive: true }),
     );
     this.loadStudy(seriesList, priorsList);
+    // The AI flag above the viewer (templates/reading/viewer.html): its button shows the key slice.
+    document.querySelectorAll<HTMLButtonElement>('[data-ai-go-to-key]').forEach((b) =>
+      b.addEventListener('click', () => void this.goToKeySlice(b.dataset.aiKeySeries ?? '', b.dataset.aiKeySop ?? '')),
+    );
+  }
+
+  /** Shows the AI's key slice in the active panel, opening its series first when another is shown. */
+  private async goToKeySlice(seriesUid: string, sopInstanceUid: string): Promise<void> {
+    const study = this.context.study;
+    const shown = study ? this.known.get(`${study.studyUid}|${seriesUid}`) : undefined;
+    if (!shown || !sopInstanceUid) {
+      return;
+    }
+    if (!(await this.active.goToInstance(sopInstanceUid))) {
+      await this.showIn(this.active, shown);
+      await this.active.goToInstance(sopInstanceUid);
+    }
+    this.active.root.dataset.aiKeyShown = sopInstanceUid;
   }
 
   private get fps(): number {

@@ -251,6 +251,16 @@ export class ViewportPanel {
     return this.shown && this.enabled ? this.viewport.getCurrentImageIdIndex() : 0;
   }
 
+  /** Goes to the first frame of an instance of the shown series; false when the series has none such. */
+  async goToInstance(sopInstanceUid: string): Promise<boolean> {
+    const index = this.slices.findIndex((s) => s.imageId.endsWith(`/instances/${sopInstanceUid}/frames/1`));
+    if (index < 0) {
+      return false;
+    }
+    await this.go(index);
+    return true;
+  }
+
   async go(index: number): Promise<void> {
     if (!this.shown || this.slices.length === 0) {
       return;

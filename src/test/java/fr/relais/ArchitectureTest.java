@@ -76,4 +76,17 @@ class ArchitectureTest {
                 .should().dependOnClassesThat().resideInAnyPackage("fr.relais.intake..")
                 .check(production);
     }
+
+    @Test
+    void theAiBuildsOnTheWorklistAndTheLowerLayersNeverTheOtherWayRound() {
+        noClasses().that().resideInAnyPackage("fr.relais.worklist..", "fr.relais.request..", "fr.relais.exam..",
+                        "fr.relais.intake..", "fr.relais.dicom..", "fr.relais.storage..", "fr.relais.security..",
+                        "fr.relais.roster..", "fr.relais.hospital..")
+                .should().dependOnClassesThat().resideInAPackage("fr.relais.ai..")
+                .check(production);
+        noClasses().that().resideInAPackage("fr.relais.ai..")
+                .should().dependOnClassesThat().resideInAnyPackage("fr.relais.report..", "fr.relais.reading..",
+                        "fr.relais.delivery..")
+                .check(production);
+    }
 }

@@ -277,7 +277,7 @@ public final class DicomWeb {
         return image;
     }
 
-    private static AttributeList read(byte[] part10, boolean stopAtPixels) throws DicomHeader.InvalidObjectException {
+    static AttributeList read(byte[] part10, boolean stopAtPixels) throws DicomHeader.InvalidObjectException {
         AttributeList list = new AttributeList();
         try {
             DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(part10));

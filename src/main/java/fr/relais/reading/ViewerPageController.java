@@ -1,5 +1,7 @@
 package fr.relais.reading;
 
+import fr.relais.ai.AiResults;
+
 import fr.relais.audit.AuditLog;
 import fr.relais.report.ReportService;
 import fr.relais.security.RecentLogin;
@@ -40,8 +42,11 @@ class ViewerPageController {
     private final ReportService reports;
     private final RecentLogin recentLogin;
 
+    private final AiResults aiResults;
+
     ViewerPageController(StudyAccess access, RequestService requests, AuditLog audit, Clock clock, ReportService reports,
-                         RecentLogin recentLogin) {
+                         RecentLogin recentLogin, AiResults aiResults) {
+        this.aiResults = aiResults;
         this.reports = reports;
         this.recentLogin = recentLogin;
         this.access = access;
@@ -68,6 +73,7 @@ class ViewerPageController {
                 actor.source(), AuditLog.Outcome.SUCCESS, "viewer, exam " + examId);
         model.addAttribute("exam", exam);
         model.addAttribute("overlay", overlay(exam, me, actor));
+        model.addAttribute("aiFlags", aiResults.flagsOf(examId));
         // The holder's viewer tells the worklist it is still reading, so that the claim does not time out.
         model.addAttribute("holder", me.role() == Role.RADIOLOGIST);
         // The report is written beside the images: the editor for the holder, the report as it stands for the others.

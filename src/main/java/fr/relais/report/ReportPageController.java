@@ -1,5 +1,7 @@
 package fr.relais.report;
 
+import fr.relais.ai.AiReview;
+
 import fr.relais.platform.Actor;
 import fr.relais.platform.PageActions;
 import fr.relais.platform.ProblemException;
@@ -27,6 +29,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -45,7 +48,8 @@ class ReportPageController {
     /** The editor's form: the draft as last typed, and how the signature is made. */
     record SignForm(Integer version, String indication, String technique, String findings, String conclusion,
                     Boolean critical, CriticalCategory criticalCategory, String callbackMode, String calledName,
-                    String calledPhone, String calledAt, Boolean readBackConfirmed, String password) {
+                    String calledPhone, String calledAt, Boolean readBackConfirmed, String password,
+                    List<String> aiVerdicts, List<String> missedFindings) {
 
         DraftUpdate draft() {
             return new DraftUpdate(version, indication, technique, findings, conclusion, critical, criticalCategory);
@@ -87,7 +91,8 @@ class ReportPageController {
             ReportView saved = reports.saveDraft(examId, form.draft(), me);
             boolean critical = Boolean.TRUE.equals(form.critical());
             reports.sign(examId, new SignRequest(saved.version(), form.password(), critical ? callback(form) : null,
-                    critical && "TASK".equals(form.callbackMode())), me, authenticatedAt, actor.source());
+                    critical && "TASK".equals(form.callbackMode()), aiReviews(form.aiVerdicts()),
+                    form.missedFindings() == null ? List.of() : form.missedFindings()), me, authenticatedAt, actor.source());
         } catch (ProblemException refused) {
             model.addAttribute("failure", messages.getMessage(refused, locale));
             return page(examId, me, http, actor, model);
@@ -107,6 +112,22 @@ class ReportPageController {
         PageActions.attempt(redirect, messages, locale, "report.page.addendumSigned",
                 () -> reports.addAddendum(examId, text == null ? "" : text, me, actor.source()));
         return "redirect:/reading/exams/" + examId + "/report";
+    }
+
+    /** The editor's choices "resultId:true|false" per AI result; an unanswered one ("") is left out, and refused if positive. */
+    private static List<AiReview> aiReviews(List<String> verdicts) {
+        List<AiReview> out = new java.util.ArrayList<>();
+        for (String v : verdicts == null ? List.<String>of() : verdicts) {
+            int colon = v == null ? -1 : v.indexOf(':');
+            if (colon > 0) {
+                try {
+                    out.add(new AiReview(Long.parseLong(v.substring(0, colon)), Boolean.parseBoolean(v.substring(colon + 1))));
+                } catch (NumberFormatException ignored) {
+                    // a forged value: the missing review is refused by the signature
+                }
+            }
+        }
+        return out;
     }
 
     /** The call typed on the page: the time is today's, Paris time (yesterday's when that would be ahead of now). */

@@ -1,5 +1,8 @@
 package fr.relais.report;
 
+import fr.relais.ai.AiResults;
+import fr.relais.ai.AiReviews;
+
 import fr.relais.audit.AuditLog;
 import fr.relais.exam.ExamLifecycle;
 import fr.relais.exam.ExamState;
@@ -77,9 +80,15 @@ public class ReportService {
     private final ReportSettings settings;
     private final Clock clock;
 
+    private final AiResults aiResults;
+    private final AiReviews aiReviews;
+
     ReportService(JdbcClient jdbc, TransactionTemplate tx, WorklistService worklist, RequestService requests,
                   ReportTemplates templates, Roster roster, AccountService accounts, AuditLog audit,
-                  ApplicationEventPublisher events, ReportSettings settings, Clock clock) {
+                  ApplicationEventPublisher events, ReportSettings settings, Clock clock, AiResults aiResults,
+                  AiReviews aiReviews) {
+        this.aiResults = aiResults;
+        this.aiReviews = aiReviews;
         this.jdbc = jdbc;
         this.tx = tx;
         this.worklist = worklist;
@@ -180,7 +189,7 @@ public class ReportService {
         int age = Period.between(request.birthDate(), LocalDate.ofInstant(now, ZoneId.of("Europe/Paris"))).getYears();
         boolean editable = exam.heldBy(radiologist) && !report.signed();
         return new ReportEditor(examId, request, age, report, editable ? templates.phrases(request.examTypeCode()) : List.of(),
-                editable, editable && reauthenticationNeeded(authenticatedAt), now);
+                editable, editable && reauthenticationNeeded(authenticatedAt), now, aiResults.ofExam(examId));
     }
 
     /** Open callback tasks, oldest first: the coordinators' list of calls still to make. */
@@ -309,6 +318,7 @@ public class ReportService {
                     .param("now", ExamLifecycle.utc(now)).param("by", by.id()).param("first", firstImage)
                     .param("turnaround", turnaround == null ? null : turnaround.intValue()).param("id", draft.id())
                     .update();
+            aiReviews.recordAtSignature(examId, request.aiReviews(), request.missedFindings(), by.id(), now);
             worklist.completeClaim(examId, by.id(), by.username(), now);
             audit.record(by.username(), "REPORT_SIGNED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,
                     "report:" + draft.id() + (draft.critical() ? " critical" : "")

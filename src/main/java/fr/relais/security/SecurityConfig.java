@@ -53,6 +53,20 @@ class SecurityConfig {
         return new ApiSecurityProblems(json, messages, locales);
     }
 
+    /**
+     * AI engines post their results with their own bearer token, which the AI feature checks
+     * (hashed in ai_engine): no account, no session, no CSRF (no cookie is ever involved).
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain engineChain(HttpSecurity http) throws Exception {
+        http.securityMatcher("/api/ai/results")
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
     @Bean
     @Order(1)
     SecurityFilterChain apiChain(HttpSecurity http, ApiSecurityProblems problems, SessionRegistry sessionRegistry)

@@ -68,11 +68,18 @@ final class HeadPhantom {
     }
 
     private final boolean bleed;
+    private final Ellipsoid haematoma;
     private final double[] xs;
     private final double[] ys;
 
     HeadPhantom(int rows, int columns, double pixelSpacing, boolean bleed) {
+        this(rows, columns, pixelSpacing, bleed, HAEMATOMA_CORE);
+    }
+
+    /** With a haematoma of another size or place than the default one (when {@code bleed}). */
+    HeadPhantom(int rows, int columns, double pixelSpacing, boolean bleed, Ellipsoid haematoma) {
         this.bleed = bleed;
+        this.haematoma = haematoma;
         this.xs = new double[columns];
         this.ys = new double[rows];
         for (int c = 0; c < columns; c++) {
@@ -110,8 +117,8 @@ final class HeadPhantom {
         double lvz = LEFT_VENTRICLE.zTerm(z);
         double rvz = RIGHT_VENTRICLE.zTerm(z);
         double tvz = THIRD_VENTRICLE.zTerm(z);
-        Ellipsoid rim = HAEMATOMA_CORE.grownBy(OEDEMA_RIM);
-        double hz = HAEMATOMA_CORE.zTerm(z);
+        Ellipsoid rim = haematoma.grownBy(OEDEMA_RIM);
+        double hz = haematoma.zTerm(z);
         double oz = rim.zTerm(z);
         boolean anyVentricle = lvz <= 1 || rvz <= 1 || tvz <= 1;
         boolean anyBleed = bleed && oz <= 1;
@@ -163,7 +170,7 @@ final class HeadPhantom {
             return VENTRICLE;
         }
         if (anyBleed && rim.contains(x, y, oz)) {
-            return hz <= 1 && HAEMATOMA_CORE.contains(x, y, hz) ? HAEMATOMA : OEDEMA;
+            return hz <= 1 && haematoma.contains(x, y, hz) ? HAEMATOMA : OEDEMA;
         }
         return depth < CORTEX_END ? GREY_MATTER : WHITE_MATTER;
     }

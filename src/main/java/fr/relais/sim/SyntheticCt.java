@@ -199,6 +199,32 @@ public final class SyntheticCt {
      * written in parallel; the result does not depend on the order.
      */
     public static GeneratedStudy generate(StudySpec spec, Path outDir) {
+        return generate(spec, outDir, null);
+    }
+
+    /**
+     * A haematoma of another size or place (centre and semi-axes in mm, patient coordinates with
+     * the head's centre at the origin; x towards the patient's left). Its core is 72 HU inside a
+     * 3 mm oedema rim. Used only when the spec asks for a bleed.
+     */
+    public record Bleed(double x, double y, double z, double semiAxisX, double semiAxisY, double semiAxisZ) {
+        public Bleed {
+            if (semiAxisX <= 0 || semiAxisY <= 0 || semiAxisZ <= 0) {
+                throw new IllegalArgumentException("a bleed's semi-axes must be positive");
+            }
+        }
+
+        /** The default haematoma: right basal ganglia, about 2.4 x 3.6 x 2.4 cm. */
+        public static final Bleed DEFAULT = new Bleed(-32, 8, 10, 12, 18, 12);
+
+        /** The volume of the 72 HU core, in mL. */
+        public double volumeMl() {
+            return 4.0 / 3 * Math.PI * semiAxisX * semiAxisY * semiAxisZ / 1000;
+        }
+    }
+
+    /** As {@link #generate(StudySpec, Path)}, with the haematoma {@code bleed} (null: the default one). */
+    public static GeneratedStudy generate(StudySpec spec, Path outDir, Bleed bleed) {
         try {
             Files.createDirectories(outDir);
         } catch (IOException e) {
@@ -207,6 +233,9 @@ public final class SyntheticCt {
         // UIDs depend on the whole spec, not the seed alone: the same seed with and without --bleed
         // must not give two different images the same SOP Instance UID. Noise depends on the seed only.
         long specHash = 0x9E3779B97F4A7C15L * spec.toString().hashCode();
+        if (bleed != null && spec.bleed()) {
+            specHash ^= 0xC2B2AE3D27D4EB4FL * bleed.hashCode(); // another bleed, other UIDs
+        }
         SplittableRandom uids = new SplittableRandom(spec.seed() ^ specHash);
         String studyUid = Uids.next(uids);
         String seriesUid = Uids.next(uids);
@@ -230,7 +259,9 @@ public final class SyntheticCt {
         LocalDateTime reconstructed = acquired.plusSeconds(30);
         double x0 = HeadPhantom.centredCoordinate(0, spec.columns(), spacing);
         double y0 = HeadPhantom.centredCoordinate(0, spec.rows(), spacing);
-        HeadPhantom phantom = new HeadPhantom(spec.rows(), spec.columns(), spacing, spec.bleed());
+        HeadPhantom phantom = bleed == null ? new HeadPhantom(spec.rows(), spec.columns(), spacing, spec.bleed())
+                : new HeadPhantom(spec.rows(), spec.columns(), spacing, spec.bleed(), new HeadPhantom.Ellipsoid(
+                        bleed.x(), bleed.y(), bleed.z(), bleed.semiAxisX(), bleed.semiAxisY(), bleed.semiAxisZ()));
 
         IntStream.range(0, n).parallel().forEach(i -> {
             Instance inst = instances.get(i);

@@ -85,6 +85,41 @@ public class WorklistService {
         }
     }
 
+    /**
+     * An AI engine found something: the exam is flagged, and if it waits in the queue its class
+     * and deadline are computed again by the policy (from its original ready time), so that it
+     * overtakes the exams whose deadline comes later. Returns whether the exam's class changed.
+     */
+    public boolean markAiPositive(long examId) {
+        return Boolean.TRUE.equals(inTransaction(() -> {
+            record Flagged(long hospitalId, OffsetDateTime readyAt, String priorityClass, String urgency) {}
+            Flagged exam = jdbc.sql("""
+                    select e.hospital_id, e.ready_at, e.priority_class, r.urgency from exam e
+                    join exam_request r on r.exam_id = e.id where e.id = :id for update of e""")
+                    .param("id", examId)
+                    .query((rs, n) -> new Flagged(rs.getLong("hospital_id"), rs.getObject("ready_at", OffsetDateTime.class),
+                            rs.getString("priority_class"), rs.getString("urgency")))
+                    .optional().orElse(null);
+            if (exam == null) {
+                return false;
+            }
+            jdbc.sql("update exam set ai_positive = true where id = :id").param("id", examId).update();
+            if (exam.readyAt() == null) {
+                return false; // not placed yet: placing it will read ai_positive
+            }
+            WorklistPolicy.Ranked ranked = policy.rank(new WorklistPolicy.Waiting(examId, exam.hospitalId(),
+                    Urgency.valueOf(exam.urgency()), true, exam.readyAt().toInstant()));
+            if (ranked.priorityClass().name().equals(exam.priorityClass())) {
+                return false;
+            }
+            jdbc.sql("update exam set deadline_at = :deadline, priority_class = :class where id = :id")
+                    .param("deadline", ExamLifecycle.utc(ranked.deadline()))
+                    .param("class", ranked.priorityClass().name()).param("id", examId).update();
+            notifyChange(examId, exam.hospitalId(), "ai-positive", null);
+            return true;
+        }));
+    }
+
     /** The exams a checked-in radiologist may read, most urgent first; empty when not checked in. */
     public List<WorklistRow> queue(AccountPrincipal radiologist) {
         Instant now = clock.instant();

@@ -1,0 +1,46 @@
+package fr.relais.ai;
+
+import fr.relais.platform.InvalidInputException;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
+
+import java.util.List;
+
+/** AI performance against the radiologists: {@code GET /api/ai/statistics[?month=YYYY-MM]} and {@code /coordination/ai}. */
+@Controller
+@PreAuthorize("hasAnyRole('COORDINATOR','ADMIN')")
+class AiStatisticsController {
+
+    private final AiStatistics statistics;
+
+    AiStatisticsController(AiStatistics statistics) {
+        this.statistics = statistics;
+    }
+
+    @GetMapping("/api/ai/statistics")
+    @ResponseBody
+    List<AiStatistics.Row> json(@RequestParam(required = false) String month) {
+        return statistics.rows(checked(month));
+    }
+
+    @GetMapping("/coordination/ai")
+    String page(@RequestParam(required = false) String month, Model model) {
+        model.addAttribute("rows", statistics.rows(checked(month)));
+        model.addAttribute("month", month);
+        return "coordination/ai";
+    }
+
+    private static String checked(String month) {
+        if (month == null || month.isBlank()) {
+            return null;
+        }
+        if (!month.matches("\\d{4}-(0[1-9]|1[0-2])")) {
+            throw new InvalidInputException("month", "ai.statistics.month.invalid", "the month is written YYYY-MM, e.g. 2026-11");
+        }
+        return month;
+    }
+}
