@@ -1,5 +1,6 @@
 package fr.relais.audit;
 
+import fr.relais.platform.Actor;
 import fr.relais.platform.InvalidInputException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -43,7 +44,7 @@ class AuditApiController {
 
     /** Seals what is waiting, then checks the whole chain. */
     @PostMapping("/api/audit/verify")
-    AuditChain.Verdict verify(fr.relais.platform.Actor actor) {
+    AuditChain.Verdict verify(Actor actor) {
         chain.seal();
         AuditChain.Verdict verdict = chain.verify();
         audit.record(actor.username(), "AUDIT_VERIFIED", null, actor.source(),
@@ -56,7 +57,7 @@ class AuditApiController {
     List<AuditEntry> search(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
                             @RequestParam(required = false) String object, @RequestParam(required = false) String from,
                             @RequestParam(required = false) String to, @RequestParam(defaultValue = "200") int limit,
-                            fr.relais.platform.Actor reader) {
+                            Actor reader) {
         List<AuditEntry> found = query(actor, action, object, from, to, limit);
         audit.record(reader.username(), "AUDIT_SEARCHED", null, reader.source(), AuditLog.Outcome.SUCCESS,
                 found.size() + " entries");
@@ -66,7 +67,7 @@ class AuditApiController {
     @GetMapping("/api/audit/export.csv")
     ResponseEntity<String> export(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
                                   @RequestParam(required = false) String object, @RequestParam(required = false) String from,
-                                  @RequestParam(required = false) String to, fr.relais.platform.Actor reader) {
+                                  @RequestParam(required = false) String to, Actor reader) {
         List<AuditEntry> found = query(actor, action, object, from, to, MAX);
         StringBuilder csv = new StringBuilder("id,sequence,at,actor,role,hospital_id,action,object,source,outcome,detail\n");
         for (AuditEntry e : found) {

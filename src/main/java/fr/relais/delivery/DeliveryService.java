@@ -3,6 +3,7 @@ package fr.relais.delivery;
 import fr.relais.exam.ExamLifecycle;
 import fr.relais.exam.ExamState;
 import fr.relais.hospital.HospitalService;
+import fr.relais.report.Addendum;
 import fr.relais.report.AddendumSigned;
 import fr.relais.report.ReportService;
 import fr.relais.report.ReportSigned;
@@ -40,6 +41,8 @@ public class DeliveryService {
     private static final Logger log = LoggerFactory.getLogger(DeliveryService.class);
     /** How far back the sweep looks for signed texts without their deliveries. */
     static final Duration SWEEP_WINDOW = Duration.ofDays(7);
+    /** The sweep is the safety net behind the events: once a minute is plenty. */
+    static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
 
     private final DeliveryOutbox outbox;
     private final ReportService reports;
@@ -53,6 +56,7 @@ public class DeliveryService {
     private final ApplicationEventPublisher events;
     private final Map<Destination.Kind, Channel> channels = new EnumMap<>(Destination.Kind.class);
     private volatile Runnable wake = () -> { };
+    private volatile Instant lastSweep = Instant.MIN;
 
     DeliveryService(DeliveryOutbox outbox, ReportService reports, HospitalService hospitals, MessageSource messages,
                     ExamLifecycle lifecycle, TransactionTemplate tx, DeliverySettings settings, Clock clock,
@@ -82,14 +86,19 @@ public class DeliveryService {
     void signed(ReportSigned event) {
         // A hospital without a system to push to reads the report in its portal or over FHIR; the
         // exam stays REPORTED, DELIVERED meaning acknowledged by every system the hospital declared.
-        enqueue(event.signedAt());
+        enqueue(justBefore(event.signedAt()));
         wake.run();
     }
 
     @EventListener
     void addendum(AddendumSigned event) {
-        enqueue(event.signedAt());
+        enqueue(justBefore(event.signedAt()));
         wake.run();
+    }
+
+    /** The event's moment has nanoseconds the database rounded away: look from a little before. */
+    private static Instant justBefore(Instant at) {
+        return at.minusSeconds(1);
     }
 
     /** Makes the deliveries missing since {@code since} (the event's moment, or the sweep window). */
@@ -100,7 +109,10 @@ public class DeliveryService {
     /** One round of the worker: sweep, then lease at most {@code capacity} deliveries that are due. */
     List<DeliveryOutbox.Job> due(int capacity) {
         Instant now = clock.instant();
-        enqueue(now.minus(SWEEP_WINDOW));
+        if (lastSweep.isBefore(now.minus(SWEEP_EVERY))) {
+            enqueue(now.minus(SWEEP_WINDOW));
+            lastSweep = now;
+        }
         return capacity <= 0 ? List.of() : tx.execute(status -> outbox.take(capacity, now, settings.lease()));
     }
 
@@ -137,32 +149,29 @@ public class DeliveryService {
     /** The signed report as it was at this revision: the signature alone, or with its addenda up to this one. */
     ReportDocument document(long reportId, Long addendumId) {
         SignedReport whole = reports.signedReport(reportId);
-        SignedReport r = whole;
-        if (addendumId == null) {
-            r = withAddenda(whole, List.of());
-        } else {
-            int upTo = 0;
-            while (upTo < whole.addenda().size() && whole.addenda().get(upTo).id() != addendumId) {
+        List<Addendum> addenda = whole.addenda();
+        int upTo = 0;
+        if (addendumId != null) {
+            while (upTo < addenda.size() && addenda.get(upTo).id() != addendumId) {
                 upTo++;
             }
-            r = withAddenda(whole, whole.addenda().subList(0, Math.min(upTo + 1, whole.addenda().size())));
+            upTo = Math.min(upTo + 1, addenda.size());
         }
+        return document(withAddenda(whole, addenda.subList(0, upTo)));
+    }
+
+    private ReportDocument document(SignedReport r) {
         String critical = r.criticalCategory() == null ? null
                 : messages.getMessage("critical." + r.criticalCategory().name(), null, r.criticalCategory().name(), Locale.FRENCH);
         return new ReportDocument(r, hospitals.get(r.request().hospitalId()), critical);
     }
 
-    /** The PDF of the signed report with all its addenda, for downloads. */
-    public byte[] pdf(long reportId) {
-        return ReportPdf.render(document(reportId, lastAddendum(reportId)));
+    /** The PDF of a signed report as the caller already read it, with all its addenda, for downloads. */
+    public byte[] pdf(SignedReport report) {
+        return ReportPdf.render(document(report));
     }
 
-    private Long lastAddendum(long reportId) {
-        var addenda = reports.signedReport(reportId).addenda();
-        return addenda.isEmpty() ? null : addenda.get(addenda.size() - 1).id();
-    }
-
-    private static SignedReport withAddenda(SignedReport r, List<fr.relais.report.Addendum> addenda) {
+    private static SignedReport withAddenda(SignedReport r, List<Addendum> addenda) {
         return new SignedReport(r.reportId(), r.examId(), r.request(), r.studyInstanceUid(), r.indication(), r.technique(),
                 r.findings(), r.conclusion(), r.critical(), r.criticalCategory(), r.signedAt(), r.signedById(),
                 r.signedByName(), r.turnaroundSeconds(), addenda);

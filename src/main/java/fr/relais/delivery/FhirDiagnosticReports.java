@@ -141,7 +141,7 @@ class FhirDiagnosticReports {
         }
         dr.putArray("presentedForm").addObject().put("contentType", "application/pdf").put("language", "fr")
                 .put("title", "Compte rendu " + q.accessionNumber())
-                .put("data", Base64.getEncoder().encodeToString(deliveries.pdf(r.reportId())));
+                .put("data", Base64.getEncoder().encodeToString(deliveries.pdf(r)));
         return dr;
     }
 

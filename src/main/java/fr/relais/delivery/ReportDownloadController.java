@@ -32,7 +32,7 @@ class ReportDownloadController {
     @GetMapping({"/api/exams/{examId}/report.pdf", "/reports/exams/{examId}/report.pdf"})
     ResponseEntity<byte[]> pdf(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal me, Actor actor) {
         SignedReport report = reports.document(examId, me, actor.source());
-        byte[] pdf = deliveries.pdf(report.reportId());
+        byte[] pdf = deliveries.pdf(report);
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_PDF)
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
