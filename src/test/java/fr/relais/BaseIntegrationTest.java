@@ -44,6 +44,9 @@ public abstract class BaseIntegrationTest {
         registry.add("relais.delivery.first-retry", () -> "300ms");
         registry.add("relais.delivery.max-retry", () -> "1s");
         registry.add("relais.delivery.send-timeout", () -> "5s");
+        // The shared server's clients log in with a password alone; StrictSecurityIT runs the
+        // production defaults (second factor for radiologists, coordinators and admins, HTTPS).
+        registry.add("relais.security.second-factor.roles", () -> "");
     }
 
     /** The data folder of the shared server: tests look into it for what must not be there. */

@@ -30,7 +30,10 @@ class AuditApiController {
     record AuditEntry(long id, Long sequence, OffsetDateTime at, String actor, String role, Long hospitalId,
                       String action, String object, String source, String outcome, String detail) {}
 
-    private static final int MAX = 10_000;
+    /** What an administrator searches the trail by; every field optional, times ISO 8601 with an offset. */
+    record Filter(String actor, String action, String object, String from, String to) {}
+
+    static final int MAX = 10_000;
 
     private final JdbcClient jdbc;
     private final AuditChain chain;
@@ -45,6 +48,11 @@ class AuditApiController {
     /** Seals what is waiting, then checks the whole chain. */
     @PostMapping("/api/audit/verify")
     AuditChain.Verdict verify(Actor actor) {
+        return verified(chain, audit, actor);
+    }
+
+    /** Seals, verifies, and records who asked and what was found. */
+    static AuditChain.Verdict verified(AuditChain chain, AuditLog audit, Actor actor) {
         chain.seal();
         AuditChain.Verdict verdict = chain.verify();
         audit.record(actor.username(), "AUDIT_VERIFIED", null, actor.source(),
@@ -58,7 +66,7 @@ class AuditApiController {
                             @RequestParam(required = false) String object, @RequestParam(required = false) String from,
                             @RequestParam(required = false) String to, @RequestParam(defaultValue = "200") int limit,
                             Actor reader) {
-        List<AuditEntry> found = query(actor, action, object, from, to, limit);
+        List<AuditEntry> found = query(jdbc, new Filter(actor, action, object, from, to), limit);
         audit.record(reader.username(), "AUDIT_SEARCHED", null, reader.source(), AuditLog.Outcome.SUCCESS,
                 found.size() + " entries");
         return found;
@@ -68,7 +76,7 @@ class AuditApiController {
     ResponseEntity<String> export(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
                                   @RequestParam(required = false) String object, @RequestParam(required = false) String from,
                                   @RequestParam(required = false) String to, Actor reader) {
-        List<AuditEntry> found = query(actor, action, object, from, to, MAX);
+        List<AuditEntry> found = query(jdbc, new Filter(actor, action, object, from, to), MAX);
         StringBuilder csv = new StringBuilder("id,sequence,at,actor,role,hospital_id,action,object,source,outcome,detail\n");
         for (AuditEntry e : found) {
             csv.append(e.id()).append(',').append(e.sequence() == null ? "" : e.sequence()).append(',').append(e.at())
@@ -83,22 +91,22 @@ class AuditApiController {
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"").body(csv.toString());
     }
 
-    private List<AuditEntry> query(String actor, String action, String object, String from, String to, int limit) {
+    static List<AuditEntry> query(JdbcClient jdbc, Filter f, int limit) {
         if (limit < 1 || limit > MAX) {
             throw new InvalidInputException("limit", "audit.limit.invalid", "limit va de 1 à {0}.", MAX);
         }
         Map<String, Object> params = new LinkedHashMap<>();
         StringBuilder sql = new StringBuilder("select * from audit_event where true");
-        filter(sql, params, "actor", actor);
-        filter(sql, params, "action", action);
-        filter(sql, params, "object", object);
-        if (from != null) {
+        filter(sql, params, "actor", f.actor());
+        filter(sql, params, "action", f.action());
+        filter(sql, params, "object", f.object());
+        if (f.from() != null && !f.from().isBlank()) {
             sql.append(" and at >= :from");
-            params.put("from", time("from", from));
+            params.put("from", time("from", f.from()));
         }
-        if (to != null) {
+        if (f.to() != null && !f.to().isBlank()) {
             sql.append(" and at < :to");
-            params.put("to", time("to", to));
+            params.put("to", time("to", f.to()));
         }
         sql.append(" order by id desc limit :limit");
         params.put("limit", limit);

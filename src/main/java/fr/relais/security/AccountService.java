@@ -53,7 +53,7 @@ public class AccountService {
                 select id, username, password_hash, role, hospital_id, display_name, enabled,
                        """ + LoginLockout.LOCKED + """
                  as locked
-                from app_user where username = :username""")
+                from app_user where username = :username and kind = 'PERSON'""")
                 .param("username", username))
                 .query(AccountPrincipal.class)
                 .optional();
@@ -65,7 +65,7 @@ public class AccountService {
     }
 
     public List<Account> list() {
-        return jdbc.sql(SELECT_ACCOUNT + " order by u.username").query(Account.class).list();
+        return jdbc.sql(SELECT_ACCOUNT + " where u.kind = 'PERSON' order by u.username").query(Account.class).list();
     }
 
     public Account get(long id) {
@@ -141,6 +141,17 @@ public class AccountService {
         audit.record(actor.username(), enabled ? "USER_ENABLED" : "USER_DISABLED", "user:" + id, actor.source(),
                 AuditLog.Outcome.SUCCESS, null);
         return get(id);
+    }
+
+    /** Forgets an account's second factor (a lost phone): it enrols again at its next login. */
+    @Transactional
+    public Account resetSecondFactor(long id, Actor actor) {
+        Account account = get(id);
+        jdbc.sql("update app_user set totp_secret_sealed = null, totp_enrolled_at = null, totp_last_step = null where id = :id")
+                .param("id", id).update();
+        endSessionsOf(account.username());
+        audit.record(actor.username(), "SECOND_FACTOR_RESET", "user:" + id, actor.source(), AuditLog.Outcome.SUCCESS, null);
+        return account;
     }
 
     /** A disabled account is logged out of the pages at its next request (the API checks every call anyway). */

@@ -54,6 +54,18 @@ class ApiSecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandl
                 "Your role does not allow this request.");
     }
 
+    /** A person whose role needs a second factor sent only a password (HTTP Basic). */
+    void secondFactorNeeded(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        write(request, response, HttpStatus.UNAUTHORIZED, "problem.secondFactorNeeded",
+                "This account needs a second factor: log in through the login page, or use an API token.");
+    }
+
+    /** A bearer token unknown, revoked or expired. */
+    void badToken(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        write(request, response, HttpStatus.UNAUTHORIZED, "problem.badToken",
+                "This API token is unknown, revoked or expired.");
+    }
+
     private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
                        String code, String fallback) throws IOException {
         Locale locale = locales.resolveLocale(request);

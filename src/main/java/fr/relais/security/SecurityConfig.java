@@ -21,6 +21,20 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.web.servlet.LocaleResolver;
+import fr.relais.audit.AuditLog;
+import org.springframework.security.authentication.AnonymousAuthenticationToken;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContext;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 
 /**
  * Two doors. Machines (API, DICOMweb, FHIR) authenticate every request with HTTP Basic and get
@@ -31,6 +45,32 @@ import org.springframework.web.servlet.LocaleResolver;
 class SecurityConfig {
 
     private static final java.util.Set<String> SAFE_METHODS = java.util.Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+    /**
+     * What pages may load: our own scripts (the viewer's codecs are WebAssembly, its decoders
+     * module workers), images from us or drawn in the page (the QR code is a data: URI), no frame
+     * around us, forms posting only to us.
+     */
+    static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; "
+            + "worker-src 'self' blob:; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+            + "connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
+            + "form-action 'self'";
+
+    /** Logged in with every factor the role needs: not anonymous, no second factor pending. */
+    private static final AuthorizationManager<RequestAuthorizationContext> FULLY_AUTHENTICATED = (authentication, context) -> {
+        Authentication who = authentication.get();
+        return new AuthorizationDecision(who != null && who.isAuthenticated()
+                && !(who instanceof AnonymousAuthenticationToken) && !PendingSecondFactor.is(who));
+    };
+
+    /** The same headers on every answer, pages and API alike. */
+    private static void securityHeaders(HttpSecurity http) throws Exception {
+        http.headers(headers -> headers
+                .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+                .referrerPolicy(referrer -> referrer.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+                .frameOptions(frames -> frames.deny())
+                .addHeaderWriter(new StaticHeadersWriter("Permissions-Policy", "camera=(), microphone=(), geolocation=()")));
+    }
 
     @Bean
     static PasswordEncoder passwordEncoder() {
@@ -69,10 +109,13 @@ class SecurityConfig {
 
     @Bean
     @Order(1)
-    SecurityFilterChain apiChain(HttpSecurity http, ApiSecurityProblems problems, SessionRegistry sessionRegistry)
-            throws Exception {
+    SecurityFilterChain apiChain(HttpSecurity http, ApiSecurityProblems problems, SessionRegistry sessionRegistry,
+                                 ApiTokens tokens, SecondFactor secondFactor, AuditLog audit) throws Exception {
+        securityHeaders(http);
         http.securityMatcher("/api/**", "/dicomweb/**", "/fhir/**")
-                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                .authorizeHttpRequests(requests -> requests.anyRequest().access(FULLY_AUTHENTICATED))
+                .addFilterBefore(new ApiTokenFilter(tokens, problems, audit), BasicAuthenticationFilter.class)
+                .addFilterAfter(new SecondFactorApiGuard(secondFactor, problems), BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM).authenticationEntryPoint(problems))
                 // The pages' own scripts (the viewer, the report editor) call the API with the
                 // session of the person logged in; machines send credentials each time and never
@@ -92,26 +135,46 @@ class SecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pageChain(HttpSecurity http, SessionRegistry sessionRegistry, RecentLogin recentLogin)
-            throws Exception {
+    SecurityFilterChain pageChain(HttpSecurity http, SessionRegistry sessionRegistry, RecentLogin recentLogin,
+                                  SecondFactor secondFactor) throws Exception {
         // As defaultSuccessUrl("/", false) would, and the login's time kept for acts that need a recent one.
         SavedRequestAwareAuthenticationSuccessHandler toPage = new SavedRequestAwareAuthenticationSuccessHandler();
         toPage.setDefaultTargetUrl("/");
+        // The roles that need a second factor get a pending login and the code page first.
+        SecurityContextRepository sessionContexts = new HttpSessionSecurityContextRepository();
         AuthenticationSuccessHandler loggedIn = (request, response, authentication) -> {
+            if (authentication.getPrincipal() instanceof AccountPrincipal who && secondFactor.requiredFor(who.role())) {
+                SecurityContext pending = SecurityContextHolder.createEmptyContext();
+                pending.setAuthentication(new PendingSecondFactor(who));
+                SecurityContextHolder.setContext(pending);
+                sessionContexts.saveContext(pending, request, response);
+                response.sendRedirect(request.getContextPath() + SecondFactorController.PATH);
+                return;
+            }
             recentLogin.recordLogin(request);
             toPage.onAuthenticationSuccess(request, response, authentication);
         };
+        AccessDeniedHandler forbidden = new AccessDeniedHandlerImpl();
+        securityHeaders(http);
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/login", "/error", "/css/**", "/js/**", "/favicon.ico").permitAll()
+                        .requestMatchers(SecondFactorController.PATH).hasAuthority(PendingSecondFactor.AUTHORITY)
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/actuator/prometheus").hasRole(Role.ADMIN.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
-                        .anyRequest().authenticated())
+                        .anyRequest().access(FULLY_AUTHENTICATED))
                 .formLogin(form -> form.loginPage("/login").successHandler(loggedIn).failureUrl("/login?error"))
                 // Lets a metrics scraper send credentials with each request; anyone without them
                 // (a browser, or curl without an Accept header) is sent to the login page.
                 .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM))
-                .exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login")))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login"))
+                        .accessDeniedHandler((request, response, denied) -> {
+                            if (PendingSecondFactor.is(SecurityContextHolder.getContext().getAuthentication())) {
+                                response.sendRedirect(request.getContextPath() + SecondFactorController.PATH);
+                            } else {
+                                forbidden.handle(request, response, denied);
+                            }
+                        }))
                 .logout(logout -> logout.logoutSuccessUrl("/login?logout"))
                 // Known sessions, so that disabling an account also ends its open sessions.
                 .sessionManagement(session -> session.maximumSessions(-1)

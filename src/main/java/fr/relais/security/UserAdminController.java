@@ -74,6 +74,13 @@ class UserAdminController {
         return "redirect:/admin/users";
     }
 
+    @PostMapping("/{id}/second-factor/reset")
+    String resetSecondFactor(@PathVariable long id, Actor actor, RedirectAttributes redirect) {
+        redirect.addFlashAttribute("noticeArg", accounts.resetSecondFactor(id, actor).username());
+        redirect.addFlashAttribute("notice", "account.secondFactor.reset.done");
+        return "redirect:/admin/users";
+    }
+
     private String form(Model model) {
         model.addAttribute("roles", Role.values());
         model.addAttribute("hospitals", hospitals.list());

@@ -47,6 +47,13 @@ class UserApiController {
         return ResponseEntity.created(uri.path("/api/users/{id}").build(created.id())).body(created);
     }
 
+    /** A lost phone: the account enrols a new second factor at its next login. */
+    @org.springframework.web.bind.annotation.DeleteMapping("/{id}/second-factor")
+    ResponseEntity<Void> resetSecondFactor(@PathVariable long id, Actor actor) {
+        accounts.resetSecondFactor(id, actor);
+        return ResponseEntity.noContent().build();
+    }
+
     @PatchMapping("/{id}")
     Account change(@PathVariable long id, @Valid @RequestBody AccountChange change, Actor actor) {
         return accounts.setEnabled(id, change.enabled(), actor);
