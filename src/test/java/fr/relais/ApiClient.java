@@ -33,14 +33,37 @@ public final class ApiClient {
     private static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private final String base;
+    private final HttpClient http;
     private final String authorization;
     private final ObjectMapper json = new ObjectMapper();
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
     private String language;
 
     public ApiClient(int port, String username, String password) {
-        this.base = "http://localhost:" + port;
-        this.authorization = username == null ? null : "Basic " + Base64.getEncoder()
+        this("http://localhost:" + port, HTTP, basic(username, password));
+    }
+
+    /** A client of any server (https too), with the Authorization header given (or none). */
+    public ApiClient(String base, HttpClient http, String authorization) {
+        this.base = base;
+        this.http = http;
+        this.authorization = authorization;
+    }
+
+    /** A system with an API token. */
+    public static ApiClient bearer(int port, String token) {
+        return new ApiClient("http://localhost:" + port, HTTP, "Bearer " + token);
+    }
+
+    public static String basic(String username, String password) {
+        return username == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends this header with every request. */
+    public ApiClient header(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     public static ApiClient anonymous(int port) {
@@ -114,8 +137,9 @@ public final class ApiClient {
         if (language != null) {
             request.header("Accept-Language", language);
         }
+        headers.forEach(request::header);
         try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
                     response.body(), response);
         } catch (IOException e) {

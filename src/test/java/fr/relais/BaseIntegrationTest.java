@@ -126,7 +126,7 @@ public abstract class BaseIntegrationTest {
         return String.format("99%07d", SEQUENCE.incrementAndGet() * 7919 % 10_000_000);
     }
 
-    protected static Path newDataDir(String prefix) {
+    public static Path newDataDir(String prefix) {
         try {
             Path target = Path.of("target");
             Files.createDirectories(target);

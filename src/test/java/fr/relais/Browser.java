@@ -29,9 +29,13 @@ public final class Browser {
     private String csrf;
 
     public Browser(int port) {
-        this.base = "http://localhost:" + port;
-        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this("http://localhost:" + port, HttpClient.newBuilder());
+    }
+
+    /** A browser of any server: give the builder its SSL context for https. */
+    public Browser(String base, HttpClient.Builder http) {
+        this.base = base;
+        this.http = http.cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     /** Logs in through the form; returns the response to the form post (a redirect). */

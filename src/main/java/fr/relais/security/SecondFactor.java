@@ -112,7 +112,7 @@ public class SecondFactor {
         }
         record Enrolment(byte[] sealed, Long lastStep) {}
         Optional<Enrolment> enrolment = jdbc.sql("""
-                        select totp_secret_sealed, totp_last_step from app_user
+                        select totp_secret_sealed as sealed, totp_last_step as last_step from app_user
                         where id = :id and totp_secret_sealed is not null""")
                 .param("id", accountId).query(Enrolment.class).optional();
         if (enrolment.isEmpty()) {

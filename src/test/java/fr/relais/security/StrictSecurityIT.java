@@ -1,0 +1,336 @@
+package fr.relais.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.samstevens.totp.code.DefaultCodeGenerator;
+import fr.relais.ApiClient;
+import fr.relais.BaseIntegrationTest;
+import fr.relais.Browser;
+import fr.relais.hospital.HospitalRequest;
+import fr.relais.hospital.HospitalService;
+import fr.relais.platform.Actor;
+import fr.relais.request.RequestFixtures;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The production security defaults on their own server: HTTPS with a PEM certificate (the tls
+ * profile), the second factor for radiologists, coordinators and admins, no password-only API for
+ * them, API tokens for hospital systems, lockout. (The shared test server turns the second factor
+ * off so that its clients log in with a password.)
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("tls")
+class StrictSecurityIT {
+
+    private static final Path DATA_DIR = BaseIntegrationTest.newDataDir("relais-strict-");
+    private static final String ADMIN_PASSWORD = "admin-password-for-strict-tests";
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final Pattern SECRET = Pattern.compile("id=\"totp-secret\">([A-Z2-7 ]+)<");
+    private static SSLContext trust;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws Exception {
+        Path keyStore = DATA_DIR.resolve("tls.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "relais", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", keyStore.toString(), "-storepass", "changeit").inheritIO().start();
+        assertThat(keytool.waitFor()).isZero();
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        Certificate certificate = store.getCertificate("relais");
+        PrivateKey key = (PrivateKey) store.getKey("relais", "changeit".toCharArray());
+        // What an operator has: two PEM files.
+        Path certificatePem = Files.writeString(DATA_DIR.resolve("relais.crt"), pem("CERTIFICATE", certificate.getEncoded()));
+        Path keyPem = Files.writeString(DATA_DIR.resolve("relais.key"), pem("PRIVATE KEY", key.getEncoded()));
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        trusted.setCertificateEntry("relais", certificate);
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trusted);
+        trust = SSLContext.getInstance("TLS");
+        trust.init(null, trustManagers.getTrustManagers(), null);
+
+        registry.add("RELAIS_TLS_CERTIFICATE", certificatePem::toString);
+        registry.add("RELAIS_TLS_PRIVATE_KEY", keyPem::toString);
+        registry.add("relais.data-dir", DATA_DIR::toString);
+        registry.add("relais.dicom.port", () -> 0);
+        registry.add("relais.admin-password", () -> ADMIN_PASSWORD);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    @LocalServerPort
+    int port;
+    @Autowired
+    AccountService accounts;
+    @Autowired
+    HospitalService hospitals;
+    @Autowired
+    ApiTokens tokens;
+    @Autowired
+    JdbcClient jdbc;
+
+    private String base() {
+        return "https://localhost:" + port;
+    }
+
+    private Browser browser() {
+        return new Browser(base(), HttpClient.newBuilder().sslContext(trust));
+    }
+
+    private ApiClient api(String authorization) {
+        return new ApiClient(base(), HttpClient.newBuilder().sslContext(trust)
+                .followRedirects(HttpClient.Redirect.NEVER).build(), authorization);
+    }
+
+    private record Person(long id, String username, String password) {}
+
+    private Person person(Role role, Long hospitalId) {
+        String username = ("s" + SEQUENCE.incrementAndGet() + "." + role.name()).toLowerCase();
+        String password = "password-of-" + username;
+        long id = accounts.create(new NewAccount(username, "Strict " + role, role, hospitalId, password), Actor.SYSTEM).id();
+        return new Person(id, username, password);
+    }
+
+    private long hospital() {
+        int n = SEQUENCE.incrementAndGet();
+        return hospitals.create(new HospitalRequest("CH Strict " + n, String.format("98%07d", n), null, null,
+                List.of("STRICT_" + n)), Actor.SYSTEM).id();
+    }
+
+    private static String code(String secret, long step) throws Exception {
+        return new DefaultCodeGenerator().generate(secret, step);
+    }
+
+    private static long step() {
+        return System.currentTimeMillis() / 1000 / 30;
+    }
+
+    private static String location(HttpResponse<String> response) {
+        return response.headers().firstValue("Location").orElse("");
+    }
+
+    /** Password, enrolment with the QR page, first code; returns the secret as an app would keep it. */
+    private String enrol(Browser browser, Person who) throws Exception {
+        HttpResponse<String> login = browser.login(who.username(), who.password());
+        assertThat(location(login)).endsWith("/login/second-factor");
+        HttpResponse<String> page = browser.get("/login/second-factor");
+        assertThat(page.body()).contains("src=\"data:image/png;base64,");
+        Matcher m = SECRET.matcher(page.body());
+        assertThat(m.find()).as("the secret is shown for typing by hand").isTrue();
+        String secret = m.group(1).replace(" ", "");
+        HttpResponse<String> done = browser.postForm("/login/second-factor", List.of(Map.entry("code", code(secret, step()))));
+        assertThat(done.statusCode()).isEqualTo(302);
+        assertThat(location(done)).doesNotContain("error").doesNotContain("second-factor");
+        return secret;
+    }
+
+    @Test
+    void servesHttpsWithSecurityHeaders() {
+        HttpResponse<String> login = browser().get("/login");
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.uri().getScheme()).isEqualTo("https");
+        assertThat(login.headers().firstValue("Strict-Transport-Security")).hasValueSatisfying(v -> assertThat(v).contains("max-age="));
+        assertThat(login.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v ->
+                assertThat(v).contains("frame-ancestors 'none'").contains("default-src 'self'"));
+        assertThat(login.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(login.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(login.headers().firstValue("Referrer-Policy")).hasValue("same-origin");
+    }
+
+    @Test
+    void aRadiologistEnrolsWithTheQrCodeThenGivesACodeAtEachLogin() throws Exception {
+        Person radiologist = person(Role.RADIOLOGIST, null);
+        Browser browser = browser();
+        HttpResponse<String> login = browser.login(radiologist.username(), radiologist.password());
+        assertThat(location(login)).endsWith("/login/second-factor");
+        // The password alone opens nothing: pages send back to the code, the API refuses.
+        assertThat(location(browser.get("/worklist"))).endsWith("/login/second-factor");
+        assertThat(browser.api("GET", "/api/worklist", null, false).statusCode()).isIn(401, 403);
+        // A wrong code is refused and the login stays pending.
+        HttpResponse<String> page = browser.get("/login/second-factor");
+        Matcher m = SECRET.matcher(page.body());
+        assertThat(m.find()).isTrue();
+        String secret = m.group(1).replace(" ", "");
+        String wrong = code(secret, step() + 7);
+        assertThat(location(browser.postForm("/login/second-factor", List.of(Map.entry("code", wrong)))))
+                .endsWith("/login/second-factor?error");
+        assertThat(location(browser.get("/worklist"))).endsWith("/login/second-factor");
+        // The right one opens the worklist.
+        String first = code(secret, step());
+        HttpResponse<String> done = browser.postForm("/login/second-factor", List.of(Map.entry("code", first)));
+        assertThat(location(done)).doesNotContain("error");
+        assertThat(browser.get("/worklist").statusCode()).isEqualTo(200);
+        assertThat(browser.api("GET", "/api/worklist", null, false).statusCode()).isEqualTo(200);
+        assertThat(jdbc.sql("select totp_secret_sealed is not null from app_user where id = :id")
+                .param("id", radiologist.id()).query(Boolean.class).single()).isTrue();
+
+        // Next login: the code page, no QR code any more; the code just used is refused (replay).
+        Browser again = browser();
+        assertThat(location(again.login(radiologist.username(), radiologist.password()))).endsWith("/login/second-factor");
+        HttpResponse<String> codePage = again.get("/login/second-factor");
+        assertThat(codePage.body()).doesNotContain("data:image/png").doesNotContain("totp-secret");
+        assertThat(location(again.postForm("/login/second-factor", List.of(Map.entry("code", first)))))
+                .endsWith("?error");
+        // The next step's code (a phone one step ahead) is accepted once.
+        String next = code(secret, step() + 1);
+        assertThat(location(again.postForm("/login/second-factor", List.of(Map.entry("code", next)))))
+                .doesNotContain("error");
+        assertThat(again.get("/worklist").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aPasswordAloneDoesNotOpenTheApiToRolesWithASecondFactor() throws Exception {
+        Person coordinator = person(Role.COORDINATOR, null);
+        String secret = enrol(browser(), coordinator);
+        String basic = ApiClient.basic(coordinator.username(), coordinator.password());
+        ApiClient.Response refused = api(basic).get("/api/worklist/all");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.contentType()).contains("application/problem+json");
+        assertThat(refused.json().get("detail").asText()).contains("second facteur");
+        // A command-line tool sends a fresh code with the password: once.
+        String fresh = code(secret, step() + 1);
+        assertThat(api(basic).header(SecondFactorApiGuard.CODE_HEADER, fresh).get("/api/worklist/all").status()).isEqualTo(200);
+        assertThat(api(basic).header(SecondFactorApiGuard.CODE_HEADER, fresh).get("/api/worklist/all").status()).isEqualTo(401);
+        // A hospital physician (no second factor for that role) keeps HTTP Basic.
+        Person physician = person(Role.HOSPITAL_PHYSICIAN, hospital());
+        assertThat(api(ApiClient.basic(physician.username(), physician.password())).get("/api/requests").status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void anAdministratorResetsALostSecondFactor() throws Exception {
+        Person admin = person(Role.ADMIN, null);
+        Browser adminBrowser = browser();
+        enrol(adminBrowser, admin);
+        Person radiologist = person(Role.RADIOLOGIST, null);
+        enrol(browser(), radiologist);
+        adminBrowser.get("/admin/users");
+        assertThat(adminBrowser.postForm("/admin/users/" + radiologist.id() + "/second-factor/reset", List.of())
+                .statusCode()).isEqualTo(302);
+        // Enrols again at the next login.
+        enrol(browser(), radiologist);
+    }
+
+    @Test
+    void apiTokensActForTheirHospitalOnlyAndStopWhenRevoked() throws Exception {
+        long hospitalA = hospital();
+        long hospitalB = hospital();
+        Person physicianB = person(Role.HOSPITAL_PHYSICIAN, hospitalB);
+        JsonNode requestOfB = RequestFixtures.file(api(ApiClient.basic(physicianB.username(), physicianB.password())),
+                RequestFixtures.headCt("B-" + SEQUENCE.incrementAndGet(), "PATIENT_SIGNED"));
+
+        // Created by an administrator through the API, in a session with both factors.
+        Person admin = person(Role.ADMIN, null);
+        Browser adminBrowser = browser();
+        enrol(adminBrowser, admin);
+        adminBrowser.get("/admin/tokens");
+        HttpResponse<String> created = adminBrowser.api("POST", "/api/tokens",
+                "{\"hospitalId\":" + hospitalA + ",\"role\":\"HOSPITAL_PHYSICIAN\",\"name\":\"RIS A\"}", true);
+        assertThat(created.statusCode()).isEqualTo(201);
+        JsonNode answer = new ObjectMapper().readTree(created.body());
+        String secret = answer.get("secret").asText();
+        long tokenId = answer.get("token").get("id").asLong();
+        assertThat(secret).startsWith("rlt_");
+        // Only the hash is kept.
+        byte[] hash = jdbc.sql("select token_hash from api_token where id = :id").param("id", tokenId).query(byte[].class).single();
+        assertThat(hash).isEqualTo(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        assertThat(adminBrowser.api("GET", "/api/tokens/" + tokenId, null, false).body()).doesNotContain(secret);
+
+        ApiClient system = api("Bearer " + secret);
+        JsonNode filed = RequestFixtures.file(system, RequestFixtures.headCt("A-" + SEQUENCE.incrementAndGet(), "PATIENT_SIGNED"));
+        assertThat(system.get("/api/requests/" + filed.get("id").asLong()).status()).isEqualTo(200);
+        // Another hospital's request does not exist for it.
+        assertThat(system.get("/api/requests/" + requestOfB.get("id").asLong()).status()).isEqualTo(404);
+        ApiClient.Response own = system.get("/api/requests");
+        assertThat(own.status()).isEqualTo(200);
+        assertThat(own.body()).doesNotContain("\"id\":" + requestOfB.get("id").asLong() + ",");
+        // An administrator's route is not a hospital system's.
+        assertThat(system.get("/api/users").status()).isEqualTo(403);
+
+        HttpResponse<String> revoked = adminBrowser.api("POST", "/api/tokens/" + tokenId + "/revoke", null, true);
+        assertThat(revoked.statusCode()).isEqualTo(200);
+        ApiClient.Response refused = system.get("/api/requests");
+        assertThat(refused.status()).isEqualTo(401);
+        assertThat(refused.contentType()).contains("application/problem+json");
+        assertThat(api("Bearer rlt_unknown").get("/api/requests").status()).isEqualTo(401);
+        // A revoked token stays revoked.
+        assertThat(adminBrowser.api("POST", "/api/tokens/" + tokenId + "/revoke", null, true).statusCode()).isEqualTo(409);
+        // Malformed creation: a role that is not a hospital's, no hospital, no name.
+        assertThat(adminBrowser.api("POST", "/api/tokens",
+                "{\"hospitalId\":" + hospitalA + ",\"role\":\"ADMIN\",\"name\":\"x\"}", true).statusCode()).isEqualTo(400);
+        assertThat(adminBrowser.api("POST", "/api/tokens", "{\"role\":\"HOSPITAL_PHYSICIAN\",\"name\":\"x\"}", true)
+                .statusCode()).isEqualTo(400);
+        assertThat(adminBrowser.api("POST", "/api/tokens",
+                "{\"hospitalId\":" + hospitalA + ",\"role\":\"HOSPITAL_PHYSICIAN\",\"name\":\" \"}", true).statusCode()).isEqualTo(400);
+        // The service account behind a token never logs in on the page.
+        String serviceAccount = jdbc.sql("select u.username from api_token t join app_user u on u.id = t.account_id where t.id = :id")
+                .param("id", tokenId).query(String.class).single();
+        assertThat(location(browser().login(serviceAccount, "!"))).contains("error");
+    }
+
+    @Test
+    void repeatedWrongPasswordsLockTheAccountEvenForTheRightOne() throws Exception {
+        Person physician = person(Role.HOSPITAL_PHYSICIAN, hospital());
+        for (int i = 0; i < 5; i++) {
+            assertThat(location(browser().login(physician.username(), "wrong-password-" + i))).contains("error");
+        }
+        assertThat(location(browser().login(physician.username(), physician.password()))).contains("error");
+        assertThat(api(ApiClient.basic(physician.username(), physician.password())).get("/api/requests").status())
+                .isEqualTo(401);
+        // Another account is not affected.
+        Person other = person(Role.HOSPITAL_PHYSICIAN, hospital());
+        assertThat(location(browser().login(other.username(), other.password()))).doesNotContain("error");
+    }
+
+    @Test
+    void wrongCodesCountTowardsTheLockout() throws Exception {
+        Person radiologist = person(Role.RADIOLOGIST, null);
+        String secret = enrol(browser(), radiologist);
+        Browser browser = browser();
+        browser.login(radiologist.username(), radiologist.password());
+        browser.get("/login/second-factor");
+        HttpResponse<String> last = null;
+        for (int i = 0; i < 5; i++) {
+            last = browser.postForm("/login/second-factor", List.of(Map.entry("code", code(secret, step() + 5 + i))));
+        }
+        // The fifth wrong code locks the account and ends the pending login.
+        assertThat(location(last)).endsWith("/login?error");
+        assertThat(location(browser().login(radiologist.username(), radiologist.password()))).contains("error");
+    }
+
+}
