@@ -35,12 +35,19 @@ public final class ApiClient {
     private final String base;
     private final HttpClient http;
     private final String authorization;
+    private String username;
     private final ObjectMapper json = new ObjectMapper();
     private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
     private String language;
 
     public ApiClient(int port, String username, String password) {
         this("http://localhost:" + port, HTTP, basic(username, password));
+        this.username = username;
+    }
+
+    /** The account this client logs in as (HTTP Basic), or null. */
+    public String username() {
+        return username;
     }
 
     /** A client of any server (https too), with the Authorization header given (or none). */

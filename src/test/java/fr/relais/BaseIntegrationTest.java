@@ -108,6 +108,12 @@ public abstract class BaseIntegrationTest {
         return new TestAccount(response.json().get("id").asLong(), username, password, role);
     }
 
+    /** The radiologist may read (and regulate) for the hospital. */
+    protected void authorise(TestAccount radiologist, long hospitalId) {
+        jdbc.sql("insert into radiologist_hospital (user_id, hospital_id) values (:u, :h) on conflict do nothing")
+                .param("u", radiologist.id()).param("h", hospitalId).update();
+    }
+
     /** Creates a hospital through the API and returns its id. */
     protected long createHospital(String name, String... aeTitles) {
         Map<String, Object> body = new LinkedHashMap<>();

@@ -119,11 +119,9 @@ public class RequestService {
     }
 
     public List<RequestView> list(AccountPrincipal viewer, Set<ExamState> states) {
-        return jdbc.sql(SELECT + """
-                 where (cast(:hospital as bigint) is null or r.hospital_id = :hospital)
+        return visibleTo(jdbc.sql(SELECT + " where " + VISIBLE + """
                    and (:allStates or e.state in (:states))
-                 order by r.requested_at desc limit 500""")
-                .param("hospital", scope(viewer))
+                 order by r.requested_at desc limit 500"""), viewer)
                 .param("allStates", states == null || states.isEmpty())
                 .param("states", states == null || states.isEmpty() ? List.of("-") : states.stream().map(Enum::name).toList())
                 .query(this::view)
@@ -132,9 +130,8 @@ public class RequestService {
 
     /** The request, or 404 for anyone who may not see it: another hospital's id is not even confirmed. */
     public RequestView get(long id, AccountPrincipal viewer, String source) {
-        return jdbc.sql(SELECT + " where r.exam_id = :id and (cast(:hospital as bigint) is null or r.hospital_id = :hospital)")
+        return visibleTo(jdbc.sql(SELECT + " where r.exam_id = :id and " + VISIBLE), viewer)
                 .param("id", id)
-                .param("hospital", scope(viewer))
                 .query(this::view)
                 .optional()
                 .orElseThrow(() -> {
@@ -142,7 +139,7 @@ public class RequestService {
                             .query(Integer.class).single() > 0;
                     if (exists) {
                         audit.record(viewer.username(), "REQUEST_ACCESS_DENIED", "exam:" + id, source,
-                                AuditLog.Outcome.REJECTED, "request of another hospital");
+                                AuditLog.Outcome.REJECTED, "request of a hospital out of the viewer's scope");
                     }
                     return new NotFoundException("request.notFound", "no request " + id, id);
                 });
@@ -222,13 +219,15 @@ public class RequestService {
 
     public List<RequestView> justificationQueue(AccountPrincipal radiologist) {
         require(radiologist, Role.RADIOLOGIST, Role.COORDINATOR, Role.ADMIN);
-        return jdbc.sql(SELECT + " where e.state = 'REQUESTED' order by r.urgency, r.requested_at")
+        return visibleTo(jdbc.sql(SELECT + " where e.state = 'REQUESTED' and " + VISIBLE
+                        + " order by r.urgency, r.requested_at"), radiologist)
                 .query(this::view)
                 .list();
     }
 
     public RequestView accept(long id, String protocol, AccountPrincipal radiologist, String source) {
         require(radiologist, Role.RADIOLOGIST);
+        get(id, radiologist, source);
         String text = text(protocol, "protocol", 4000);
         decide(id, ExamState.PROTOCOLED, radiologist, "protocol", text);
         audit.record(radiologist.username(), "REQUEST_ACCEPTED", "exam:" + id, source, AuditLog.Outcome.SUCCESS, null);
@@ -237,6 +236,7 @@ public class RequestService {
 
     public RequestView askForInformation(long id, String message, AccountPrincipal radiologist, String source) {
         require(radiologist, Role.RADIOLOGIST);
+        get(id, radiologist, source);
         String body = text(message, "message", 2000);
         Instant now = clock.instant();
         inTransaction(() -> {
@@ -250,6 +250,7 @@ public class RequestService {
 
     public RequestView refuse(long id, String reason, AccountPrincipal radiologist, String source) {
         require(radiologist, Role.RADIOLOGIST);
+        get(id, radiologist, source);
         String text = text(reason, "reason", 2000);
         decide(id, ExamState.REFUSED, radiologist, "refusal_reason", text);
         audit.record(radiologist.username(), "REQUEST_REFUSED", "exam:" + id, source, AuditLog.Outcome.SUCCESS, null);
@@ -326,9 +327,20 @@ public class RequestService {
                 .param("at", ExamLifecycle.utc(at)).update();
     }
 
-    /** Hospital users see their hospital; the platform's staff see every hospital. */
-    private static Long scope(AccountPrincipal viewer) {
-        return viewer.role().isHospitalRole() ? viewer.hospitalId() : null;
+    /**
+     * Who sees a request, inside every query: coordinators and admins every hospital's; a hospital's
+     * people their hospital's; a radiologist those of the hospitals he is authorised for; nobody else
+     * (billing reads acts, not requests).
+     */
+    private static final String VISIBLE = """
+            (:viewerRole in ('ADMIN', 'COORDINATOR')
+             or (:viewerRole in ('HOSPITAL_PHYSICIAN', 'HOSPITAL_TECHNOLOGIST') and r.hospital_id = cast(:viewerHospital as bigint))
+             or (:viewerRole = 'RADIOLOGIST' and exists (select 1 from radiologist_hospital rh
+                                                        where rh.user_id = :viewerId and rh.hospital_id = r.hospital_id)))""";
+
+    private static JdbcClient.StatementSpec visibleTo(JdbcClient.StatementSpec statement, AccountPrincipal viewer) {
+        return statement.param("viewerRole", viewer.role().name()).param("viewerHospital", viewer.hospitalId())
+                .param("viewerId", viewer.id());
     }
 
     private static void require(AccountPrincipal who, Role... roles) {

@@ -23,6 +23,8 @@ import java.io.IOException;
 class SecondFactorApiGuard extends OncePerRequestFilter {
 
     static final String CODE_HEADER = "X-Relais-Second-Factor";
+    /** A metrics scraper keeps its password: the figures hold no patient data. */
+    private static final String METRICS = "/actuator/prometheus";
 
     private final SecondFactor secondFactor;
     private final ApiSecurityProblems problems;
@@ -37,7 +39,7 @@ class SecondFactorApiGuard extends OncePerRequestFilter {
             throws ServletException, IOException {
         Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
         if (authentication != null && authentication.getPrincipal() instanceof AccountPrincipal who
-                && basicOnly(request) && !secondFactor.allowsPasswordOnlyApi(who.role())
+                && !METRICS.equals(request.getRequestURI()) && basicOnly(request) && !secondFactor.allowsPasswordOnlyApi(who.role())
                 && !secondFactor.verify(who.id(), request.getHeader(CODE_HEADER))) {
             SecurityContextHolder.clearContext();
             problems.secondFactorNeeded(request, response);

@@ -22,6 +22,7 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.web.servlet.LocaleResolver;
 import fr.relais.audit.AuditLog;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -112,8 +113,21 @@ class SecurityConfig {
     SecurityFilterChain apiChain(HttpSecurity http, ApiSecurityProblems problems, SessionRegistry sessionRegistry,
                                  ApiTokens tokens, SecondFactor secondFactor, AuditLog audit) throws Exception {
         securityHeaders(http);
+        String admin = Role.ADMIN.name();
+        String coordinator = Role.COORDINATOR.name();
         http.securityMatcher("/api/**", "/dicomweb/**", "/fhir/**")
-                .authorizeHttpRequests(requests -> requests.anyRequest().access(FULLY_AUTHENTICATED))
+                // The administration's routes are refused to other roles by their path, before a
+                // body is even read (method security, on the controllers too, runs after it).
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/api/users/**", "/api/tokens/**", "/api/audit/**", "/api/retention/**",
+                                "/api/storage/**", "/api/ai/engines/**").hasRole(admin)
+                        .requestMatchers(HttpMethod.GET, "/api/hospitals/**", "/api/centers/**", "/api/radiologists/**",
+                                "/api/exam-types/**").hasAnyRole(admin, coordinator)
+                        .requestMatchers("/api/hospitals/**", "/api/centers/**", "/api/radiologists/**",
+                                "/api/exam-types/**").hasRole(admin)
+                        .requestMatchers("/api/unmatched/**", "/api/worklist/all", "/api/worklist/*/reassign")
+                        .hasAnyRole(admin, coordinator)
+                        .anyRequest().access(FULLY_AUTHENTICATED))
                 .addFilterBefore(new ApiTokenFilter(tokens, problems, audit), BasicAuthenticationFilter.class)
                 .addFilterAfter(new SecondFactorApiGuard(secondFactor, problems), BasicAuthenticationFilter.class)
                 .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM).authenticationEntryPoint(problems))
@@ -136,7 +150,7 @@ class SecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain pageChain(HttpSecurity http, SessionRegistry sessionRegistry, RecentLogin recentLogin,
-                                  SecondFactor secondFactor) throws Exception {
+                                  SecondFactor secondFactor, ApiSecurityProblems problems) throws Exception {
         // As defaultSuccessUrl("/", false) would, and the login's time kept for acts that need a recent one.
         SavedRequestAwareAuthenticationSuccessHandler toPage = new SavedRequestAwareAuthenticationSuccessHandler();
         toPage.setDefaultTargetUrl("/");
@@ -164,6 +178,8 @@ class SecurityConfig {
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
                         .anyRequest().access(FULLY_AUTHENTICATED))
                 .formLogin(form -> form.loginPage("/login").successHandler(loggedIn).failureUrl("/login?error"))
+                // Pages too: no password-only Basic for people with a second factor (metrics aside).
+                .addFilterAfter(new SecondFactorApiGuard(secondFactor, problems), BasicAuthenticationFilter.class)
                 // Lets a metrics scraper send credentials with each request; anyone without them
                 // (a browser, or curl without an Accept header) is sent to the login page.
                 .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM))

@@ -43,7 +43,7 @@ class AiTriageIT extends BaseIntegrationTest {
             boolean bleed = k == 2;
             JsonNode filed = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-AI-" + k, "PATIENT_SIGNED"));
             long examId = filed.get("id").asLong();
-            RequestFixtures.accept(as(reader), examId);
+            RequestFixtures.accept(jdbc, as(reader), examId);
             SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(30).rows(128)
                     .columns(128).bleed(bleed).seed(700 + k).accession(filed.get("accessionNumber").asText()).build(),
                     work.resolve("s" + k));

@@ -295,7 +295,7 @@ class DeliveryIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(as(site.physician()), RequestFixtures.headCt(patientId, "PATIENT_SIGNED"));
         long examId = filed.get("id").asLong();
         String accession = filed.get("accessionNumber").asText();
-        RequestFixtures.accept(as(site.radiologist()), examId);
+        RequestFixtures.accept(jdbc, as(site.radiologist()), examId);
         SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1).rows(64).columns(64)
                 .patientId(patientId).accession(accession).seed(seed).build(), work.resolve("s" + seed + "-" + examId));
         Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), site.ae(), "RELAIS", study.files());

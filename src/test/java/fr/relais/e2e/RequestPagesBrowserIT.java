@@ -25,6 +25,7 @@ class RequestPagesBrowserIT extends BaseIntegrationTest {
         long hospital = createHospital(unique("CH Navigateur"), uniqueAeTitle("NAV"));
         physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
         radiologist = createAccount(Role.RADIOLOGIST, null);
+        authorise(radiologist, hospital);
     }
 
     @Test

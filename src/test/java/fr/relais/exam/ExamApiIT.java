@@ -29,7 +29,7 @@ class ExamApiIT extends BaseIntegrationTest {
         TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
         TestAccount radiologist = createAccount(Role.RADIOLOGIST, null);
         JsonNode request = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-E1", "PATIENT_SIGNED"));
-        RequestFixtures.accept(as(radiologist), request.get("id").asLong());
+        RequestFixtures.accept(jdbc, as(radiologist), request.get("id").asLong());
         GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(4)
                 .accession(request.get("accessionNumber").asText()).seed(51).build(), work);
         assertThat(Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files()).exitCode()).isZero();

@@ -42,7 +42,7 @@ class RetentionIT extends BaseIntegrationTest {
         for (int k = 0; k < 4; k++) {
             JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt(unique("IPP-RT"), "PATIENT_SIGNED"));
             exams[k] = filed.get("id").asLong();
-            RequestFixtures.accept(radiologist, exams[k]);
+            RequestFixtures.accept(jdbc, radiologist, exams[k]);
             SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(2).rows(64)
                     .columns(64).accession(filed.get("accessionNumber").asText()).seed(800 + k).build(), work.resolve("s" + k));
             assertThat(Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files()).exitCode()).isZero();

@@ -82,7 +82,7 @@ class LiveRequestsIT extends BaseIntegrationTest {
         TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
         TestAccount technologist = createAccount(Role.HOSPITAL_TECHNOLOGIST, hospital);
         JsonNode filed = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-LIVE-2", "PATIENT_SIGNED"));
-        RequestFixtures.accept(as(createAccount(Role.RADIOLOGIST, null)), filed.get("id").asLong());
+        RequestFixtures.accept(jdbc, as(createAccount(Role.RADIOLOGIST, null)), filed.get("id").asLong());
         BlockingQueue<String> t = listen(technologist);
         SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1)
                 .accession(filed.get("accessionNumber").asText()).seed(81).build(), work);

@@ -59,7 +59,7 @@ class DicomWebIT extends BaseIntegrationTest {
         TestAccount other = createAccount(Role.RADIOLOGIST, null);
         JsonNode filed = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-DW", "PATIENT_SIGNED"));
         long examId = filed.get("id").asLong();
-        RequestFixtures.accept(as(holder), examId);
+        RequestFixtures.accept(jdbc, as(holder), examId);
         GeneratedStudy study = send(ae, SyntheticCt.StudySpec.builder().slices(SLICES).rows(ROWS).columns(COLUMNS)
                 .accession(filed.get("accessionNumber").asText()).seed(501).build());
         awaitState(examId, "READY");
@@ -235,7 +235,7 @@ class DicomWebIT extends BaseIntegrationTest {
         ApiClient physician = as(createAccount(Role.HOSPITAL_PHYSICIAN, hospital));
         JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt("IPP-DQ", "PENDING"));
         long examId = filed.get("id").asLong();
-        RequestFixtures.accept(as(createAccount(Role.RADIOLOGIST, null)), examId);
+        RequestFixtures.accept(jdbc, as(createAccount(Role.RADIOLOGIST, null)), examId);
         GeneratedStudy study = send(ae, SyntheticCt.StudySpec.builder().slices(1).rows(64).columns(64)
                 .accession(filed.get("accessionNumber").asText()).seed(502).build());
         awaitState(examId, "QUARANTINED");
@@ -500,7 +500,7 @@ class DicomWebIT extends BaseIntegrationTest {
             String patientId = k < 2 ? patient : unique("IPP-OTHER");
             JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt(patientId, "PATIENT_SIGNED"));
             exams[k] = filed.get("id").asLong();
-            RequestFixtures.accept(as(reader), exams[k]);
+            RequestFixtures.accept(jdbc, as(reader), exams[k]);
             studies[k] = send(ae, SyntheticCt.StudySpec.builder().slices(1).rows(64).columns(64).patientId(patientId)
                     .accession(filed.get("accessionNumber").asText()).seed(610 + k).build());
             awaitState(exams[k], "READY");

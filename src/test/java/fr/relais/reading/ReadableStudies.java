@@ -28,7 +28,7 @@ public final class ReadableStudies {
                                           Path folder) throws Exception {
         JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt(patientId, "PATIENT_SIGNED"));
         long examId = filed.get("id").asLong();
-        RequestFixtures.accept(regulator, examId);
+        RequestFixtures.accept(jdbc, regulator, examId);
         GeneratedStudy study = SyntheticCt.generate(spec.accession(filed.get("accessionNumber").asText()).build(), folder);
         Dcmtk.Result sent = Dcmtk.storescu(dicomPort, callingAe, "RELAIS", study.files());
         if (sent.exitCode() != 0) {

@@ -3,6 +3,8 @@ package fr.relais.request;
 import com.fasterxml.jackson.databind.JsonNode;
 import fr.relais.ApiClient;
 
+import org.springframework.jdbc.core.simple.JdbcClient;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,12 +40,25 @@ public final class RequestFixtures {
         return response.json();
     }
 
-    /** A radiologist accepts it with a protocol. */
-    public static JsonNode accept(ApiClient radiologist, long id) {
+    /**
+     * A radiologist accepts it with a protocol, authorised first for the request's hospital (a
+     * radiologist regulates only for the hospitals he may read for).
+     */
+    public static JsonNode accept(JdbcClient jdbc, ApiClient radiologist, long id) {
+        authoriseFor(jdbc, radiologist.username(), id);
         ApiClient.Response response = radiologist.post("/api/requests/" + id + "/accept", Map.of("text", "Crâne sans injection"));
         if (response.status() != 200) {
             throw new AssertionError("request not accepted: " + response.status() + " " + response.body());
         }
         return response.json();
+    }
+
+    /** The radiologist may read (and regulate) for the hospital of this request. */
+    public static void authoriseFor(JdbcClient jdbc, String radiologist, long requestId) {
+        jdbc.sql("""
+                insert into radiologist_hospital (user_id, hospital_id)
+                select u.id, r.hospital_id from app_user u, exam_request r where u.username = :u and r.exam_id = :id
+                on conflict do nothing""")
+                .param("u", radiologist).param("id", requestId).update();
     }
 }

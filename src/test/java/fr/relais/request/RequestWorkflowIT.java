@@ -54,7 +54,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         String accession = filed.get("accessionNumber").asText();
         assertThat(accession).matches("RL\\d{8}");
         assertThat(filed.get("state").asText()).isEqualTo("REQUESTED");
-        assertThat(RequestFixtures.accept(radiologist(), id).get("state").asText()).isEqualTo("PROTOCOLED");
+        assertThat(RequestFixtures.accept(jdbc, radiologist(), id).get("state").asText()).isEqualTo("PROTOCOLED");
 
         // The technologist scans under another patient ID by mistake: the accession number still matches.
         send(h, SyntheticCt.StudySpec.builder().slices(3).patientId("TYPO").accession(accession).seed(61).build());
@@ -71,7 +71,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
     void withoutAnAccessionNumberTheStudyMatchesByPatientAndModality() throws Exception {
         Hospital h = hospital();
         long id = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-77", "PATIENT_SIGNED")).get("id").asLong();
-        RequestFixtures.accept(radiologist(), id);
+        RequestFixtures.accept(jdbc, radiologist(), id);
 
         send(h, SyntheticCt.StudySpec.builder().slices(2).patientId("IPP-77").accession("OTHER123").seed(62).build());
 
@@ -83,7 +83,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         Hospital h = hospital();
         JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-2", "PENDING"));
         long id = filed.get("id").asLong();
-        RequestFixtures.accept(radiologist(), id);
+        RequestFixtures.accept(jdbc, radiologist(), id);
 
         send(h, SyntheticCt.StudySpec.builder().slices(2).accession(filed.get("accessionNumber").asText()).seed(63).build());
 
@@ -105,7 +105,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         Hospital h = hospital();
         JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-3", "PENDING"));
         long id = filed.get("id").asLong();
-        RequestFixtures.accept(radiologist(), id);
+        RequestFixtures.accept(jdbc, radiologist(), id);
         send(h, SyntheticCt.StudySpec.builder().slices(2).accession(filed.get("accessionNumber").asText()).seed(64).build());
         awaitState(id, "QUARANTINED");
         List<String> keys = objectKeys(id);
@@ -131,7 +131,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         request.put("consentJustification", "Patient inconscient, pas de proche joignable");
         JsonNode filed = RequestFixtures.file(h.physician(), request);
         long id = filed.get("id").asLong();
-        RequestFixtures.accept(radiologist(), id);
+        RequestFixtures.accept(jdbc, radiologist(), id);
 
         send(h, SyntheticCt.StudySpec.builder().slices(2).accession(filed.get("accessionNumber").asText()).seed(65).build());
 
@@ -142,7 +142,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
     void anUnmatchedStudyWaitsForACoordinatorWhoAttachesItToItsRequest() throws Exception {
         Hospital h = hospital();
         long id = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-5", "PATIENT_SIGNED")).get("id").asLong();
-        RequestFixtures.accept(radiologist(), id);
+        RequestFixtures.accept(jdbc, radiologist(), id);
         GeneratedStudy study = send(h, SyntheticCt.StudySpec.builder().slices(2).patientId("NOBODY").accession("NOPE")
                 .seed(66).build());
         ApiClient coordinator = as(createAccount(Role.COORDINATOR, null));
@@ -177,6 +177,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         Hospital h = hospital();
         long id = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-6", "PATIENT_SIGNED")).get("id").asLong();
         ApiClient radiologist = radiologist();
+        RequestFixtures.authoriseFor(jdbc, radiologist.username(), id);
 
         assertThat(radiologist.post("/api/requests/" + id + "/ask", Map.of("text", "Heure de la chute ?")).json()
                 .get("state").asText()).isEqualTo("INFO_NEEDED");
@@ -206,6 +207,29 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         assertThat(mine.physician().post("/api/requests/" + id + "/cancel", null).status()).isEqualTo(404);
         assertThat(jdbc.sql("select count(*) from audit_event where action = 'REQUEST_ACCESS_DENIED' and object = :o")
                 .param("o", "exam:" + id).query(Integer.class).single()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aRadiologistSeesAndRegulatesOnlyTheRequestsOfHospitalsHeIsAuthorisedFor() {
+        Hospital h = hospital();
+        long id = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-9", "PATIENT_SIGNED")).get("id").asLong();
+        ApiClient outsider = radiologist();
+        ApiClient regulator = radiologist();
+        RequestFixtures.authoriseFor(jdbc, regulator.username(), id);
+
+        assertThat(outsider.get("/api/requests/" + id).status()).isEqualTo(404);
+        assertThat(outsider.get("/api/justification-queue").json().findValuesAsText("id")).doesNotContain(String.valueOf(id));
+        assertThat(outsider.get("/api/requests").json().findValuesAsText("id")).doesNotContain(String.valueOf(id));
+        assertThat(outsider.post("/api/requests/" + id + "/accept", Map.of("text", "Crâne sans injection")).status())
+                .isEqualTo(404);
+        assertThat(state(id)).isEqualTo("REQUESTED");
+        assertThat(regulator.get("/api/justification-queue").json().findValuesAsText("id")).contains(String.valueOf(id));
+        assertThat(regulator.post("/api/requests/" + id + "/accept", Map.of("text", "Crâne sans injection")).status())
+                .isEqualTo(200);
+        // Billing reads acts, not requests.
+        ApiClient billing = as(createAccount(Role.BILLING, null));
+        assertThat(billing.get("/api/requests/" + id).status()).isEqualTo(404);
+        assertThat(billing.get("/api/requests").json().findValuesAsText("id")).doesNotContain(String.valueOf(id));
     }
 
     @Test

@@ -29,7 +29,7 @@ class UnmatchedPageIT extends BaseIntegrationTest {
         long hospital = createHospital(unique("CH Unmatched"), ae);
         ApiClient physician = as(createAccount(Role.HOSPITAL_PHYSICIAN, hospital));
         long requestId = RequestFixtures.file(physician, RequestFixtures.headCt("IPP-U1", "PATIENT_SIGNED")).get("id").asLong();
-        String accession = RequestFixtures.accept(as(createAccount(Role.RADIOLOGIST, null)), requestId)
+        String accession = RequestFixtures.accept(jdbc, as(createAccount(Role.RADIOLOGIST, null)), requestId)
                 .get("accessionNumber").asText();
         GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(2).patientId("<b>IPP</b>")
                 .accession("WRONG").seed(71).build(), work);

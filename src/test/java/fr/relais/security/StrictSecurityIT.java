@@ -226,6 +226,8 @@ class StrictSecurityIT {
         String fresh = code(secret, step() + 1);
         assertThat(api(basic).header(SecondFactorApiGuard.CODE_HEADER, fresh).get("/api/worklist/all").status()).isEqualTo(200);
         assertThat(api(basic).header(SecondFactorApiGuard.CODE_HEADER, fresh).get("/api/worklist/all").status()).isEqualTo(401);
+        // Nor the pages.
+        assertThat(api(basic).get("/coordination/worklist").status()).isEqualTo(401);
         // A hospital physician (no second factor for that role) keeps HTTP Basic.
         Person physician = person(Role.HOSPITAL_PHYSICIAN, hospital());
         assertThat(api(ApiClient.basic(physician.username(), physician.password())).get("/api/requests").status())
