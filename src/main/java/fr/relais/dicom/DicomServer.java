@@ -6,6 +6,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.ExecutorService;
@@ -37,10 +39,20 @@ public final class DicomServer implements AutoCloseable {
     private volatile boolean running = true;
 
     public DicomServer(Settings settings, AssociationHandler handler) throws IOException {
+        this(settings, handler, null, false);
+    }
+
+    /**
+     * With tls, every association on this port is TLS 1.2 or 1.3 (the DICOM secure transport of
+     * PS3.15 B.9, BCP 195); with needClientAuth, only a peer whose certificate the trust store
+     * accepts gets past the handshake. The calling AE title still identifies the hospital.
+     */
+    public DicomServer(Settings settings, AssociationHandler handler, SSLContext tls, boolean needClientAuth)
+            throws IOException {
         this.settings = settings;
         this.handler = handler;
         this.slots = new Semaphore(settings.maxAssociations());
-        this.serverSocket = new ServerSocket();
+        this.serverSocket = tls == null ? new ServerSocket() : tlsServerSocket(tls, needClientAuth);
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(settings.port()), 128);
         this.workers = Executors.newCachedThreadPool(r -> {
@@ -51,7 +63,14 @@ public final class DicomServer implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
-        log.info("DICOM C-STORE/C-ECHO SCP {} listening on port {}", settings.aeTitle(), port());
+        log.info("DICOM C-STORE/C-ECHO SCP {} listening on port {}{}", settings.aeTitle(), port(), tls == null ? "" : " (TLS)");
+    }
+
+    private static ServerSocket tlsServerSocket(SSLContext tls, boolean needClientAuth) throws IOException {
+        SSLServerSocket socket = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket();
+        socket.setEnabledProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        socket.setNeedClientAuth(needClientAuth);
+        return socket;
     }
 
     public int port() {

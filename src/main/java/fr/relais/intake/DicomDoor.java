@@ -7,6 +7,8 @@ import fr.relais.dicom.DicomServer;
 import fr.relais.hospital.HospitalDirectory;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
 import fr.relais.platform.RelaisProperties;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -29,8 +31,12 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
     private final IntakeService intake;
     private final AuditLog audit;
     private volatile DicomServer server;
+    private volatile DicomServer tlsServer;
+    private final SslBundles sslBundles;
 
-    DicomDoor(RelaisProperties properties, HospitalDirectory hospitals, IntakeService intake, AuditLog audit) {
+    DicomDoor(RelaisProperties properties, HospitalDirectory hospitals, IntakeService intake, AuditLog audit,
+              SslBundles sslBundles) {
+        this.sslBundles = sslBundles;
         this.settings = properties.dicom();
         this.hospitals = hospitals;
         this.intake = intake;
@@ -42,23 +48,44 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
         return server.port();
     }
 
+    /** The TLS listener's port, or -1 when DICOM over TLS is off. */
+    public int tlsPort() {
+        DicomServer s = tlsServer;
+        return s == null ? -1 : s.port();
+    }
+
     @Override
     public void start() {
         // Before the port opens: what was acknowledged before an unclean stop is indexed first.
         intake.recoverUnindexedObjects();
         try {
-            server = new DicomServer(new DicomServer.Settings(settings.ae(), settings.port(), settings.maxAssociations(),
-                    settings.maxPduLength(), settings.idleTimeoutSeconds(), MAX_OBJECT_BYTES), this);
+            server = new DicomServer(serverSettings(settings.port()), this);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the DICOM port " + settings.port(), e);
         }
+        if (settings.tlsPort() != null) {
+            String name = settings.tlsBundle() == null || settings.tlsBundle().isBlank() ? "dicom" : settings.tlsBundle();
+            SslBundle bundle = sslBundles.getBundle(name);
+            try {
+                tlsServer = new DicomServer(serverSettings(settings.tlsPort()), this, bundle.createSslContext(),
+                        bundle.getStores().getTrustStore() != null);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open the DICOM TLS port " + settings.tlsPort(), e);
+            }
+        }
+    }
+
+    private DicomServer.Settings serverSettings(int port) {
+        return new DicomServer.Settings(settings.ae(), port, settings.maxAssociations(), settings.maxPduLength(),
+                settings.idleTimeoutSeconds(), MAX_OBJECT_BYTES);
     }
 
     @Override
     public void stop() {
-        DicomServer s = server;
-        if (s != null) {
-            s.close();
+        for (DicomServer s : new DicomServer[] {server, tlsServer}) {
+            if (s != null) {
+                s.close();
+            }
         }
     }
 

@@ -22,7 +22,13 @@ public record RelaisProperties(
     }
 
     /** port 0 picks a free port (tests); maxAssociations bounds the threads serving hospitals at once. */
-    public record Dicom(int port, String ae, int maxAssociations, int maxPduLength, int idleTimeoutSeconds) {}
+    /**
+     * tlsPort, when set, opens a second listener where every association is TLS, with the SSL bundle
+     * named tlsBundle (spring.ssl.bundle.pem.&lt;name&gt;: our certificate and key; a trust store
+     * there makes the hospitals show a certificate it accepts).
+     */
+    public record Dicom(int port, String ae, int maxAssociations, int maxPduLength, int idleTimeoutSeconds,
+                        Integer tlsPort, String tlsBundle) {}
 
     public record Intake(int stableSeconds) {}
 

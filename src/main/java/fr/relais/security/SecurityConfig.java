@@ -23,6 +23,8 @@ import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.web.servlet.LocaleResolver;
 import fr.relais.audit.AuditLog;
 import org.springframework.http.HttpMethod;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -150,7 +152,8 @@ class SecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain pageChain(HttpSecurity http, SessionRegistry sessionRegistry, RecentLogin recentLogin,
-                                  SecondFactor secondFactor, ApiSecurityProblems problems) throws Exception {
+                                  SecondFactor secondFactor, ApiSecurityProblems problems, OidcLogin oidcLogin,
+                                  ObjectProvider<ClientRegistrationRepository> oidcProviders) throws Exception {
         // As defaultSuccessUrl("/", false) would, and the login's time kept for acts that need a recent one.
         SavedRequestAwareAuthenticationSuccessHandler toPage = new SavedRequestAwareAuthenticationSuccessHandler();
         toPage.setDefaultTargetUrl("/");
@@ -170,6 +173,10 @@ class SecurityConfig {
         };
         AccessDeniedHandler forbidden = new AccessDeniedHandlerImpl();
         securityHeaders(http);
+        if (oidcProviders.getIfAvailable() != null) {
+            http.oauth2Login(oidc -> oidc.loginPage("/login").failureUrl("/login?error")
+                    .successHandler(oidcLogin.successHandler(toPage)));
+        }
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/login", "/error", "/css/**", "/js/**", "/favicon.ico").permitAll()
                         .requestMatchers(SecondFactorController.PATH).hasAuthority(PendingSecondFactor.AUTHORITY)

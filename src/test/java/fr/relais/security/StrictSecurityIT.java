@@ -11,6 +11,7 @@ import fr.relais.hospital.HospitalService;
 import fr.relais.platform.Actor;
 import fr.relais.request.RequestFixtures;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -31,6 +32,7 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +88,17 @@ class StrictSecurityIT {
         registry.add("relais.data-dir", DATA_DIR::toString);
         registry.add("relais.dicom.port", () -> 0);
         registry.add("relais.admin-password", () -> ADMIN_PASSWORD);
+        // DICOM over TLS on a second port, hospitals showing a certificate the trust store holds.
+        registry.add("relais.dicom.tls-port", () -> 0);
+        registry.add("spring.ssl.bundle.pem.dicom.keystore.certificate", certificatePem::toString);
+        registry.add("spring.ssl.bundle.pem.dicom.keystore.private-key", keyPem::toString);
+        registry.add("spring.ssl.bundle.pem.dicom.truststore.certificate", certificatePem::toString);
+        CERTIFICATE.set(certificatePem);
+        KEY.set(keyPem);
     }
+
+    private static final java.util.concurrent.atomic.AtomicReference<Path> CERTIFICATE = new java.util.concurrent.atomic.AtomicReference<>();
+    private static final java.util.concurrent.atomic.AtomicReference<Path> KEY = new java.util.concurrent.atomic.AtomicReference<>();
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -157,6 +169,51 @@ class StrictSecurityIT {
         assertThat(done.statusCode()).isEqualTo(302);
         assertThat(location(done)).doesNotContain("error").doesNotContain("second-factor");
         return secret;
+    }
+
+    @Autowired
+    fr.relais.intake.DicomDoor dicomDoor;
+
+    private record Storescu(int exit, String output) {}
+
+    private static Storescu storescu(List<String> tls, int port, String ae, List<Path> files) throws Exception {
+        List<String> command = new ArrayList<>(List.of("storescu"));
+        command.addAll(tls);
+        command.addAll(List.of("-aet", ae, "-aec", "RELAIS", "localhost", String.valueOf(port)));
+        files.forEach(f -> command.add(f.toString()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Storescu(process.waitFor(), output);
+    }
+
+    @Test
+    void dicomOverTlsStoresForAHospitalWithACertificateAndRefusesOthers(@TempDir Path folder) throws Exception {
+        fr.relais.support.Dcmtk.requireDcmtk();
+        int n = SEQUENCE.incrementAndGet();
+        String ae = "TLS_" + n;
+        hospitals.create(new HospitalRequest("CH TLS " + n, String.format("97%07d", n), null, null, List.of(ae)), Actor.SYSTEM);
+        fr.relais.sim.SyntheticCt.GeneratedStudy study = fr.relais.sim.SyntheticCt.generate(
+                fr.relais.sim.SyntheticCt.StudySpec.builder().slices(2).rows(64).columns(64).seed(907).build(), folder);
+        List<Path> files = study.instances().stream().map(fr.relais.sim.SyntheticCt.Instance::file).toList();
+        int port = dicomDoor.tlsPort();
+        assertThat(port).isPositive();
+        List<String> withCertificate = List.of("+tls", KEY.get().toString(), CERTIFICATE.get().toString(),
+                "-pw", "+cf", CERTIFICATE.get().toString());
+
+        // Plain TCP on the TLS port, and TLS without a client certificate: no association.
+        assertThat(storescu(List.of(), port, ae, files).exit()).isNotZero();
+        assertThat(storescu(List.of("+tla", "-ic"), port, ae, files).exit()).isNotZero();
+        assertThat(jdbc.sql("select count(*) from study where study_uid = :uid").param("uid", study.studyInstanceUid())
+                .query(Long.class).single()).isZero();
+
+        Storescu sent = storescu(withCertificate, port, ae, files);
+        assertThat(sent.exit()).as(sent.output()).isZero();
+        assertThat(jdbc.sql("""
+                        select count(*) from instance i join series se on se.id = i.series_id join study st on st.id = se.study_id
+                        where st.study_uid = :uid""").param("uid", study.studyInstanceUid()).query(Long.class).single())
+                .isEqualTo(2);
+        // The calling AE still identifies the hospital: an unknown one is refused over TLS too.
+        assertThat(storescu(withCertificate, port, "NOBODY_" + n, files).exit()).isNotZero();
     }
 
     @Test
