@@ -1,6 +1,7 @@
 package fr.relais;
 
 import fr.relais.sim.GenerateStudyCommand;
+import fr.relais.sim.SimulateHospitalsCommand;
 import fr.relais.sim.SimulateNightCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
@@ -20,6 +21,9 @@ public class RelaisApplication {
         }
         if (args.length > 1 && args[0].equals("simulate") && args[1].equals("night")) {
             System.exit(SimulateNightCommand.run(Arrays.copyOfRange(args, 2, args.length)));
+        }
+        if (args.length > 1 && args[0].equals("simulate") && args[1].equals("hospitals")) {
+            System.exit(SimulateHospitalsCommand.run(Arrays.copyOfRange(args, 2, args.length)));
         }
         SpringApplication.run(RelaisApplication.class, args);
     }
