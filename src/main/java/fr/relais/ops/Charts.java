@@ -17,7 +17,7 @@ final class Charts {
     record Bar(double x, double y, double width, double height, String value, String label, String kind) {}
 
     record Chart(List<Bar> bars, List<Bar> labels, double max) {
-        boolean empty() {
+        public boolean empty() {
             return bars.isEmpty();
         }
     }
