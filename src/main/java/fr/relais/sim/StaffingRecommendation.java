@@ -24,7 +24,7 @@ import java.util.Optional;
 final class StaffingRecommendation {
 
     /** A roster and what it achieved over the pooled nights. */
-    record Result(List<Integer> roster, double meanTurnaround, double vitalOpenP90) {
+    record Result(List<Integer> roster, double meanTurnaround, double vitalOpenP90, double vitalOpenMax) {
         int radiologistHours() {
             return roster.stream().mapToInt(Integer::intValue).sum();
         }
@@ -96,6 +96,6 @@ final class StaffingRecommendation {
         NightStatistics.Summary vital = NightStatistics.Summary.of(
                 pooled.stream().filter(o -> o.exam().priorityClass() == PriorityClass.VITAL).toList(),
                 Outcome::timeToOpen);
-        return new Result(List.copyOf(roster), turnaround.mean(), vital.p90());
+        return new Result(List.copyOf(roster), turnaround.mean(), vital.p90(), vital.max());
     }
 }
