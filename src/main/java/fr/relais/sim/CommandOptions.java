@@ -72,6 +72,22 @@ final class CommandOptions {
         return value == null ? otherwise : parse(name, value, parser, expected);
     }
 
+    /** Gives the option's value as written to {@code use} when the option was given. */
+    void ifGiven(String name, java.util.function.Consumer<String> use) {
+        String value = values.get(name);
+        if (value != null) {
+            use.accept(value);
+        }
+    }
+
+    /** Gives the option's value, parsed, to {@code use} when the option was given. */
+    <T> void ifGiven(String name, Function<String, T> parser, String expected, java.util.function.Consumer<T> use) {
+        String value = values.get(name);
+        if (value != null) {
+            use.accept(parse(name, value, parser, expected));
+        }
+    }
+
     static <T> T parse(String option, String value, Function<String, T> parser, String expected) {
         try {
             return parser.apply(value.trim());
