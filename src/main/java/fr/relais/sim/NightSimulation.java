@@ -9,6 +9,7 @@ import fr.relais.worklist.WorklistPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -142,7 +143,7 @@ public final class NightSimulation {
         Night night = new Night(start, List.copyOf(roster), List.of());
         int seats = Math.max(night.overflowRadiologists(), roster.stream().mapToInt(Integer::intValue).max().orElse(1));
         Instant[] freeAt = new Instant[seats];
-        java.util.Arrays.fill(freeAt, Instant.MIN);
+        Arrays.fill(freeAt, Instant.MIN);
         List<SimExam> pending = new ArrayList<>(exams);
         pending.sort(Comparator.comparing(SimExam::ready).thenComparingLong(SimExam::id));
         List<SimExam> waiting = new ArrayList<>();

@@ -1,5 +1,6 @@
 package fr.relais.sim;
 
+import fr.relais.request.Urgency;
 import fr.relais.sim.CommandOptions.UsageException;
 import fr.relais.sim.NightProfile.ExamKind;
 import fr.relais.sim.NightSimulation.ExamModel;
@@ -162,8 +163,8 @@ public final class SimulateNightCommand {
             out.printf(Locale.ROOT, "Mix: %s; %d head CTs with a bleed; urgency P1 %d, P2 %d, P3 %d%n",
                     Arrays.stream(ExamKind.values()).map(k -> k.name().toLowerCase(Locale.ROOT) + " "
                             + exams.stream().filter(e -> e.kind() == k).count()).collect(Collectors.joining(", ")),
-                    exams.stream().filter(SimExam::bleed).count(), count(exams, fr.relais.request.Urgency.P1),
-                    count(exams, fr.relais.request.Urgency.P2), count(exams, fr.relais.request.Urgency.P3));
+                    exams.stream().filter(SimExam::bleed).count(), count(exams, Urgency.P1),
+                    count(exams, Urgency.P2), count(exams, Urgency.P3));
             out.printf(Locale.ROOT, "Reading minutes (lognormal mean, sigma %.2f): %s; READY %.1f min after the first image%n",
                     s.model().readingTimes().get(ExamKind.HEAD).spread(),
                     s.model().readingTimes().entrySet().stream().map(e -> e.getKey().name().toLowerCase(Locale.ROOT)
@@ -236,7 +237,7 @@ public final class SimulateNightCommand {
         }
     }
 
-    private static long count(List<SimExam> exams, fr.relais.request.Urgency u) {
+    private static long count(List<SimExam> exams, Urgency u) {
         return exams.stream().filter(e -> e.urgency() == u).count();
     }
 
