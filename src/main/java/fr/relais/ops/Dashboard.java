@@ -6,7 +6,7 @@ import java.util.List;
 /** The operations figures of tonight, as the page, the JSON API and the gauges show them. Minutes. */
 public record Dashboard(Instant since, Instant at, List<QueueLine> queue, long inReading, Turnaround turnaround,
                         List<Breakdown> byClass, List<Breakdown> byUrgency, List<Breakdown> byHospital,
-                        List<Breakdown> byExamType, List<Breach> slaBreaches, List<RadiologistLoad> radiologists,
+                        List<Breakdown> byExamType, List<OpenDelay> timeToOpen, List<Breach> slaBreaches, List<RadiologistLoad> radiologists,
                         List<HourCount> perHour) {
 
     /** The READY exams of one deadline class: how many, the longest and mean wait, how many past their deadline. */
@@ -17,6 +17,9 @@ public record Dashboard(Instant since, Instant at, List<QueueLine> queue, long i
     public record Turnaround(long signed, Double meanMinutes, Double medianMinutes, Double p90Minutes) {}
 
     public record Breakdown(String key, Turnaround turnaround) {}
+
+    /** READY to opened (first claim or assignment), for the exams of a class opened tonight. */
+    public record OpenDelay(String priorityClass, long opened, Double meanMinutes, Double p90Minutes) {}
 
     /** Exams of a class whose deadline passed tonight before they were opened (or that still wait). */
     public record Breach(String priorityClass, long beforeOpened, long beforeSigned) {}

@@ -110,9 +110,25 @@ class DashboardService {
                         rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getLong(5), rs.getLong(6)))
                 .list();
 
+        Map<String, List<Double>> opening = new TreeMap<>(java.util.Comparator.comparingInt(CLASSES::indexOf));
+        jdbc.sql("""
+                select e.priority_class, extract(epoch from (o.opened - e.ready_at)) / 60
+                from exam e
+                join lateral (select min(c.at) as opened from claim_event c
+                              where c.exam_id = e.id and c.action in ('CLAIMED', 'ASSIGNED')) o on o.opened is not null
+                where e.ready_at >= :since and e.ready_at <= :now and e.priority_class is not null""")
+                .param("since", sinceParam).param("now", nowParam)
+                .query((rs, i) -> Map.entry(rs.getString(1), Math.max(0, rs.getDouble(2))))
+                .list().forEach(e -> opening.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue()));
+        List<Dashboard.OpenDelay> timeToOpen = opening.entrySet().stream()
+                .map(e -> new Dashboard.OpenDelay(e.getKey(), e.getValue().size(),
+                        orNull(Percentiles.mean(e.getValue().stream().mapToDouble(Double::doubleValue).toArray())),
+                        orNull(Percentiles.of(e.getValue(), 0.9))))
+                .toList();
+
         return new Dashboard(since, now, List.copyOf(queue.values()), inReading,
                 turnaround(signed), byClass(signed), breakdown(signed, Signed::urgency),
-                breakdown(signed, Signed::hospital), breakdown(signed, Signed::examType), breaches, radiologists,
+                breakdown(signed, Signed::hospital), breakdown(signed, Signed::examType), timeToOpen, breaches, radiologists,
                 perHour(since, now, sinceParam, nowParam));
     }
 

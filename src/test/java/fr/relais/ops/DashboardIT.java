@@ -97,6 +97,11 @@ class DashboardIT extends BaseIntegrationTest {
         assertThat(entry(d.get("byUrgency"), "key", "P2").get("turnaround").get("signed").asLong()).isGreaterThanOrEqualTo(2);
         assertThat(entry(d.get("byExamType"), "key", "CT_HEAD").get("turnaround").get("signed").asLong()).isGreaterThanOrEqualTo(2);
 
+        // Ready a minute after the first image, opened just now: about 9 and 19 minutes.
+        JsonNode opened = entry(d.get("timeToOpen"), "priorityClass", "URGENT");
+        assertThat(opened.get("opened").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(opened.get("p90Minutes").asDouble()).isPositive();
+
         JsonNode urgent = entry(d.get("queue"), "priorityClass", "URGENT");
         assertThat(urgent.get("waiting").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(urgent.get("late").asLong()).isGreaterThanOrEqualTo(1);
@@ -120,7 +125,7 @@ class DashboardIT extends BaseIntegrationTest {
         signedExam(12);
         ApiClient.Response page = as(coordinator).get("/coordination/dashboard");
         assertThat(page.status()).isEqualTo(200);
-        assertThat(page.body()).contains("Tableau de bord de la nuit", "id=\"chart-hours\"", "class=\"bar-signed\"",
+        assertThat(page.body()).contains("Tableau de bord de la nuit", "id=\"chart-hours\"", "class=\"bar-signed\"", "id=\"time-to-open\"",
                 hospitalName, "data-live=\"/live/worklist\"");
         assertThat(admin().get("/coordination/dashboard").status()).isEqualTo(200);
         assertThat(admin().get("/api/ops/dashboard").status()).isEqualTo(200);

@@ -23,7 +23,7 @@ class HospitalSimulatorIT extends BaseIntegrationTest {
         Map<String, String> env = Map.of("RELAIS_URL", "http://localhost:" + port, "RELAIS_ADMIN_PASSWORD", ADMIN_PASSWORD,
                 "RELAIS_DICOM_PORT", String.valueOf(dicomDoor.port()));
 
-        // Two new hospitals so that the run has its own, whatever other tests registered.
+        // At least one hospital with an AE title; the simulator takes the first two and creates one when missing.
         createHospital(unique("CH Simulateur"), uniqueAeTitle("SIMA"));
         int code = SimulateHospitalsCommand.run(new String[] {"--hospitals", "2", "--exams", "4", "--speed", "100000",
                 "--slices", "3", "--matrix", "64", "--seed", "5"}, env,
