@@ -1,5 +1,7 @@
 package fr.relais.sim;
 
+import fr.relais.sim.CommandOptions.UsageException;
+
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -7,7 +9,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * {@code relais generate-study}: writes one synthetic head CT study into a folder. Runs without
@@ -55,58 +56,31 @@ public final class GenerateStudyCommand {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         SyntheticCt.StudySpec spec;
-        Path outDir = null;
+        Path outDir;
         try {
-            SyntheticCt.Builder b = SyntheticCt.StudySpec.builder();
-            for (int i = 0; i < args.length; i++) {
-                String arg = args[i];
-                String value = null;
-                int eq = arg.indexOf('=');
-                if (arg.startsWith("--") && eq > 0) {
-                    value = arg.substring(eq + 1);
-                    arg = arg.substring(0, eq);
-                }
-                if (arg.equals("--help") || arg.equals("-h")) {
-                    out.print(USAGE_TEXT);
-                    return OK;
-                }
-                if (arg.equals("--bleed")) {
-                    if (value != null) {
-                        throw new UsageException("--bleed takes no value");
-                    }
-                    b.bleed(true);
-                    continue;
-                }
-                if (!VALUE_OPTIONS.contains(arg)) {
-                    throw new UsageException("unknown option '" + args[i] + "'");
-                }
-                if (value == null) {
-                    if (i + 1 >= args.length) {
-                        throw new UsageException(arg + " needs a value");
-                    }
-                    value = args[++i];
-                }
-                switch (arg) {
-                    case "--out" -> outDir = Path.of(value);
-                    case "--slices" -> b.slices(parse(arg, value, Integer::parseInt, WHOLE_NUMBER));
-                    case "--seed" -> b.seed(parse(arg, value, Long::parseLong, WHOLE_NUMBER));
-                    case "--patient-id" -> b.patientId(value);
-                    case "--patient-name" -> b.patientName(value);
-                    case "--birth-date" -> b.birthDate(parse(arg, value, LocalDate::parse, "a date like 1950-03-21"));
-                    case "--sex" -> b.sex(value);
-                    case "--accession" -> b.accession(value);
-                    case "--institution" -> b.institution(value);
-                    case "--referring-physician" -> b.referringPhysician(value);
-                    case "--study-date-time" -> b.studyDateTime(
-                            parse(arg, value, LocalDateTime::parse, "a date and time like 2026-11-27T03:14"));
-                    case "--rows" -> b.rows(parse(arg, value, Integer::parseInt, WHOLE_NUMBER));
-                    case "--columns" -> b.columns(parse(arg, value, Integer::parseInt, WHOLE_NUMBER));
-                    default -> throw new IllegalStateException("option without a handler: " + arg);
-                }
+            CommandOptions o = CommandOptions.parse(args, VALUE_OPTIONS, Set.of("--bleed"));
+            if (o.help()) {
+                out.print(USAGE_TEXT);
+                return OK;
             }
-            if (outDir == null) {
+            SyntheticCt.Builder b = SyntheticCt.StudySpec.builder().bleed(o.flag("--bleed"));
+            o.ifGiven("--slices", Integer::parseInt, WHOLE_NUMBER, b::slices);
+            o.ifGiven("--seed", Long::parseLong, WHOLE_NUMBER, b::seed);
+            o.ifGiven("--patient-id", b::patientId);
+            o.ifGiven("--patient-name", b::patientName);
+            o.ifGiven("--birth-date", LocalDate::parse, "a date like 1950-03-21", b::birthDate);
+            o.ifGiven("--sex", b::sex);
+            o.ifGiven("--accession", b::accession);
+            o.ifGiven("--institution", b::institution);
+            o.ifGiven("--referring-physician", b::referringPhysician);
+            o.ifGiven("--study-date-time", LocalDateTime::parse, "a date and time like 2026-11-27T03:14", b::studyDateTime);
+            o.ifGiven("--rows", Integer::parseInt, WHOLE_NUMBER, b::rows);
+            o.ifGiven("--columns", Integer::parseInt, WHOLE_NUMBER, b::columns);
+            String folder = o.get("--out", null);
+            if (folder == null) {
                 throw new UsageException("--out DIR is required");
             }
+            outDir = Path.of(folder);
             spec = b.build();
         } catch (UsageException | IllegalArgumentException e) {
             err.println("generate-study: " + e.getMessage());
@@ -130,19 +104,5 @@ public final class GenerateStudyCommand {
         out.println("  PatientID " + spec.patientId() + "  AccessionNumber " + spec.accession()
                 + "  Seed " + spec.seed());
         return OK;
-    }
-
-    private static <T> T parse(String option, String value, Function<String, T> parser, String expected) {
-        try {
-            return parser.apply(value.trim());
-        } catch (RuntimeException e) {
-            throw new UsageException(option + " needs " + expected + ", got '" + value + "'");
-        }
-    }
-
-    private static final class UsageException extends RuntimeException {
-        UsageException(String message) {
-            super(message);
-        }
     }
 }

@@ -1,0 +1,28 @@
+package fr.relais.ops;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+
+/**
+ * relais.ops.*: when "tonight" begins (the latest {@code night-starts-at} in the network's zone, so
+ * at 03:00 and at 10:00 tonight is since 20:00 yesterday), and how long Prometheus gauges reuse one
+ * reading of the figures.
+ */
+@ConfigurationProperties("relais.ops")
+record OpsSettings(
+        @DefaultValue("20:00") LocalTime nightStartsAt,
+        @DefaultValue("Europe/Paris") ZoneId zone,
+        @DefaultValue("15s") Duration metricsCache) {
+
+    Instant tonightSince(Instant now) {
+        ZonedDateTime local = now.atZone(zone);
+        ZonedDateTime start = local.with(nightStartsAt);
+        return (start.isAfter(local) ? start.minusDays(1) : start).toInstant();
+    }
+}

@@ -1,0 +1,143 @@
+package fr.relais.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import fr.relais.ApiClient;
+import fr.relais.BaseIntegrationTest;
+import fr.relais.report.ReportFixtures;
+import fr.relais.security.Role;
+import fr.relais.storage.Sealer;
+import fr.relais.worklist.WorklistService;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+import static fr.relais.report.ReportFixtures.draft;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The dashboard's figures from exams produced through the real paths: ready, claimed, drafted and
+ * signed over the API. The database is shared with other test classes: figures are checked for
+ * this test's own hospital and radiologist, or as lower bounds.
+ */
+class DashboardIT extends BaseIntegrationTest {
+
+    @Autowired
+    Sealer sealer;
+
+    @Autowired
+    WorklistService worklist;
+
+    @Autowired
+    MeterRegistry meters;
+
+    private ReportFixtures fixtures;
+    private String hospitalName;
+    private long hospital;
+    private TestAccount physician;
+    private TestAccount radiologist;
+    private TestAccount coordinator;
+
+    @BeforeEach
+    void setUp() {
+        fixtures = new ReportFixtures(jdbc, sealer, worklist);
+        hospitalName = unique("CH Tableau de bord");
+        hospital = createHospital(hospitalName, uniqueAeTitle("OPS"));
+        long center = fixtures.center(unique("Centre Ops"));
+        physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
+        radiologist = createAccount(Role.RADIOLOGIST, null);
+        fixtures.onDuty(radiologist.id(), hospital, center);
+        coordinator = createAccount(Role.COORDINATOR, null);
+    }
+
+    /** An exam whose first image came {@code minutesAgo} minutes ago, read and signed now. */
+    private void signedExam(int minutesAgo) {
+        long exam = fixtures.readyExam(hospital, physician.id(), Instant.now().minus(Duration.ofMinutes(minutesAgo)));
+        ApiClient reader = as(radiologist);
+        ReportFixtures.claim(reader, exam);
+        ApiClient.Response saved = reader.put("/api/exams/" + exam + "/report", draft(0, "Normal.", "Pas d’anomalie."));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+        ApiClient.Response signed = reader.post("/api/exams/" + exam + "/report/sign",
+                Map.of("version", saved.json().get("version").asInt()));
+        assertThat(signed.status()).as(signed.body()).isEqualTo(200);
+    }
+
+    private static JsonNode entry(JsonNode list, String field, String value) {
+        return StreamSupport.stream(list.spliterator(), false).filter(n -> n.get(field).asText().equals(value))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + value + " in " + list));
+    }
+
+    /*
+     * Turnarounds of about 10 and 20 minutes: mean 15, median 15, p90 = 10 + 0.9 * 10 = 19
+     * (interpolated as percentile_cont does); a few seconds pass between the fixture and the signature.
+     */
+    @Test
+    void tonightsTurnaroundQueueAndLoadComeFromTheExamsThemselves() {
+        signedExam(10);
+        signedExam(20);
+        // An urgent exam ready 35 minutes ago (deadline 30 min): waiting, past its deadline.
+        fixtures.readyExam(hospital, physician.id(), Instant.now().minus(Duration.ofMinutes(36)));
+
+        ApiClient.Response response = as(coordinator).get("/api/ops/dashboard");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        JsonNode d = response.json();
+
+        JsonNode ours = entry(d.get("byHospital"), "key", hospitalName).get("turnaround");
+        assertThat(ours.get("signed").asLong()).isEqualTo(2);
+        assertThat(ours.get("meanMinutes").asDouble()).isCloseTo(15.0, within(0.5));
+        assertThat(ours.get("medianMinutes").asDouble()).isCloseTo(15.0, within(0.5));
+        assertThat(ours.get("p90Minutes").asDouble()).isCloseTo(19.0, within(0.5));
+        assertThat(d.get("turnaround").get("signed").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(entry(d.get("byUrgency"), "key", "P2").get("turnaround").get("signed").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(entry(d.get("byExamType"), "key", "CT_HEAD").get("turnaround").get("signed").asLong()).isGreaterThanOrEqualTo(2);
+
+        // Ready a minute after the first image, opened just now: about 9 and 19 minutes.
+        JsonNode opened = entry(d.get("timeToOpen"), "priorityClass", "URGENT");
+        assertThat(opened.get("opened").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(opened.get("p90Minutes").asDouble()).isPositive();
+
+        JsonNode urgent = entry(d.get("queue"), "priorityClass", "URGENT");
+        assertThat(urgent.get("waiting").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(urgent.get("late").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(urgent.get("oldestWaitMinutes").asDouble()).isGreaterThanOrEqualTo(34.9);
+        assertThat(entry(d.get("slaBreaches"), "priorityClass", "URGENT").get("beforeOpened").asLong()).isGreaterThanOrEqualTo(1);
+
+        JsonNode me = entry(d.get("radiologists"), "userId", String.valueOf(radiologist.id()));
+        assertThat(me.get("signedTonight").asLong()).isEqualTo(2);
+        assertThat(me.get("reading").asLong()).isZero();
+        assertThat(StreamSupport.stream(d.get("perHour").spliterator(), false)
+                .mapToLong(h -> h.get("signed").asLong()).sum()).isGreaterThanOrEqualTo(2);
+
+        // The gauges Prometheus scrapes read the same figures.
+        assertThat(meters.get("relais.tonight.signed").gauge().value()).isGreaterThanOrEqualTo(2);
+        assertThat(meters.get("relais.queue.waiting").tag("class", "URGENT").gauge().value()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("relais.radiologists.checked.in").gauge().value()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void coordinatorsAndAdminsSeeThePageWithItsCharts() {
+        signedExam(12);
+        ApiClient.Response page = as(coordinator).get("/coordination/dashboard");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("Tableau de bord de la nuit", "id=\"chart-hours\"", "class=\"bar-signed\"", "id=\"time-to-open\"",
+                hospitalName, "data-live=\"/live/worklist\"");
+        assertThat(admin().get("/coordination/dashboard").status()).isEqualTo(200);
+        assertThat(admin().get("/api/ops/dashboard").status()).isEqualTo(200);
+    }
+
+    @Test
+    void hospitalUsersAndRadiologistsAreRefused() {
+        for (TestAccount refused : new TestAccount[] {physician, radiologist,
+                createAccount(Role.HOSPITAL_TECHNOLOGIST, hospital), createAccount(Role.BILLING, null)}) {
+            assertThat(as(refused).get("/api/ops/dashboard").status()).as(refused.role().name()).isEqualTo(403);
+            assertThat(as(refused).get("/coordination/dashboard").status()).as(refused.role().name()).isEqualTo(403);
+        }
+        assertThat(anonymous().get("/api/ops/dashboard").status()).isIn(302, 401);
+    }
+}
