@@ -127,7 +127,7 @@ class AiThresholds {
             }
             if (!Double.isFinite(score)) {
                 throw new InvalidInputException("validation", "ai.threshold.csv.score",
-                        "line {0}: score \"{1}\" is not a number", i + 1, abbreviate(scoreText));
+                        "line {0}: score “{1}” is not a number", i + 1, abbreviate(scoreText));
             }
             Boolean label = switch (cells[1].trim().replace("\"", "").toLowerCase(Locale.ROOT)) {
                 case "1", "true", "positive", "pos", "oui", "yes" -> true;
@@ -136,7 +136,7 @@ class AiThresholds {
             };
             if (label == null) {
                 throw new InvalidInputException("validation", "ai.threshold.csv.label",
-                        "line {0}: label \"{1}\" is not 1/0, true/false or positive/negative", i + 1, abbreviate(cells[1].trim()));
+                        "line {0}: label “{1}” is not 1/0, true/false or positive/negative", i + 1, abbreviate(cells[1].trim()));
             }
             cases.add(new Labelled(score, label));
         }

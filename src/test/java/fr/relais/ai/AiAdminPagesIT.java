@@ -168,6 +168,48 @@ class AiAdminPagesIT extends BaseIntegrationTest {
         assertThat(threshold(code, "ICH")).isEqualTo("0.4 DERIVED 0.75");
     }
 
+    @Test
+    void theCommandLineDerivesPrintsAndSavesAThresholdAndSaysWhatIsWrongWithABadSet(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Browser browser = adminBrowser();
+        String code = newEngine(browser, "DICOM", uniqueAeTitle("CLI"), 104);
+        engines.disable(code);
+        java.nio.file.Path good = java.nio.file.Files.writeString(dir.resolve("good.csv"), CSV);
+        java.nio.file.Path bad = java.nio.file.Files.writeString(dir.resolve("bad.csv"), "0.2,1\n0.5,peut-être\n");
+
+        Command dry = relais("ai", "threshold", "--engine", code, "--target", "0.75", "--validation", good.toString(), "--dry-run");
+        assertThat(dry.exitCode()).as(dry.output()).isZero();
+        assertThat(dry.output()).contains("threshold    0.4", "sensitivity  0.75 on 4 positive cases",
+                "specificity  0.5 on 4 negative cases", "not saved");
+        assertThat(threshold(code, "ICH")).isEqualTo("NONE");
+
+        Command refused = relais("ai", "threshold", "--engine", code, "--target", "0.75", "--validation", bad.toString());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.output()).contains("Line 2 of the validation set: label “peut-être”");
+        assertThat(threshold(code, "ICH")).isEqualTo("NONE");
+
+        Command saved = relais("ai", "threshold", "--engine", code, "--finding", "ICH", "--target", "0.75",
+                "--validation", good.toString());
+        assertThat(saved.exitCode()).as(saved.output()).isZero();
+        assertThat(saved.output()).contains("threshold    0.4", "saved");
+        assertThat(threshold(code, "ICH")).isEqualTo("0.4 DERIVED 0.75");
+    }
+
+    private record Command(int exitCode, String output) {}
+
+    private Command relais(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", "relais"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("RELAIS_URL", "http://localhost:" + port);
+        pb.environment().put("RELAIS_ADMIN_USER", "admin");
+        pb.environment().put("RELAIS_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        pb.environment().put("LC_ALL", "C.UTF-8");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return new Command(p.waitFor(), output);
+    }
+
     private HttpResponse<String> putCsv(String engine, String finding, String target, String csv) throws Exception {
         String basic = Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
