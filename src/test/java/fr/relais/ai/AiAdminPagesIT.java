@@ -65,7 +65,8 @@ class AiAdminPagesIT extends BaseIntegrationTest {
         Browser browser = adminBrowser();
         HttpResponse<String> page = browser.get("/admin/ai");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("<h1>Moteurs d’IA et seuils</h1>", "Se déconnecter", "relais-ich", "name=\"_csrf\"");
+        assertThat(page.body()).contains("<h1>Moteurs d’IA et seuils</h1>", "Se déconnecter", "relais-ich", "name=\"_csrf\"",
+                "<label for=\"derive-engine\">Moteur</label>", "id=\"given-finding\"");
 
         String ae = uniqueAeTitle("ENG");
         String dicom = newEngine(browser, "DICOM", ae, 11199);

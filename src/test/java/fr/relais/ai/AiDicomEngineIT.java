@@ -8,8 +8,10 @@ import fr.relais.dicom.StoreScu;
 import fr.relais.request.RequestFixtures;
 import fr.relais.security.Role;
 import fr.relais.sim.SyntheticCt;
+import fr.relais.storage.Sealer;
 import fr.relais.support.Await;
 import fr.relais.support.Dcmtk;
+import fr.relais.worklist.WorklistFixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +38,8 @@ class AiDicomEngineIT extends BaseIntegrationTest {
 
     @Autowired
     AiEngines engines;
+    @Autowired
+    Sealer sealer;
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final List<String> engineCodes = new ArrayList<>();
@@ -57,14 +61,9 @@ class AiDicomEngineIT extends BaseIntegrationTest {
         long hospital = createHospital(unique("CH Moteur DICOM"), ae);
         TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
         TestAccount reader = createAccount(Role.RADIOLOGIST, null);
-        jdbc.sql("insert into radiologist_hospital (user_id, hospital_id) values (:u, :h)")
-                .param("u", reader.id()).param("h", hospital).update();
-        long center = jdbc.sql("insert into reading_center (name, seats, created_at) values (:n, 4, now()) returning id")
-                .param("n", unique("Centre SR")).query(Long.class).single();
-        jdbc.sql("""
-                insert into seat_presence (user_id, center_id, checked_in_at, shift_ends_at)
-                values (:u, :c, now() - interval '1 minute', now() + interval '12 hours')""")
-                .param("u", reader.id()).param("c", center).update();
+        WorklistFixtures seats = new WorklistFixtures(jdbc, sealer);
+        seats.authorise(reader.id(), hospital);
+        seats.checkIn(reader.id(), seats.center(unique("Centre SR"), 4));
         return new Site(ae, physician, reader);
     }
 
