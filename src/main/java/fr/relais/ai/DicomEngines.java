@@ -63,7 +63,10 @@ class DicomEngines implements PeerDoor {
 
     private record Instance(String objectKey, String sopClassUid, String sopInstanceUid) {}
 
-    /** Sends every object of the study to the engine; the number sent. Fails at the first object refused. */
+    /**
+     * Sends every object of the study to the engine on one association; the number sent. Objects of
+     * a class the engine does not take are left out; any refused object fails the whole send.
+     */
     int send(long studyId, AiEngines.Engine engine, AiEngines.DicomConfig config) throws IOException {
         // Read-only use of the study index (intake owns the tables), as DICOMweb does.
         List<Instance> instances = jdbc.sql("""
@@ -71,19 +74,29 @@ class DicomEngines implements PeerDoor {
                 join series se on se.id = i.series_id where se.study_id = :study order by se.id, i.id""")
                 .param("study", studyId)
                 .query((rs, n) -> new Instance(rs.getString(1), rs.getString(2), rs.getString(3))).list();
+        if (instances.isEmpty()) {
+            throw new IOException("the study has no object to send");
+        }
         StoreScu scu = new StoreScu(config.host(), config.port(), ourAe, config.aeTitle(), SEND_TIMEOUT);
-        for (Instance i : instances) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new CancellationException("interrupted");
-            }
-            byte[] file = store.read(i.objectKey());
-            StoreScu.Status status = scu.store(i.sopClassUid(), i.sopInstanceUid(), syntax -> Part10.dataSetIn(file, syntax));
-            if (!status.stored()) {
-                throw new IOException(String.format("engine %s answered status %04X%s", engine.code(), status.code(),
-                        status.errorComment() == null ? "" : ": " + status.errorComment()));
+        int sent = 0;
+        try (StoreScu.Session session = scu.open(instances.stream().map(Instance::sopClassUid).toList())) {
+            for (Instance i : instances) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("interrupted");
+                }
+                if (!session.accepts(i.sopClassUid())) {
+                    continue;
+                }
+                byte[] file = store.read(i.objectKey());
+                StoreScu.Status status = session.store(i.sopClassUid(), i.sopInstanceUid(), syntax -> Part10.dataSetIn(file, syntax));
+                if (!status.stored()) {
+                    throw new IOException(String.format("engine %s answered status %04X%s", engine.code(), status.code(),
+                            status.errorComment() == null ? "" : ": " + status.errorComment()));
+                }
+                sent++;
             }
         }
-        return instances.size();
+        return sent;
     }
 
     @Override

@@ -128,6 +128,7 @@ class AiDicomEngineIT extends BaseIntegrationTest {
         Await.until("the engine's SR", () -> run(sent.examId(), code), s -> s.startsWith("DONE"));
         assertThat(engine.received()).extracting(DicomHeader::sopInstanceUid)
                 .containsExactlyInAnyOrderElementsOf(sent.study().sopInstanceUids());
+        assertThat(engine.associations()).as("the whole study on one association").isEqualTo(1);
         assertThat(engine.answers()).extracting(StoreScu.Status::code).containsExactly(0);
         String key = middle(engine.received()).sopInstanceUid();
         assertThat(result(sent.examId(), code)).isEqualTo("ICH 0.93 true " + key);

@@ -38,6 +38,7 @@ final class FakeSrEngine implements AutoCloseable {
     private final DicomServer server;
     private final List<DicomHeader> received = new CopyOnWriteArrayList<>();
     private final List<StoreScu.Status> answers = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger associations = new java.util.concurrent.atomic.AtomicInteger();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private ScheduledFuture<?> pending;
 
@@ -45,8 +46,9 @@ final class FakeSrEngine implements AutoCloseable {
         this.aeTitle = aeTitle;
         this.relaisPort = relaisPort;
         this.answer = answer;
-        this.server = new DicomServer(new DicomServer.Settings(aeTitle, 0, 4, 64 * 1024, 30, 64L << 20), request ->
-                new AssociationHandler.Accept(rq -> {
+        this.server = new DicomServer(new DicomServer.Settings(aeTitle, 0, 4, 64 * 1024, 30, 64L << 20), request -> {
+            associations.incrementAndGet();
+            return new AssociationHandler.Accept(rq -> {
                     try {
                         received.add(DicomHeader.parse(rq.transferSyntaxUid(), rq.data(), rq.length()));
                     } catch (DicomHeader.InvalidObjectException e) {
@@ -54,7 +56,13 @@ final class FakeSrEngine implements AutoCloseable {
                     }
                     answerWhenQuiet();
                     return AssociationHandler.StoreStatus.SUCCESS;
-                }));
+                });
+        });
+    }
+
+    /** How many associations Relais opened to send. */
+    int associations() {
+        return associations.get();
     }
 
     int port() {
