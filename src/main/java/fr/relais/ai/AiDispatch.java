@@ -81,7 +81,14 @@ class AiDispatch implements SmartLifecycle {
                     }
                 });
             } else if (engine.kind() == AiEngines.Kind.DICOM) {
-                AiEngines.DicomConfig c = engines.dicomConfig(engine.id());
+                AiEngines.DicomConfig c;
+                try {
+                    c = engines.dicomConfig(engine.id());
+                } catch (IllegalStateException e) {
+                    // A broken engine row must not trouble the exam's move to READY: its run fails, visibly.
+                    runs.finish(runs.start(ready.examId(), engine.id()), "FAILED", e.getMessage());
+                    continue;
+                }
                 submit(ready, engine, c.timeout(settings.timeout()), () -> {
                     int sent = dicomEngines.send(ready.studyId(), engine, c);
                     audit.record("ai:" + engine.code(), "AI_STUDY_SENT", "exam:" + ready.examId(), null,

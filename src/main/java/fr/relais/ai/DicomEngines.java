@@ -139,7 +139,8 @@ class DicomEngines implements PeerDoor {
             }
             // As over HTTP, an answer after the timeout is recorded; its run keeps TIMED_OUT and says it came late.
             if (!runs.finish(run.get().id(), "DONE", report.findings().size() + " findings by SR")) {
-                runs.note(run.get().id(), "late SR recorded at " + clock.instant());
+                runs.note(run.get().id(), ("TIMED_OUT".equals(run.get().state()) ? "late SR recorded at " : "SR again at ")
+                        + clock.instant());
             }
         });
         audit.record(actor, "AI_RESULT_RECEIVED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,

@@ -213,12 +213,18 @@ class AiDicomEngineIT extends BaseIntegrationTest {
         Site site = site();
         String code = unique("sr-silent").replace(' ', '-');
         FakeSrEngine engine = engine(code, received -> null, 3);
+        // and an engine whose row is broken (no address): its run fails, the exam's move to READY does not
+        String broken = unique("sr-broken").replace(' ', '-');
+        jdbc.sql("insert into ai_engine (code, name, kind, exam_types) values (:c, 'Cassé', 'DICOM', '{CT_HEAD}')")
+                .param("c", broken).update();
+        engineCodes.add(broken);
         Sent sent = headCt(site, 813);
         Await.until("the study sent", () -> engine.received().size(), n -> n == sent.study().files().size());
         // The exam can be read while its engine is silent.
         assertThat(run(sent.examId(), code)).isEqualTo("RUNNING");
         String waiting = priority(sent.examId());
         assertThat(waiting).startsWith("READY").endsWith("false");
+        assertThat(run(sent.examId(), broken)).startsWith("FAILED").contains("has no config");
 
         Await.until("the run given up", () -> run(sent.examId(), code), s -> s.startsWith("TIMED_OUT"));
         assertThat(run(sent.examId(), code)).contains("no result within PT3S");
