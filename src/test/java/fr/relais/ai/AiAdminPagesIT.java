@@ -107,6 +107,33 @@ class AiAdminPagesIT extends BaseIntegrationTest {
     }
 
     @Test
+    void theApiCreatesAndDisablesEnginesForAdminsOnly() {
+        String code = unique("api-engine").replace(' ', '-');
+        Map<String, Object> http = Map.of("kind", "HTTP", "code", code, "name", "Moteur API", "examTypes", "CT_SPINE_C");
+        TestAccount coordinator = createAccount(fr.relais.security.Role.COORDINATOR, null);
+        assertThat(as(coordinator).post("/api/ai/engines", http).status()).isEqualTo(403);
+        assertThat(engines.byCode(code)).isEmpty();
+
+        var created = admin().post("/api/ai/engines", http);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String token = created.json().get("token").asText();
+        assertThat(engines.byToken(token)).hasValueSatisfying(e -> assertThat(e.code()).isEqualTo(code));
+        assertThat(admin().get("/api/ai/engines").body()).contains(code).doesNotContain(token);
+
+        var again = admin().post("/api/ai/engines", http);
+        assertThat(again.status()).isEqualTo(409);
+        var noPort = admin().post("/api/ai/engines", Map.of("kind", "DICOM", "code", code + "-d", "name", "X",
+                "examTypes", "CT_SPINE_C", "aeTitle", uniqueAeTitle("API"), "host", "localhost"));
+        assertThat(noPort.status()).isEqualTo(400);
+        assertThat(noPort.contentType()).startsWith("application/problem+json");
+        assertThat(engines.byCode(code + "-d")).isEmpty();
+
+        assertThat(admin().post("/api/ai/engines/" + code + "/disable", null).status()).isEqualTo(204);
+        assertThat(engines.byToken(token)).isEmpty();
+        assertThat(admin().post("/api/ai/engines/no-such-engine/disable", null).status()).isEqualTo(404);
+    }
+
+    @Test
     void aThresholdDerivedFromAnUploadedValidationSetIsShownWithItsPerformanceThenSaved() {
         Browser browser = adminBrowser();
         String code = newEngine(browser, "DICOM", uniqueAeTitle("THR"), 104);
