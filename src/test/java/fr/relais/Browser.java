@@ -73,6 +73,29 @@ public final class Browser {
         return postRaw(path, all);
     }
 
+    /** Posts a multipart form with one file, with the CSRF token of the last page read. */
+    public HttpResponse<String> postMultipart(String path, List<Map.Entry<String, String>> fields, String fileField,
+                                              String fileName, byte[] file) {
+        String boundary = "relais-test-" + System.nanoTime();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        List<Map.Entry<String, String>> all = new ArrayList<>(fields);
+        if (csrf != null) {
+            all.add(Map.entry("_csrf", csrf));
+        }
+        for (Map.Entry<String, String> f : all) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.getKey() + "\"\r\n\r\n"
+                    + f.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+                + fileName + "\"\r\nContent-Type: text/csv\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Accept", "text/html")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+    }
+
     /** Posts a form exactly as given, without adding the CSRF token. */
     public HttpResponse<String> postRaw(String path, List<Map.Entry<String, String>> fields) {
         String body = fields.stream()

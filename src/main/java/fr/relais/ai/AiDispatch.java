@@ -1,7 +1,6 @@
 package fr.relais.ai;
 
 import fr.relais.audit.AuditLog;
-import fr.relais.exam.ExamLifecycle;
 import fr.relais.exam.ExamReady;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,8 +9,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import java.time.Clock;
-import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,8 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Sends each READY exam to the engines configured for its exam type. In-process engines run on a
  * small pool of their own, never on the thread that made the exam READY, so reading never waits
- * for them; a run past the timeout is interrupted and recorded as TIMED_OUT. HTTP engines are not
- * called: they post their results ({@link AiResultsApiController}).
+ * for them; a run past the timeout is interrupted and recorded as TIMED_OUT. DICOM engines are sent
+ * the study by C-STORE on the same pool, and their run waits for their SR ({@link DicomEngines}) until
+ * the engine's timeout. HTTP engines are not called: they post their results ({@link AiResultsApiController}).
  */
 @Component
 class AiDispatch implements SmartLifecycle {
@@ -33,22 +32,24 @@ class AiDispatch implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final AiEngines engines;
     private final AiResults results;
+    private final AiRuns runs;
     private final StudySeries series;
+    private final DicomEngines dicomEngines;
     private final AuditLog audit;
-    private final Clock clock;
     private final AiSettings settings;
     private ExecutorService workers;
     private ScheduledExecutorService watchdog;
     private volatile boolean running;
 
-    AiDispatch(JdbcClient jdbc, AiEngines engines, AiResults results, StudySeries series,
-               AuditLog audit, Clock clock, AiSettings settings) {
+    AiDispatch(JdbcClient jdbc, AiEngines engines, AiResults results, AiRuns runs, StudySeries series,
+               DicomEngines dicomEngines, AuditLog audit, AiSettings settings) {
         this.jdbc = jdbc;
         this.engines = engines;
         this.results = results;
+        this.runs = runs;
         this.series = series;
+        this.dicomEngines = dicomEngines;
         this.audit = audit;
-        this.clock = clock;
         this.settings = settings;
     }
 
@@ -64,20 +65,35 @@ class AiDispatch implements SmartLifecycle {
         }
         for (AiEngines.Engine engine : engines.forExamType(examType)) {
             if (engine.kind() == AiEngines.Kind.BUILTIN && HaemorrhageDetector.ENGINE.equals(engine.code())) {
-                submit(ready, engine, () -> {
+                submit(ready, engine, settings.timeout(), () -> {
                     HaemorrhageDetector.Finding f = HaemorrhageDetector.analyse(series.mainCtSeries(ready.studyId()));
                     return new Analysis(HaemorrhageDetector.VERSION, f.slices(), new AiResults.Incoming(
                             HaemorrhageDetector.FINDING, f.volumeMl(), null, f.keySopInstanceUid(),
                             f.hasKeySlice() ? f.keyFrame() : null));
                 });
             } else if (engine.kind() == AiEngines.Kind.ONNX) {
-                submit(ready, engine, () -> {
+                submit(ready, engine, settings.timeout(), () -> {
                     OnnxConfig c = engines.onnxConfig(engine.id());
                     try (OnnxModelEngine model = new OnnxModelEngine(c.engine())) {
                         OnnxModelEngine.Finding f = model.analyse(series.mainCtSeries(ready.studyId()));
                         return new Analysis(engine.version(), f.slices(), new AiResults.Incoming(c.finding(), f.score(),
                                 null, f.keySopInstanceUid(), f.keySopInstanceUid() == null ? null : 1));
                     }
+                });
+            } else if (engine.kind() == AiEngines.Kind.DICOM) {
+                AiEngines.DicomConfig c;
+                try {
+                    c = engines.dicomConfig(engine.id());
+                } catch (IllegalStateException e) {
+                    // A broken engine row must not trouble the exam's move to READY: its run fails, visibly.
+                    runs.finish(runs.start(ready.examId(), engine.id()), "FAILED", e.getMessage());
+                    continue;
+                }
+                submit(ready, engine, c.timeout(settings.timeout()), () -> {
+                    int sent = dicomEngines.send(ready.studyId(), engine, c);
+                    audit.record("ai:" + engine.code(), "AI_STUDY_SENT", "exam:" + ready.examId(), null,
+                            AuditLog.Outcome.SUCCESS, sent + " objects to " + c.aeTitle());
+                    return null; // the engine answers with an SR, on our SCP
                 });
             }
         }
@@ -95,50 +111,38 @@ class AiDispatch implements SmartLifecycle {
         }
     }
 
+    /** One engine's work on one exam: its analysis, or null when the answer comes later (a DICOM engine's SR). */
     @FunctionalInterface
     interface Run {
         Analysis run() throws Exception;
     }
 
-    private void submit(ExamReady ready, AiEngines.Engine engine, Run analysis) {
-        long run = jdbc.sql("""
-                insert into ai_run (exam_id, engine_id, state, started_at) values (:exam, :engine, 'RUNNING', :at)
-                returning id""")
-                .param("exam", ready.examId()).param("engine", engine.id())
-                .param("at", ExamLifecycle.utc(clock.instant())).query(Long.class).single();
+    private void submit(ExamReady ready, AiEngines.Engine engine, Duration timeout, Run analysis) {
+        long run = runs.start(ready.examId(), engine.id());
         Future<?> task = workers.submit(() -> {
             try {
                 Analysis a = analysis.run();
+                if (a == null) {
+                    return;
+                }
                 audit.record("ai:" + engine.code(), "AI_ANALYSED", "exam:" + ready.examId(), null,
                         AuditLog.Outcome.SUCCESS, a.slices() + " slices");
                 results.record(ready.examId(), engine, a.version(), a.result());
-                finish(run, "DONE", null);
+                runs.finish(run, "DONE", null);
             } catch (InterruptedException | java.util.concurrent.CancellationException e) {
-                finish(run, "TIMED_OUT", "interrupted after " + settings.timeout());
+                runs.finish(run, "TIMED_OUT", "interrupted after " + timeout);
             } catch (Exception e) {
                 log.warn("AI run {} of exam {} failed: {}", run, ready.examId(), e.toString());
-                finish(run, "FAILED", e.getMessage());
+                runs.finish(run, "FAILED", e.getMessage());
             }
         });
-        // The timeout counts from submission: a triage that comes later than this is of no use.
-        // A task cancelled before it started never runs its own finish, so the watchdog records it.
+        // The timeout counts from submission: a triage that comes later than this is of no use. A
+        // task cancelled before it started, or a run still waiting for its engine's answer, never
+        // ends by itself, so the watchdog ends it (only a run still RUNNING changes).
         watchdog.schedule(() -> {
-            if (task.cancel(true)) {
-                finish(run, "TIMED_OUT", "no result within " + settings.timeout());
-            }
-        }, settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void finish(long run, String state, String detail) {
-        jdbc.sql("update ai_run set state = :state, finished_at = :at, detail = :detail where id = :id and state = 'RUNNING'")
-                .param("state", state).param("at", ExamLifecycle.utc(clock.instant())).param("detail", detail)
-                .param("id", run).update();
-    }
-
-    /** The runs of an exam, for tests and the coordinators: engine code and state. */
-    List<String> runStates(long examId) {
-        return jdbc.sql("select state from ai_run where exam_id = :id order by id").param("id", examId)
-                .query(String.class).list();
+            task.cancel(true);
+            runs.finish(run, "TIMED_OUT", "no result within " + timeout);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -155,13 +159,7 @@ class AiDispatch implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        // Runs left RUNNING by an instance that stopped (a crash) are closed once no live instance
-        // could still be working on them.
-        jdbc.sql("update ai_run set state = 'FAILED', finished_at = :now, detail = 'stopped with its instance' "
-                        + "where state = 'RUNNING' and started_at < :stale")
-                .param("now", ExamLifecycle.utc(clock.instant()))
-                .param("stale", ExamLifecycle.utc(clock.instant().minus(settings.timeout().multipliedBy(2))))
-                .update();
+        runs.closeAbandoned(settings.timeout());
         running = true;
     }
 

@@ -6,6 +6,7 @@ import org.springframework.stereotype.Repository;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -52,27 +53,77 @@ public class AiEngines {
 
     /** Registers (or updates) an HTTP engine with its token, for the exam types given. */
     public Engine registerHttpEngine(String code, String name, String version, List<String> examTypes, String token) {
+        return register(code, name, Kind.HTTP, version, examTypes, hash(token), null);
+    }
+
+    /**
+     * An external engine reached over DICOM: the study goes by C-STORE to its AE title at host:port,
+     * its SR comes back from that AE title; timeoutSeconds (optional) overrides relais.ai.timeout.
+     */
+    public record DicomConfig(String aeTitle, String host, int port, Integer timeoutSeconds) {
+        Duration timeout(Duration otherwise) {
+            return timeoutSeconds == null ? otherwise : Duration.ofSeconds(timeoutSeconds);
+        }
+    }
+
+    /** Registers (or updates) a DICOM engine, for the exam types given. */
+    public Engine registerDicomEngine(String code, String name, String version, List<String> examTypes, DicomConfig config) {
+        try {
+            return register(code, name, Kind.DICOM, version, examTypes, null, JSON.writeValueAsString(config));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Engine register(String code, String name, Kind kind, String version, List<String> examTypes, String tokenHash,
+                            String config) {
         jdbc.sql("""
-                insert into ai_engine (code, name, kind, version, exam_types, token_hash)
-                values (:code, :name, 'HTTP', :version, :types, :hash)
-                on conflict (code) do update set name = excluded.name, version = excluded.version,
-                    exam_types = excluded.exam_types, token_hash = excluded.token_hash""")
-                .param("code", code).param("name", name).param("version", version)
-                .param("types", examTypes.toArray(String[]::new)).param("hash", hash(token)).update();
+                insert into ai_engine (code, name, kind, version, exam_types, token_hash, config)
+                values (:code, :name, :kind, :version, :types, :hash, cast(:config as jsonb))
+                on conflict (code) do update set name = excluded.name, kind = excluded.kind, version = excluded.version,
+                    exam_types = excluded.exam_types, token_hash = excluded.token_hash, config = excluded.config,
+                    enabled = true""")
+                .param("code", code).param("name", name).param("kind", kind.name()).param("version", version)
+                .param("types", examTypes.toArray(String[]::new)).param("hash", tokenHash).param("config", config).update();
         return byCode(code).orElseThrow();
+    }
+
+    /** Disables an engine: nothing is sent to it, its token and AE title open nothing; its results stay. */
+    public boolean disable(String code) {
+        return jdbc.sql("update ai_engine set enabled = false where code = :code and enabled").param("code", code).update() == 1;
+    }
+
+    /** The enabled DICOM engine that calls from this AE title. */
+    public Optional<Engine> byDicomAeTitle(String aeTitle) {
+        return jdbc.sql("select " + COLUMNS + " from ai_engine where enabled and kind = 'DICOM' and config->>'aeTitle' = :ae")
+                .param("ae", aeTitle).query(AiEngines::engine).optional();
+    }
+
+    /** The exam types an engine analyses. */
+    public List<String> examTypes(long engineId) {
+        return jdbc.sql("select unnest(exam_types) from ai_engine where id = :id").param("id", engineId)
+                .query(String.class).list();
+    }
+
+    DicomConfig dicomConfig(long engineId) {
+        return config(engineId, DicomConfig.class);
     }
 
     /** The settings of an ONNX engine (ai_engine.config); an engine without them cannot run. */
     AiDispatch.OnnxConfig onnxConfig(long engineId) {
+        return config(engineId, AiDispatch.OnnxConfig.class);
+    }
+
+    private <T> T config(long engineId, Class<T> type) {
         String config = jdbc.sql("select config::text from ai_engine where id = :id").param("id", engineId)
                 .query(String.class).optional().orElse(null);
         if (config == null) {
-            throw new IllegalStateException("ONNX engine " + engineId + " has no config");
+            throw new IllegalStateException("engine " + engineId + " has no config");
         }
         try {
-            return JSON.readValue(config, AiDispatch.OnnxConfig.class);
+            return JSON.readValue(config, type);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("ONNX engine " + engineId + " has an unreadable config: " + e.getMessage());
+            throw new IllegalStateException("engine " + engineId + " has an unreadable config: " + e.getMessage());
         }
     }
 

@@ -1,6 +1,7 @@
 package fr.relais.dicom;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 import static fr.relais.dicom.LittleEndian.uid;
@@ -50,6 +51,36 @@ public final class Part10 {
         }
         int groupLength = (file[140] & 0xFF) | (file[141] & 0xFF) << 8 | (file[142] & 0xFF) << 16 | (file[143] & 0xFF) << 24;
         return 144 + groupLength;
+    }
+
+    /**
+     * The data set of a stored Part 10 file in the transfer syntax a peer accepted: as stored when
+     * it is the same, re-encoded between the two uncompressed little endian syntaxes otherwise.
+     */
+    public static byte[] dataSetIn(byte[] file, String transferSyntaxUid) throws IOException {
+        String stored;
+        try {
+            stored = transferSyntax(file);
+        } catch (DicomHeader.InvalidObjectException e) {
+            throw new IOException(e.getMessage());
+        }
+        if (stored.equals(transferSyntaxUid)) {
+            return java.util.Arrays.copyOfRange(file, dataSetOffset(file), file.length);
+        }
+        if (!Uids.isUncompressed(stored) || !Uids.isUncompressed(transferSyntaxUid)) {
+            throw new IOException("object stored in " + stored + " cannot be sent in " + transferSyntaxUid);
+        }
+        try {
+            com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+            list.read(new com.pixelmed.dicom.DicomInputStream(new java.io.ByteArrayInputStream(file)));
+            list.removeGroupLengthAttributes();
+            list.removeMetaInformationHeaderAttributes();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(file.length);
+            list.write(out, transferSyntaxUid, false, false);
+            return out.toByteArray();
+        } catch (com.pixelmed.dicom.DicomException e) {
+            throw new IOException("object cannot be re-encoded: " + e.getMessage(), e);
+        }
     }
 
     /** The transfer syntax a Part 10 file's meta header declares. */

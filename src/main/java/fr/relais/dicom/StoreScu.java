@@ -8,11 +8,18 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 
 /**
- * Sends one data set by C-STORE to another application entity (a hospital's PACS) and returns its
- * status: one association, one presentation context, released at the end. A refusal, an abort or
- * a timeout is an {@link IOException} with the reason, for the caller to retry later.
+ * Sends data sets by C-STORE to another application entity (a hospital's PACS, an AI engine) and
+ * returns their statuses: {@link #store} sends one on an association of its own; {@link #open}
+ * opens one association for a batch (a whole study), a presentation context per SOP class,
+ * released when the session is closed. A refusal, an abort or a timeout is an {@link IOException}
+ * with the reason, for the caller to retry later.
  */
 public final class StoreScu {
 
@@ -44,31 +51,83 @@ public final class StoreScu {
     }
 
     /**
-     * Stores a data set given in explicit VR little endian (no file meta header) by {@code dataSet},
-     * which writes it in the transfer syntax the peer accepted.
+     * Stores one data set, on an association of its own; {@code dataSet} writes it in the transfer
+     * syntax the peer accepted.
      */
     public Status store(String sopClassUid, String sopInstanceUid, DataSetWriter dataSet) throws IOException {
-        try (Socket socket = new Socket()) {
+        try (Session session = open(List.of(sopClassUid))) {
+            return session.store(sopClassUid, sopInstanceUid, dataSet);
+        }
+    }
+
+    /**
+     * Opens one association for data sets of these SOP classes; it fails when the peer accepts none
+     * of them ({@link Session#accepts} says which it took).
+     */
+    public Session open(Collection<String> sopClassUids) throws IOException {
+        List<String> classes = List.copyOf(new LinkedHashSet<>(sopClassUids));
+        if (classes.isEmpty() || classes.size() > 128) {
+            throw new IllegalArgumentException("an association proposes 1 to 128 SOP classes, not " + classes.size());
+        }
+        Socket socket = new Socket();
+        try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
             socket.setSoTimeout((int) timeout.toMillis());
             DataInputStream in = new DataInputStream(socket.getInputStream());
             OutputStream out = socket.getOutputStream();
-
-            out.write(associateRequest(sopClassUid));
+            out.write(associateRequest(classes));
             out.flush();
-            Accepted accepted = readAssociateAnswer(in);
+            Accepted accepted = readAssociateAnswer(in, classes);
+            return new Session(socket, in, out, accepted);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
 
-            byte[] command = storeCommand(sopClassUid, sopInstanceUid);
-            byte[] data = dataSet.write(accepted.transferSyntax());
-            sendPdvs(out, accepted.peerMaxPdu(), true, command);
-            sendPdvs(out, accepted.peerMaxPdu(), false, data);
-            Status status = readStoreResponse(in);
+    /** One open association: data sets one after the other, then released by {@link #close}. */
+    public final class Session implements AutoCloseable {
+        private final Socket socket;
+        private final DataInputStream in;
+        private final OutputStream out;
+        private final Accepted accepted;
+        private int messageId;
 
-            out.write(new byte[]{A_RELEASE_RQ, 0, 0, 0, 0, 4, 0, 0, 0, 0});
-            out.flush();
-            readPdu(in); // A-RELEASE-RP, or whatever the peer says before closing: the status is already known
-            return status;
+        private Session(Socket socket, DataInputStream in, OutputStream out, Accepted accepted) {
+            this.socket = socket;
+            this.in = in;
+            this.out = out;
+            this.accepted = accepted;
+        }
+
+        public boolean accepts(String sopClassUid) {
+            return accepted.contexts().containsKey(sopClassUid);
+        }
+
+        public Status store(String sopClassUid, String sopInstanceUid, DataSetWriter dataSet) throws IOException {
+            Context context = accepted.contexts().get(sopClassUid);
+            if (context == null) {
+                throw new IOException(calledAe + " accepted the association but not the SOP class " + Uids.className(sopClassUid));
+            }
+            messageId = (messageId % 0xFFFF) + 1;
+            byte[] command = storeCommand(sopClassUid, sopInstanceUid, messageId);
+            byte[] data = dataSet.write(context.transferSyntax());
+            sendPdvs(out, accepted.peerMaxPdu(), context.id(), true, command);
+            sendPdvs(out, accepted.peerMaxPdu(), context.id(), false, data);
+            return readStoreResponse(in);
+        }
+
+        /** Releases the association (the statuses are already known: a peer that closes instead is not an error). */
+        @Override
+        public void close() throws IOException {
+            try (socket) {
+                out.write(new byte[]{A_RELEASE_RQ, 0, 0, 0, 0, 4, 0, 0, 0, 0});
+                out.flush();
+                readPdu(in); // A-RELEASE-RP, or whatever the peer says before closing
+            } catch (IOException ignored) {
+                // the association is over either way
+            }
         }
     }
 
@@ -78,18 +137,24 @@ public final class StoreScu {
         byte[] write(String transferSyntaxUid) throws IOException;
     }
 
-    private record Accepted(String transferSyntax, int peerMaxPdu) {}
+    /** A presentation context the peer accepted: its id and the transfer syntax it chose. */
+    private record Context(int id, String transferSyntax) {}
 
-    private byte[] associateRequest(String sopClassUid) {
+    private record Accepted(Map<String, Context> contexts, int peerMaxPdu) {}
+
+    /** Context ids are odd (PS3.8 9.3.2.2): 1, 3, 5… in the order of the classes. */
+    private byte[] associateRequest(List<String> sopClassUids) {
         Pdu.Writer rq = new Pdu.Writer(A_ASSOCIATE_RQ);
         rq.u16(1).u16(0).bytes(ae(calledAe)).bytes(ae(callingAe)).zeros(32);
         rq.item(0x10, Pdu.uid(Uids.APPLICATION_CONTEXT));
-        Pdu.Writer context = new Pdu.Writer(-1);
-        context.u8(1).zeros(3)
-                .item(0x30, Pdu.uid(sopClassUid))
-                .item(0x40, Pdu.uid(Uids.EXPLICIT_VR_LITTLE_ENDIAN))
-                .item(0x40, Pdu.uid(Uids.IMPLICIT_VR_LITTLE_ENDIAN));
-        rq.item(0x20, context.body());
+        for (int i = 0; i < sopClassUids.size(); i++) {
+            Pdu.Writer context = new Pdu.Writer(-1);
+            context.u8(2 * i + 1).zeros(3)
+                    .item(0x30, Pdu.uid(sopClassUids.get(i)))
+                    .item(0x40, Pdu.uid(Uids.EXPLICIT_VR_LITTLE_ENDIAN))
+                    .item(0x40, Pdu.uid(Uids.IMPLICIT_VR_LITTLE_ENDIAN));
+            rq.item(0x20, context.body());
+        }
         Pdu.Writer user = new Pdu.Writer(-1);
         user.item(0x51, Pdu.Writer.int32(OUR_MAX_PDU));
         user.item(0x52, Pdu.uid(Uids.IMPLEMENTATION_CLASS_UID));
@@ -105,7 +170,7 @@ public final class StoreScu {
         return padded;
     }
 
-    private Accepted readAssociateAnswer(DataInputStream in) throws IOException {
+    private Accepted readAssociateAnswer(DataInputStream in, List<String> sopClassUids) throws IOException {
         byte[] pdu = readPdu(in);
         int type = pdu[0] & 0xFF;
         if (type == A_ASSOCIATE_RJ) {
@@ -117,7 +182,7 @@ public final class StoreScu {
         }
         Pdu.Reader r = new Pdu.Reader(java.util.Arrays.copyOfRange(pdu, 6, pdu.length));
         r.skip(68);
-        String syntax = null;
+        Map<String, Context> contexts = new HashMap<>();
         int peerMax = OUR_MAX_PDU;
         while (r.remaining() >= 4) {
             int itemType = r.u8();
@@ -125,15 +190,17 @@ public final class StoreScu {
             int length = r.u16();
             Pdu.Reader item = r.slice(length);
             if (itemType == 0x21) {
-                item.skip(2);
+                int id = item.u8();
+                item.skip(1);
                 int result = item.u8();
                 item.skip(1);
                 while (item.remaining() >= 4) {
                     int sub = item.u8();
                     item.skip(1);
                     String uid = Pdu.trimUid(item.ascii(item.u16()));
-                    if (sub == 0x40 && result == 0) {
-                        syntax = uid;
+                    int index = (id - 1) / 2;
+                    if (sub == 0x40 && result == 0 && id % 2 == 1 && index < sopClassUids.size()) {
+                        contexts.put(sopClassUids.get(index), new Context(id, uid));
                     }
                 }
             } else if (itemType == 0x50) {
@@ -149,13 +216,15 @@ public final class StoreScu {
                 }
             }
         }
-        if (syntax == null) {
-            throw new IOException(calledAe + " accepted the association but not the SOP class");
+        if (contexts.isEmpty()) {
+            throw new IOException(calledAe + " accepted the association but not the SOP class "
+                    + sopClassUids.stream().map(Uids::className).toList());
         }
-        return new Accepted(syntax, peerMax);
+        return new Accepted(Map.copyOf(contexts), peerMax);
     }
 
-    private static void sendPdvs(OutputStream out, int peerMaxPdu, boolean command, byte[] value) throws IOException {
+    private static void sendPdvs(OutputStream out, int peerMaxPdu, int contextId, boolean command, byte[] value)
+            throws IOException {
         int maxValue = peerMaxPdu - 6; // PDV item header (4 + 2) inside the PDU
         int at = 0;
         do {
@@ -165,7 +234,7 @@ public final class StoreScu {
             pdu[0] = P_DATA_TF;
             Pdu.Writer.putInt(pdu, 2, 6 + n);
             Pdu.Writer.putInt(pdu, 6, 2 + n);
-            pdu[10] = 1; // presentation context id
+            pdu[10] = (byte) contextId;
             pdu[11] = (byte) ((command ? 1 : 0) | (last ? 2 : 0));
             System.arraycopy(value, at, pdu, 12, n);
             out.write(pdu);
@@ -230,11 +299,11 @@ public final class StoreScu {
         return new Status(code, comment);
     }
 
-    private static byte[] storeCommand(String sopClassUid, String sopInstanceUid) {
+    private static byte[] storeCommand(String sopClassUid, String sopInstanceUid, int messageId) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(256);
         DimseCommand.element(body, 0x0002, LittleEndian.uid(sopClassUid));
         DimseCommand.element(body, 0x0100, LittleEndian.us(C_STORE_RQ));
-        DimseCommand.element(body, 0x0110, LittleEndian.us(1));
+        DimseCommand.element(body, 0x0110, LittleEndian.us(messageId));
         DimseCommand.element(body, 0x0700, LittleEndian.us(0)); // priority: medium
         DimseCommand.element(body, 0x0800, LittleEndian.us(0x0000)); // a data set follows
         DimseCommand.element(body, 0x1000, LittleEndian.uid(sopInstanceUid));

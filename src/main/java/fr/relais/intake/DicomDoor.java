@@ -14,11 +14,13 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The DICOM door: C-STORE and C-ECHO on port 11112 for registered hospitals. The calling AE title
- * says which hospital is sending; an unknown one is refused at association time and audited.
+ * says which hospital is sending; an unknown one is refused at association time and audited. A
+ * caller that is no hospital may be another kind of peer ({@link PeerDoor}: an AI engine's answer).
  */
 @Component
 public class DicomDoor implements SmartLifecycle, AssociationHandler {
@@ -30,17 +32,19 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
     private final HospitalDirectory hospitals;
     private final IntakeService intake;
     private final AuditLog audit;
+    private final List<PeerDoor> peers;
     private volatile DicomServer server;
     private volatile DicomServer tlsServer;
     private final SslBundles sslBundles;
 
     DicomDoor(RelaisProperties properties, HospitalDirectory hospitals, IntakeService intake, AuditLog audit,
-              SslBundles sslBundles) {
+              List<PeerDoor> peers, SslBundles sslBundles) {
         this.sslBundles = sslBundles;
         this.settings = properties.dicom();
         this.hospitals = hospitals;
         this.intake = intake;
         this.audit = audit;
+        this.peers = peers;
     }
 
     /** The port actually bound (differs from the setting when that is 0). */
@@ -98,6 +102,12 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
     public Decision associate(AssociationRequest request) {
         Optional<HospitalRef> hospital = hospitals.findByCallingAeTitle(request.callingAeTitle());
         if (hospital.isEmpty()) {
+            for (PeerDoor door : peers) {
+                Optional<StoreHandler> peer = door.open(request);
+                if (peer.isPresent()) {
+                    return new Accept(peer.get());
+                }
+            }
             String why = "calling AE title " + request.callingAeTitle() + " is not registered for any hospital";
             audit.record("dicom:" + request.callingAeTitle(), "DICOM_ASSOCIATION", null, address(request),
                     Outcome.REJECTED, why);

@@ -5,10 +5,13 @@ import fr.relais.BaseIntegrationTest;
 import fr.relais.request.RequestFixtures;
 import fr.relais.security.Role;
 import fr.relais.sim.SyntheticCt;
+import fr.relais.storage.Sealer;
 import fr.relais.support.Await;
 import fr.relais.support.Dcmtk;
+import fr.relais.worklist.WorklistFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The built-in detector on studies that went the whole way, and what its findings do to the queue. */
 class AiTriageIT extends BaseIntegrationTest {
 
+    @Autowired
+    Sealer sealer;
+
     @TempDir
     static Path work;
 
@@ -28,14 +34,9 @@ class AiTriageIT extends BaseIntegrationTest {
         long hospital = createHospital(unique("CH Triage"), ae);
         TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
         TestAccount reader = createAccount(Role.RADIOLOGIST, null);
-        jdbc.sql("insert into radiologist_hospital (user_id, hospital_id) values (:u, :h)")
-                .param("u", reader.id()).param("h", hospital).update();
-        long center = jdbc.sql("insert into reading_center (name, seats, created_at) values (:n, 4, now()) returning id")
-                .param("n", unique("Centre IA")).query(Long.class).single();
-        jdbc.sql("""
-                insert into seat_presence (user_id, center_id, checked_in_at, shift_ends_at)
-                values (:u, :c, now() - interval '1 minute', now() + interval '12 hours')""")
-                .param("u", reader.id()).param("c", center).update();
+        WorklistFixtures seats = new WorklistFixtures(jdbc, sealer);
+        seats.authorise(reader.id(), hospital);
+        seats.checkIn(reader.id(), seats.center(unique("Centre IA"), 4));
 
         // Two normal heads arrive first, then one with a haematoma.
         List<Long> exams = new ArrayList<>();

@@ -1,0 +1,164 @@
+package fr.relais.ai;
+
+import fr.relais.audit.AuditLog;
+import fr.relais.dicom.AssociationHandler.AssociationRequest;
+import fr.relais.dicom.AssociationHandler.StoreHandler;
+import fr.relais.dicom.AssociationHandler.StoreRequest;
+import fr.relais.dicom.AssociationHandler.StoreStatus;
+import fr.relais.dicom.DicomHeader;
+import fr.relais.dicom.MeasurementReport;
+import fr.relais.dicom.Part10;
+import fr.relais.dicom.StoreScu;
+import fr.relais.intake.PeerDoor;
+import fr.relais.platform.RelaisProperties;
+import fr.relais.storage.ObjectStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+
+/**
+ * External engines over DICOM: the study goes to the engine's AE by C-STORE (our own SCU, the
+ * decrypted objects as stored), and the engine answers with an SR measurement report by C-STORE to
+ * our SCP, calling from its registered AE title. The answer is recorded as any engine's result;
+ * an SR that cannot be read, or about a study the engine was not sent, gets a failure status with
+ * the reason and changes nothing.
+ */
+@Component
+class DicomEngines implements PeerDoor {
+
+    private static final Logger log = LoggerFactory.getLogger(DicomEngines.class);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final JdbcClient jdbc;
+    private final ObjectStore store;
+    private final AiEngines engines;
+    private final AiRuns runs;
+    private final AiResults results;
+    private final TransactionTemplate tx;
+    private final AuditLog audit;
+    private final Clock clock;
+    private final String ourAe;
+
+    DicomEngines(JdbcClient jdbc, ObjectStore store, AiEngines engines, AiRuns runs, AiResults results,
+                 TransactionTemplate tx, AuditLog audit, Clock clock, RelaisProperties properties) {
+        this.jdbc = jdbc;
+        this.store = store;
+        this.engines = engines;
+        this.runs = runs;
+        this.results = results;
+        this.tx = tx;
+        this.audit = audit;
+        this.clock = clock;
+        this.ourAe = properties.dicom().ae();
+    }
+
+    private record Instance(String objectKey, String sopClassUid, String sopInstanceUid) {}
+
+    /**
+     * Sends every object of the study to the engine on one association; the number sent. Objects of
+     * a class the engine does not take are left out; any refused object fails the whole send.
+     */
+    int send(long studyId, AiEngines.Engine engine, AiEngines.DicomConfig config) throws IOException {
+        // Read-only use of the study index (intake owns the tables), as DICOMweb does.
+        List<Instance> instances = jdbc.sql("""
+                select i.object_key, i.sop_class_uid, i.sop_instance_uid from instance i
+                join series se on se.id = i.series_id where se.study_id = :study order by se.id, i.id""")
+                .param("study", studyId)
+                .query((rs, n) -> new Instance(rs.getString(1), rs.getString(2), rs.getString(3))).list();
+        if (instances.isEmpty()) {
+            throw new IOException("the study has no object to send");
+        }
+        StoreScu scu = new StoreScu(config.host(), config.port(), ourAe, config.aeTitle(), SEND_TIMEOUT);
+        int sent = 0;
+        try (StoreScu.Session session = scu.open(instances.stream().map(Instance::sopClassUid).toList())) {
+            for (Instance i : instances) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new CancellationException("interrupted");
+                }
+                if (!session.accepts(i.sopClassUid())) {
+                    continue;
+                }
+                byte[] file = store.read(i.objectKey());
+                StoreScu.Status status = session.store(i.sopClassUid(), i.sopInstanceUid(), syntax -> Part10.dataSetIn(file, syntax));
+                if (!status.stored()) {
+                    throw new IOException(String.format("engine %s answered status %04X%s", engine.code(), status.code(),
+                            status.errorComment() == null ? "" : ": " + status.errorComment()));
+                }
+                sent++;
+            }
+        }
+        return sent;
+    }
+
+    @Override
+    public Optional<StoreHandler> open(AssociationRequest request) {
+        return engines.byDicomAeTitle(request.callingAeTitle()).map(engine -> rq -> receive(engine, request, rq));
+    }
+
+    private StoreStatus receive(AiEngines.Engine engine, AssociationRequest association, StoreRequest rq) {
+        String actor = "ai:" + engine.code();
+        String source = association.peer() == null ? null : association.peer().getAddress().getHostAddress();
+        if (!MeasurementReport.isStructuredReport(rq.sopClassUid())) {
+            return refuse(actor, source, StoreStatus.sopClassNotSupported(
+                    "engine " + engine.code() + " may only send SR measurement reports, not " + rq.sopClassUid()));
+        }
+        MeasurementReport.Report report;
+        try {
+            report = MeasurementReport.parse(rq.transferSyntaxUid(), rq.data(), rq.length());
+        } catch (DicomHeader.InvalidObjectException e) {
+            return refuse(actor, source, StoreStatus.cannotUnderstand(e.getMessage()));
+        }
+        Optional<AiRuns.Run> run = runs.latest(engine.id(), report.studyInstanceUid());
+        if (run.isEmpty()) {
+            return refuse(actor, source, StoreStatus.cannotUnderstand(
+                    "engine " + engine.code() + " was not sent the study this SR is about"));
+        }
+        long examId = run.get().examId();
+        for (MeasurementReport.Finding f : report.findings()) {
+            for (MeasurementReport.KeyImage k : f.keyImages()) {
+                if (!inExam(examId, k.sopInstanceUid())) {
+                    return refuse(actor, source, StoreStatus.cannotUnderstand(
+                            "key image " + k.sopInstanceUid() + " of finding " + f.code() + " is not in the study"));
+                }
+            }
+        }
+        tx.executeWithoutResult(status -> {
+            for (MeasurementReport.Finding f : report.findings()) {
+                MeasurementReport.KeyImage key = f.keyImages().isEmpty() ? null : f.keyImages().get(0);
+                results.record(examId, engine, engine.version(), new AiResults.Incoming(f.code(), f.score(), f.present(),
+                        key == null ? null : key.sopInstanceUid(), key == null ? null : key.frame() == null ? 1 : key.frame()));
+            }
+            // As over HTTP, an answer after the timeout is recorded; its run keeps TIMED_OUT and says it came late.
+            if (!runs.finish(run.get().id(), "DONE", report.findings().size() + " findings by SR")) {
+                runs.note(run.get().id(), ("TIMED_OUT".equals(run.get().state()) ? "late SR recorded at " : "SR again at ")
+                        + clock.instant());
+            }
+        });
+        audit.record(actor, "AI_RESULT_RECEIVED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,
+                "SR, " + report.findings().stream().map(MeasurementReport.Finding::code).toList());
+        log.info("AI engine {} answered by SR for exam {} (run {}, was {})", engine.code(), examId, run.get().id(),
+                run.get().state());
+        return StoreStatus.SUCCESS;
+    }
+
+    private boolean inExam(long examId, String sopInstanceUid) {
+        return jdbc.sql("""
+                select exists (select 1 from exam e join series se on se.study_id = e.study_id
+                               join instance i on i.series_id = se.id where e.id = :exam and i.sop_instance_uid = :sop)""")
+                .param("exam", examId).param("sop", sopInstanceUid).query(Boolean.class).single();
+    }
+
+    private StoreStatus refuse(String actor, String source, StoreStatus status) {
+        audit.record(actor, "AI_RESULT_REFUSED", "dicom", source, AuditLog.Outcome.REJECTED, status.comment());
+        return status;
+    }
+}
