@@ -84,7 +84,7 @@ class AiDicomEngineIT extends BaseIntegrationTest {
     private Sent headCt(Site site, int seed) throws Exception {
         JsonNode filed = RequestFixtures.file(as(site.physician()), RequestFixtures.headCt("IPP-SR-" + seed, "PATIENT_SIGNED"));
         long examId = filed.get("id").asLong();
-        RequestFixtures.accept(as(site.reader()), examId);
+        RequestFixtures.accept(jdbc, as(site.reader()), examId);
         SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(12).rows(64)
                 .columns(64).seed(seed).accession(filed.get("accessionNumber").asText()).build(), work.resolve("s" + seed));
         Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), site.ae(), "RELAIS", study.files());

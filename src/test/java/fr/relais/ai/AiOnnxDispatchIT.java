@@ -54,8 +54,9 @@ class AiOnnxDispatchIT extends BaseIntegrationTest {
                     .param("x", examId).param("e", engine).query(String.class).optional().orElse(""), s -> !s.isEmpty());
             // The skull saturates the 50–90 HU window: the brightest pixel scores 1, above the 0.5 threshold.
             assertThat(result).isEqualTo("1 true 0.1 true");
-            assertThat(jdbc.sql("select state from ai_run where exam_id = :x and engine_id = :e").param("x", examId)
-                    .param("e", engine).query(String.class).single()).isEqualTo("DONE");
+            // The run is closed just after its result is stored.
+            Await.until("ONNX run DONE", () -> jdbc.sql("select state from ai_run where exam_id = :x and engine_id = :e")
+                    .param("x", examId).param("e", engine).query(String.class).single(), "DONE"::equals);
         } finally {
             // The shared database serves the other tests: this engine must not analyse their exams.
             jdbc.sql("update ai_engine set enabled = false where id = :e").param("e", engine).update();
