@@ -53,13 +53,19 @@ class AiAdminController {
     @GetMapping
     String page(Model model) {
         model.addAttribute("engines", engines.all().stream().map(e -> new EngineRow(e, engines.examTypes(e.id()),
-                e.kind() == AiEngines.Kind.DICOM ? address(engines.dicomConfig(e.id())) : null)).toList());
+                e.kind() == AiEngines.Kind.DICOM ? address(e.id()) : null)).toList());
         model.addAttribute("thresholds", thresholds.all());
         return PAGE;
     }
 
-    private static String address(AiEngines.DicomConfig c) {
-        return c.aeTitle() + " @ " + c.host() + ":" + c.port() + (c.timeoutSeconds() == null ? "" : " (" + c.timeoutSeconds() + " s)");
+    /** Where a DICOM engine listens; a row with a missing or broken config is shown as such, not a failed page. */
+    private String address(long engineId) {
+        try {
+            AiEngines.DicomConfig c = engines.dicomConfig(engineId);
+            return c.aeTitle() + " @ " + c.host() + ":" + c.port() + (c.timeoutSeconds() == null ? "" : " (" + c.timeoutSeconds() + " s)");
+        } catch (IllegalStateException broken) {
+            return "⚠ " + broken.getMessage();
+        }
     }
 
     @PostMapping("/engines")

@@ -84,6 +84,9 @@ final class HospitalSimulator {
         RelaisClient admin = new RelaisClient(settings.url(), settings.adminUser(), settings.adminPassword());
         List<SimHospital> hospitals = hospitals(admin);
         RelaisClient regulator = account(admin, "regulation", "RADIOLOGIST", null);
+        // A radiologist regulates only for the hospitals he is authorised for.
+        admin.put("/api/radiologists/" + regulator.accountId() + "/hospitals",
+                hospitals.stream().map(SimHospital::id).toList(), 200);
         Instant start = Instant.now();
         List<PlannedExam> plan = NightProfile.plan(settings.exams(), hospitals.size(), start, settings.seed());
         total = plan.size();
@@ -141,8 +144,8 @@ final class HospitalSimulator {
         body.put("role", role);
         body.put("hospitalId", hospitalId);
         body.put("password", password);
-        admin.post("/api/users", body, 201);
-        return new RelaisClient(settings.url(), username, password);
+        long id = admin.post("/api/users", body, 201).get("id").asLong();
+        return new RelaisClient(settings.url(), username, password, id);
     }
 
     private void play(PlannedExam exam, SimHospital hospital, RelaisClient regulator) {

@@ -28,12 +28,23 @@ final class RelaisClient {
     private final URI base;
     private final String username;
     private final String authorization;
+    private final long accountId;
 
     RelaisClient(URI base, String username, String password) {
+        this(base, username, password, 0);
+    }
+
+    /** A client for an account the simulator created, whose id it knows. */
+    RelaisClient(URI base, String username, String password, long accountId) {
         this.base = base;
         this.username = username;
+        this.accountId = accountId;
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    long accountId() {
+        return accountId;
     }
 
     JsonNode get(String path) throws IOException {
@@ -42,6 +53,10 @@ final class RelaisClient {
 
     JsonNode post(String path, Object body, int expected) throws IOException {
         return send("POST", path, body, expected);
+    }
+
+    JsonNode put(String path, Object body, int expected) throws IOException {
+        return send("PUT", path, body, expected);
     }
 
     private JsonNode send(String method, String path, Object body, int expected) throws IOException {

@@ -107,6 +107,16 @@ class AiAdminPagesIT extends BaseIntegrationTest {
     }
 
     @Test
+    void aDicomEngineRowWithoutItsConfigIsShownNotAFailedPage() {
+        String broken = "broken_" + Math.abs(System.nanoTime() % 100000);
+        jdbc.sql("insert into ai_engine (code, name, kind, exam_types, enabled) values (:c, 'Sans config', 'DICOM', '{CT_HEAD}', false)")
+                .param("c", broken).update();
+        var page = adminBrowser().get("/admin/ai");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Sans config").contains("has no config");
+    }
+
+    @Test
     void theApiCreatesAndDisablesEnginesForAdminsOnly() {
         String code = unique("api-engine").replace(' ', '-');
         Map<String, Object> http = Map.of("kind", "HTTP", "code", code, "name", "Moteur API", "examTypes", "CT_SPINE_C");
