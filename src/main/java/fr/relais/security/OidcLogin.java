@@ -1,21 +1,14 @@
 package fr.relais.security;
 
 import fr.relais.audit.AuditLog;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
 import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
-import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -37,7 +30,6 @@ class OidcLogin {
     private final AuditLog audit;
     private final String usernameClaim;
     private final boolean countsAsSecondFactor;
-    private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
 
     OidcLogin(AccountService accounts, SecondFactor secondFactor, RecentLogin recentLogin, AuditLog audit,
               @Value("${relais.security.oidc.username-claim:preferred_username}") String usernameClaim,
@@ -74,8 +66,8 @@ class OidcLogin {
             }
             AccountPrincipal who = account.get();
             boolean pending = secondFactor.requiredFor(who.role()) && !countsAsSecondFactor;
-            save(request, response, pending ? new PendingSecondFactor(who)
-                    : UsernamePasswordAuthenticationToken.authenticated(who, null, who.getAuthorities()));
+            SessionLogins.establish(pending ? new PendingSecondFactor(who)
+                    : UsernamePasswordAuthenticationToken.authenticated(who, null, who.getAuthorities()), request, response);
             if (pending) {
                 response.sendRedirect(request.getContextPath() + SecondFactorController.PATH);
                 return;
@@ -86,11 +78,4 @@ class OidcLogin {
         };
     }
 
-    private void save(HttpServletRequest request, HttpServletResponse response, Authentication authentication)
-            throws IOException {
-        SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(authentication);
-        SecurityContextHolder.setContext(context);
-        contexts.saveContext(context, request, response);
-    }
 }

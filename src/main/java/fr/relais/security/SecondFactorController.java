@@ -6,11 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContext;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
-import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
-import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.stereotype.Controller;
@@ -35,7 +31,6 @@ class SecondFactorController {
     private final LoginLockout lockout;
     private final RecentLogin recentLogin;
     private final AuditLog audit;
-    private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
     private final HttpSessionRequestCache savedRequests = new HttpSessionRequestCache();
 
     SecondFactorController(SecondFactor secondFactor, AccountService accounts, LoginLockout lockout,
@@ -89,10 +84,8 @@ class SecondFactorController {
         request.getSession().removeAttribute(ENROLMENT_SECRET);
         // A new session id for the fully authenticated session (as at the password step).
         request.changeSessionId();
-        SecurityContext context = SecurityContextHolder.createEmptyContext();
-        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(who, null, who.getAuthorities()));
-        SecurityContextHolder.setContext(context);
-        contexts.saveContext(context, request, response);
+        SessionLogins.establish(UsernamePasswordAuthenticationToken.authenticated(who, null, who.getAuthorities()),
+                request, response);
         recentLogin.recordLogin(request);
         audit.record(who.username(), enrolling ? "SECOND_FACTOR_ENROLLED" : "LOGIN", null, source,
                 AuditLog.Outcome.SUCCESS, "second factor");

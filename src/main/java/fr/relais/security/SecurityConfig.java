@@ -29,13 +29,11 @@ import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
-import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 
@@ -158,13 +156,9 @@ class SecurityConfig {
         SavedRequestAwareAuthenticationSuccessHandler toPage = new SavedRequestAwareAuthenticationSuccessHandler();
         toPage.setDefaultTargetUrl("/");
         // The roles that need a second factor get a pending login and the code page first.
-        SecurityContextRepository sessionContexts = new HttpSessionSecurityContextRepository();
         AuthenticationSuccessHandler loggedIn = (request, response, authentication) -> {
             if (authentication.getPrincipal() instanceof AccountPrincipal who && secondFactor.requiredFor(who.role())) {
-                SecurityContext pending = SecurityContextHolder.createEmptyContext();
-                pending.setAuthentication(new PendingSecondFactor(who));
-                SecurityContextHolder.setContext(pending);
-                sessionContexts.saveContext(pending, request, response);
+                SessionLogins.establish(new PendingSecondFactor(who), request, response);
                 response.sendRedirect(request.getContextPath() + SecondFactorController.PATH);
                 return;
             }
