@@ -4,6 +4,7 @@ import fr.relais.audit.AuditLog;
 import fr.relais.platform.Actor;
 import fr.relais.platform.ForbiddenException;
 import fr.relais.platform.InvalidInputException;
+import fr.relais.platform.YearMonths;
 import fr.relais.security.AccountPrincipal;
 import fr.relais.security.Role;
 import jakarta.validation.Valid;
@@ -56,7 +57,7 @@ class BillingApiController {
     @GetMapping("/api/billing/acts")
     @PreAuthorize("hasAnyRole('BILLING','ADMIN')")
     ActExport acts(@RequestParam(name = "month", required = false) String month, Actor actor) {
-        YearMonth m = Months.parse("month", month);
+        YearMonth m = YearMonths.parse("month", month);
         List<CcamAct> acts = actsRead(m, "json", actor);
         return new ActExport(m, acts.size(), acts);
     }
@@ -64,7 +65,7 @@ class BillingApiController {
     @GetMapping({"/api/billing/acts.csv", "/billing/acts.csv"})
     @PreAuthorize("hasAnyRole('BILLING','ADMIN')")
     ResponseEntity<byte[]> actsCsv(@RequestParam(name = "month", required = false) String month, Actor actor) {
-        YearMonth m = Months.parse("month", month);
+        YearMonth m = YearMonths.parse("month", month);
         Csv csv = new Csv().row("acte", "date", "heure", "fuseau", "code_ccam", "modificateur", "urgent", "rpps",
                 "finess", "reference_patient", "numero_examen", "type_examen", "radiologue");
         for (CcamAct a : actsRead(m, "csv", actor)) {
@@ -84,7 +85,7 @@ class BillingApiController {
     @GetMapping("/api/billing/statements")
     @PreAuthorize("hasAnyRole('BILLING','ADMIN')")
     List<Statements.RadiologistRef> statements(@RequestParam(name = "month", required = false) String month) {
-        return statements.radiologistsWithActs(Months.parse("month", month));
+        return statements.radiologistsWithActs(YearMonths.parse("month", month));
     }
 
     @GetMapping("/api/billing/statements/{radiologistId}")
@@ -114,7 +115,7 @@ class BillingApiController {
 
     /** A radiologist reads their own statement only; the billing team and administrators any. */
     private ProductionStatement readable(long radiologistId, String month, AccountPrincipal me) {
-        YearMonth m = Months.parse("month", month);
+        YearMonth m = YearMonths.parse("month", month);
         if (me.role() == Role.RADIOLOGIST && me.id() != radiologistId) {
             throw new ForbiddenException(null, "billing.statement.notYours", "a radiologist reads their own statement only");
         }
@@ -146,7 +147,7 @@ class BillingApiController {
         if (order == null || order.hospitalId() == null) {
             throw new InvalidInputException("hospitalId", "billing.invoice.hospital.required", "give the hospital id");
         }
-        Invoices.Issued issued = invoices.issue(order.hospitalId(), Months.parse("month", order.month()), actor);
+        Invoices.Issued issued = invoices.issue(order.hospitalId(), YearMonths.parse("month", order.month()), actor);
         return ResponseEntity.status(issued.created() ? HttpStatus.CREATED : HttpStatus.OK).body(issued.invoice());
     }
 

@@ -113,7 +113,7 @@ public class CcamCoding {
                 .param("finess", s.finess()).param("patient", s.patientKey()).param("accession", s.accessionNumber())
                 .param("at", s.signedAt()).param("zone", s.timeZone())
                 .param("date", local.toLocalDate()).param("time", local.toLocalTime().withNano(0))
-                .param("night", Months.nightOf(at.atZone(Months.NETWORK)))
+                .param("night", Nights.nightOf(at.atZone(Nights.NETWORK)))
                 .param("now", OffsetDateTime.now(clock))
                 .update();
         if (written == 1) {

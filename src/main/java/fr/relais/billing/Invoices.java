@@ -112,7 +112,7 @@ class Invoices {
             throw new ConflictException("month", "billing.invoice.periodNotOver",
                     "the period " + period.start() + " – " + period.end() + " is not over yet", DAY.format(period.end()));
         }
-        int year = now.atZoneSameInstant(Months.NETWORK).getYear();
+        int year = now.atZoneSameInstant(Nights.NETWORK).getYear();
         // Taken first, the counter's lock also serialises the check below with any other issuer.
         jdbc.sql("insert into invoice_counter (year, last_number) values (:y, 0) on conflict do nothing")
                 .param("y", year).update();
@@ -158,7 +158,7 @@ class Invoices {
         try (PdfSheet pdf = new PdfSheet("Facture " + number)) {
             pdf.title("Facture " + number)
                     .line("Relais, téléradiologie d'urgence")
-                    .line("Émise le " + DAY.format(issuedAt.atZoneSameInstant(Months.NETWORK)))
+                    .line("Émise le " + DAY.format(issuedAt.atZoneSameInstant(Nights.NETWORK)))
                     .gap()
                     .bold("Client : " + hospital.name())
                     .line("FINESS " + hospital.finess())
