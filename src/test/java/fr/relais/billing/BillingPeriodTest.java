@@ -61,4 +61,16 @@ class BillingPeriodTest {
         assertThat(Money.euros(5)).isEqualTo("0,05 €");
         assertThat(Money.euros(123_456_789)).isEqualTo("1 234 567,89 €");
     }
+
+    @Test
+    void eurosTypedInAFormBecomeCentsExactly() {
+        assertThat(Money.cents("x", "1200")).isEqualTo(120_000);
+        assertThat(Money.cents("x", "1 200,5")).isEqualTo(120_050);
+        assertThat(Money.cents("x", "0.07")).isEqualTo(7);
+        assertThat(Money.cents("x", "19,99 €")).isEqualTo(1_999);
+        assertThat(Money.cents("x", " ")).isNull();
+        assertThatThrownBy(() -> Money.cents("x", "-5")).hasMessageContaining("negative");
+        assertThatThrownBy(() -> Money.cents("x", "12,345")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> Money.cents("x", "1e3")).isInstanceOf(InvalidInputException.class);
+    }
 }
