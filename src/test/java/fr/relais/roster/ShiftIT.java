@@ -223,6 +223,8 @@ class ShiftIT extends BaseIntegrationTest {
         assertThat(posted.headers().firstValue("Location").orElseThrow()).contains("/shifts?month=" + next);
         assertThat(jdbc.sql("select user_id from planned_shift where center_id = :c and withdrawn_at is null")
                 .param("c", center).query(Long.class).single()).isEqualTo(anna.id());
+        assertThat(radiologist.get("/presence").body()).contains("Mes prochaines gardes", name + ", poste 1 : du "
+                + night.format(java.time.format.DateTimeFormatter.ofPattern("dd/MM/yyyy")) + " 20:00");
         HttpResponse<String> adminPage = browser().loggedInAs("admin", ADMIN_PASSWORD).get("/shifts?month=" + next);
         assertThat(adminPage.body()).contains("À régler ce mois-ci", name + " : 1 poste(s) libre(s)", "Planifier un radiologue");
         TestAccount billing = createAccount(Role.BILLING, null);
