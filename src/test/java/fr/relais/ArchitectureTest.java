@@ -89,4 +89,24 @@ class ArchitectureTest {
                         "fr.relais.delivery..")
                 .check(production);
     }
+
+    @Test
+    void nothingDependsOnBillingAndBillingReadsOnlyReportsCatalogAndHospitals() {
+        noClasses().that().resideOutsideOfPackage("fr.relais.billing..")
+                .should().dependOnClassesThat().resideInAPackage("fr.relais.billing..")
+                .check(production);
+        noClasses().that().resideInAPackage("fr.relais.billing..")
+                .should().dependOnClassesThat().resideInAnyPackage("fr.relais.roster..", "fr.relais.worklist..",
+                        "fr.relais.request..", "fr.relais.intake..", "fr.relais.delivery..", "fr.relais.ai..",
+                        "fr.relais.reading..", "fr.relais.dicom..", "fr.relais.storage..", "fr.relais.exam..")
+                .check(production);
+    }
+
+    @Test
+    void theRosterKnowsNothingOfReportsOrBilling() {
+        noClasses().that().resideInAPackage("fr.relais.roster..")
+                .should().dependOnClassesThat().resideInAnyPackage("fr.relais.report..", "fr.relais.billing..",
+                        "fr.relais.delivery..")
+                .check(production);
+    }
 }

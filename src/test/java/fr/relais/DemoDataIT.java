@@ -3,6 +3,8 @@ package fr.relais;
 import fr.relais.hospital.DemoHospitals;
 import fr.relais.roster.DemoCenters;
 import fr.relais.roster.DemoCredentials;
+import fr.relais.roster.DemoShifts;
+import fr.relais.billing.DemoSubscriptions;
 import fr.relais.security.DemoAccounts;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -50,6 +52,12 @@ class DemoDataIT {
 
     @Autowired
     DemoCredentials demoCredentials;
+
+    @Autowired
+    DemoShifts demoShifts;
+
+    @Autowired
+    DemoSubscriptions demoSubscriptions;
 
     private Map<String, String> aeTitleByHospital() {
         return jdbc.sql("select h.name, a.ae_title from hospital h join hospital_ae_title a on a.hospital_id = h.id")
@@ -129,6 +137,19 @@ class DemoDataIT {
         assertThat(subspecialtiesOf("radiologue")).containsExactly("NEURO");
         assertThat(subspecialtiesOf("radiologue2")).containsExactly("THORACIC", "VASCULAR");
         assertThat(demoCredentials.seed()).isZero();
+    }
+
+    @Test
+    void demoPlansNightsAndSubscriptionsAndGivesTheRadiologistsAnRpps() {
+        assertThat(jdbc.sql("select rpps from app_user where username in ('radiologue', 'radiologue2') order by username")
+                .query(String.class).list()).containsExactly("10001234565", "10002345675");
+        assertThat(jdbc.sql("""
+                select count(*) from planned_shift s join app_user u on u.id = s.user_id
+                where u.username in ('radiologue', 'radiologue2') and s.withdrawn_at is null""")
+                .query(Long.class).single()).isEqualTo(6);
+        assertThat(jdbc.sql("select count(*) from subscription").query(Long.class).single()).isEqualTo(13);
+        assertThat(demoShifts.seed()).isZero();
+        assertThat(demoSubscriptions.seed()).isZero();
     }
 
     private List<String> subspecialtiesOf(String username) {

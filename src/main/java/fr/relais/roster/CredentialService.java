@@ -71,7 +71,11 @@ public class CredentialService {
         }
         Map<Long, Presence> present = presence.openPresences().stream()
                 .collect(Collectors.toMap(Presence::userId, p -> p));
+        Map<Long, String> rpps = new HashMap<>();
+        jdbc.sql("select id, rpps from app_user where role = 'RADIOLOGIST' and rpps is not null")
+                .query((rs, n) -> rpps.put(rs.getLong(1), rs.getString(2))).list();
         return radiologists.stream().map(a -> new Radiologist(a.id(), a.username(), a.displayName(), a.enabled(),
+                rpps.get(a.id()),
                 List.copyOf(authorised.getOrDefault(a.id(), List.of())),
                 held.getOrDefault(a.id(), EnumSet.noneOf(Subspecialty.class)), present.get(a.id()))).toList();
     }
@@ -84,7 +88,7 @@ public class CredentialService {
                 where rh.user_id = :user order by h.name""")
                 .param("user", userId).query(Radiologist.AuthorisedHospital.class).list();
         return new Radiologist(account.id(), account.username(), account.displayName(), account.enabled(),
-                authorised, subspecialties(userId), presence.current(userId).orElse(null));
+                rpps(userId), authorised, subspecialties(userId), presence.current(userId).orElse(null));
     }
 
     /** The hospital ids a user may read for (empty for anyone but an authorised radiologist). */
@@ -144,12 +148,50 @@ public class CredentialService {
         return get(userId);
     }
 
+    private String rpps(long userId) {
+        return jdbc.sql("select rpps from app_user where id = :id").param("id", userId).query(String.class).optional()
+                .orElse(null);
+    }
+
+    /**
+     * Sets (or, with null or blank, clears) the radiologist's RPPS number: 11 digits, spaces
+     * ignored, and the Luhn check digit of the RPPS right; one number per radiologist.
+     */
+    @Transactional
+    public Radiologist setRpps(long userId, String rpps, Actor actor) {
+        Account account = radiologistAccount(userId);
+        String number = rpps == null ? "" : rpps.replace(" ", "").strip();
+        if (!number.isEmpty() && !Rpps.valid(number)) {
+            throw new InvalidInputException("rpps", "credentials.rpps.invalid",
+                    "An RPPS number has 11 digits, the last one a Luhn check digit (not " + rpps + ")", rpps);
+        }
+        String holder = number.isEmpty() ? null : jdbc.sql("select username from app_user where rpps = :rpps and id <> :id")
+                .param("rpps", number).param("id", userId).query(String.class).optional().orElse(null);
+        if (holder != null) {
+            throw new ConflictException("rpps", "credentials.rpps.taken", "RPPS " + number + " is already " + holder + "'s",
+                    number, holder);
+        }
+        jdbc.sql("update app_user set rpps = :rpps where id = :id")
+                .param("rpps", number.isEmpty() ? null : number).param("id", userId).update();
+        audit.record(actor.username(), "CREDENTIALS_RPPS_SET", "user:" + account.id(), actor.source(),
+                AuditLog.Outcome.SUCCESS, number.isEmpty() ? "cleared" : "rpps " + number);
+        return get(userId);
+    }
+
     /** Replaces both at once, as the administrator's form does: all or nothing. */
     @Transactional
     public Radiologist setCredentials(long userId, Collection<Long> hospitalIds, Collection<String> subspecialties,
                                       Actor actor) {
         setHospitals(userId, hospitalIds, actor);
         return setSubspecialties(userId, subspecialties, actor);
+    }
+
+    /** The administrator's form: hospitals, subspecialties and RPPS together, all or nothing. */
+    @Transactional
+    public Radiologist setCredentials(long userId, Collection<Long> hospitalIds, Collection<String> subspecialties,
+                                      String rpps, Actor actor) {
+        setRpps(userId, rpps, actor);
+        return setCredentials(userId, hospitalIds, subspecialties, actor);
     }
 
     private static Subspecialty parse(String name) {

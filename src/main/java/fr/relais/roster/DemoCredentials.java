@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The demo radiologists' credentials (profile {@code demo}): every demo hospital, and a
- * subspecialty or two. Runs after the accounts exist; leaves alone what an administrator already set.
+ * The demo radiologists' credentials (profile {@code demo}): every demo hospital, a
+ * subspecialty or two, and an RPPS number. Runs after the accounts exist; leaves alone what an administrator already set.
  */
 @Component
 @Profile("demo")
@@ -29,6 +29,9 @@ public class DemoCredentials implements ApplicationRunner {
     public static final Map<String, List<String>> SUBSPECIALTIES = Map.of(
             "radiologue", List.of(Subspecialty.NEURO.name()),
             "radiologue2", List.of(Subspecialty.VASCULAR.name(), Subspecialty.THORACIC.name()));
+
+    /** Made-up RPPS numbers with a right check digit, for the demo's act lines. */
+    public static final Map<String, String> RPPS = Map.of("radiologue", "10001234565", "radiologue2", "10002345675");
 
     private static final Logger log = LoggerFactory.getLogger(DemoCredentials.class);
 
@@ -69,6 +72,10 @@ public class DemoCredentials implements ApplicationRunner {
             }
             if (credentials.subspecialties(id).isEmpty()) {
                 credentials.setSubspecialties(id, demo.getValue(), Actor.SYSTEM);
+                changed = true;
+            }
+            if (credentials.get(id).rpps() == null) {
+                credentials.setRpps(id, RPPS.get(demo.getKey()), Actor.SYSTEM);
                 changed = true;
             }
             seeded += changed ? 1 : 0;

@@ -29,10 +29,12 @@ class PresencePageController {
     private static final DateTimeFormatter LOCAL_INPUT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm");
 
     private final PresenceService presence;
+    private final ShiftService shifts;
     private final MessageSource messages;
 
-    PresencePageController(PresenceService presence, MessageSource messages) {
+    PresencePageController(PresenceService presence, ShiftService shifts, MessageSource messages) {
         this.presence = presence;
+        this.shifts = shifts;
         this.messages = messages;
     }
 
@@ -41,6 +43,7 @@ class PresencePageController {
         Optional<Presence> current = presence.current(me.id());
         model.addAttribute("current", current.orElse(null));
         model.addAttribute("centers", presence.occupancy());
+        model.addAttribute("upcoming", shifts.upcoming(me.id()));
         model.addAttribute("shiftEndsAt", LOCAL_INPUT.format(presence.defaultShiftEnd().atZone(PresenceService.ZONE)));
         return "roster/presence";
     }

@@ -37,12 +37,14 @@ public class PresenceService {
     /** The network's clock on the wall: night shifts run 20:00–08:00, Paris time. */
     public static final ZoneId ZONE = ZoneId.of("Europe/Paris");
     public static final LocalTime SHIFT_END = LocalTime.of(8, 0);
+    /** A radiologist arriving this long before the planned night starts checks in to it. */
+    public static final Duration EARLY_CHECK_IN = Duration.ofHours(2);
     /** No shift is longer than a day: a longer one is a typing mistake. */
     public static final Duration LONGEST_SHIFT = Duration.ofHours(24);
 
     private static final String SELECT = """
             select p.id, p.user_id, u.username, u.display_name, p.center_id, c.name as center_name,
-                   p.checked_in_at, p.shift_ends_at, p.checked_out_at
+                   p.checked_in_at, p.shift_ends_at, p.checked_out_at, p.planned_shift_id
             from seat_presence p join app_user u on u.id = p.user_id join reading_center c on c.id = p.center_id""";
     private static final String OPEN = " p.checked_out_at is null and p.shift_ends_at > :now";
 
@@ -122,8 +124,10 @@ public class PresenceService {
             // The same radiologist checked in elsewhere at the same moment.
             throw current(userId).map(PresenceService::alreadyPresent).orElseThrow(() -> raced);
         }
+        Long planned = linkPlannedShift(id, userId, centerId, now);
         audit.record(actor.username(), "PRESENCE_CHECK_IN", "center:" + centerId, actor.source(),
-                AuditLog.Outcome.SUCCESS, "presence " + id + " until " + end);
+                AuditLog.Outcome.SUCCESS, "presence " + id + " until " + end
+                        + (planned == null ? ", no planned shift" : ", shift " + planned));
         return get(id);
     }
 
@@ -175,6 +179,26 @@ public class PresenceService {
 
     private Presence get(long id) {
         return jdbc.sql(SELECT + " where p.id = :id").param("id", id).query(Presence.class).single();
+    }
+
+    /**
+     * Records the planned shift this check-in fulfils: the radiologist's at this center whose night
+     * is under way or starts within {@link #EARLY_CHECK_IN} (back from a break, a second check-in
+     * links to the same shift).
+     */
+    private Long linkPlannedShift(long presenceId, long userId, long centerId, Instant now) {
+        Long shift = jdbc.sql("""
+                select s.id from planned_shift s
+                where s.user_id = :user and s.center_id = :center and s.withdrawn_at is null
+                  and s.starts_at <= :early and s.ends_at > :now
+                order by s.starts_at limit 1""")
+                .param("user", userId).param("center", centerId).param("now", at(now))
+                .param("early", at(now.plus(EARLY_CHECK_IN))).query(Long.class).optional().orElse(null);
+        if (shift != null) {
+            jdbc.sql("update seat_presence set planned_shift_id = :shift where id = :id")
+                    .param("shift", shift).param("id", presenceId).update();
+        }
+        return shift;
     }
 
     /** A shift that ended without a check-out is closed at its end, which frees the one-open-presence index. */

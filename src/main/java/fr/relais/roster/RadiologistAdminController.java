@@ -17,7 +17,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import java.util.List;
 import java.util.Locale;
 
-/** The administrator's pages for radiologists' credentials: authorised hospitals and subspecialties. */
+/** The administrator's pages for radiologists' credentials: authorised hospitals, subspecialties, RPPS number. */
 @Controller
 @RequestMapping("/admin/radiologists")
 @PreAuthorize("hasRole('ADMIN')")
@@ -52,11 +52,12 @@ class RadiologistAdminController {
     String save(@PathVariable long id,
                 @RequestParam(name = "hospitalIds", required = false) List<Long> hospitalIds,
                 @RequestParam(name = "subspecialties", required = false) List<String> subspecialties,
+                @RequestParam(name = "rpps", required = false) String rpps,
                 Actor actor, Locale locale, RedirectAttributes redirect) {
         String name = credentials.get(id).displayName();
         boolean saved = PageActions.attempt(redirect, messages, locale, "radiologist.saved",
                 () -> credentials.setCredentials(id, hospitalIds == null ? List.of() : hospitalIds,
-                        subspecialties == null ? List.of() : subspecialties, actor));
+                        subspecialties == null ? List.of() : subspecialties, rpps, actor));
         redirect.addFlashAttribute("noticeArg", name);
         return saved ? "redirect:/admin/radiologists" : "redirect:/admin/radiologists/" + id + "/edit";
     }

@@ -41,6 +41,16 @@ class RadiologistApiController {
         return credentials.setHospitals(userId, hospitalIds, actor);
     }
 
+    /** The RPPS number the radiologist's acts are billed under. */
+    record RppsChange(String rpps) {}
+
+    /** Body: {@code {"rpps": "10001234567"}} (null or blank clears it). */
+    @PutMapping("/{userId}/rpps")
+    @PreAuthorize("hasRole('ADMIN')")
+    Radiologist setRpps(@PathVariable long userId, @RequestBody RppsChange change, Actor actor) {
+        return credentials.setRpps(userId, change == null ? null : change.rpps(), actor);
+    }
+
     /** Body: the subspecialties, e.g. {@code ["NEURO", "VASCULAR"]}; replaces the list. */
     @PutMapping("/{userId}/subspecialties")
     @PreAuthorize("hasRole('ADMIN')")

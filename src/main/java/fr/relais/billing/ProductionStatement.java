@@ -1,0 +1,19 @@
+package fr.relais.billing;
+
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.List;
+
+/**
+ * A radiologist's production for the freelance remuneration: the exams read in the nights that
+ * started in the month, by night and by exam type. No patient data.
+ */
+public record ProductionStatement(long radiologistId, String radiologistName, String rpps, YearMonth month,
+                                  List<Night> nights, List<ByType> types, int total) {
+
+    /** One night: its date (the evening it started), and the exams read in it by type. */
+    public record Night(LocalDate date, List<ByType> types, int exams) {}
+
+    /** The exams of one type: its code, CCAM code and French label, and how many were read. */
+    public record ByType(String examTypeCode, String ccamCode, String label, int exams) {}
+}
