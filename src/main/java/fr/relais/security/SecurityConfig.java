@@ -127,6 +127,8 @@ class SecurityConfig {
                                 "/api/exam-types/**").hasRole(admin)
                         .requestMatchers("/api/unmatched/**", "/api/worklist/all", "/api/worklist/*/reassign")
                         .hasAnyRole(admin, coordinator)
+                        .requestMatchers("/api/billing/acts", "/api/billing/acts.csv", "/api/billing/invoices/**",
+                                "/api/billing/subscriptions/**").hasAnyRole(admin, Role.BILLING.name())
                         .anyRequest().access(FULLY_AUTHENTICATED))
                 .addFilterBefore(new ApiTokenFilter(tokens, problems, audit), BasicAuthenticationFilter.class)
                 .addFilterAfter(new SecondFactorApiGuard(secondFactor, problems), BasicAuthenticationFilter.class)

@@ -139,12 +139,18 @@ class AuthorizationMatrixIT extends BaseIntegrationTest {
         assertThat(table).isEqualTo(expected());
     }
 
-    /** Another hospital's people, and a radiologist not reading it, never read the exam or its images. */
+    /**
+     * Another hospital's people, and a radiologist not reading it, never read the exam or its images;
+     * nobody but himself, billing and admins reads a radiologist's statement.
+     */
     private static boolean mustNotRead(Who who, String pattern) {
         boolean examData = pattern.contains("{examId}") || pattern.contains("{study}") || pattern.contains("{studyUid}")
                 || pattern.matches(".*/(exams|requests|regulation)/\\{id}.*");
-        return examData && (who == Who.PHYSICIAN_OTHER || who == Who.TECHNOLOGIST_OTHER || who == Who.RADIOLOGIST_OTHER
-                || who == Who.BILLING);
+        boolean examReader = who == Who.PHYSICIAN_OTHER || who == Who.TECHNOLOGIST_OTHER || who == Who.RADIOLOGIST_OTHER
+                || who == Who.BILLING;
+        // The reading radiologist's production statement is his, the billing team's and the admins'.
+        boolean statement = pattern.contains("{radiologistId}");
+        return examData && examReader || statement && who != Who.RADIOLOGIST_OWN && who != Who.BILLING && who != Who.ADMIN;
     }
 
     private static String substitute(String pattern, Map<String, String> ids) {
@@ -155,7 +161,7 @@ class AuthorizationMatrixIT extends BaseIntegrationTest {
         path = path.replaceAll("\\{instance}", ids.getOrDefault("instance", "1.2.999"));
         path = path.replaceAll("\\{frames?}", "1");
         path = path.replaceAll("\\{(hospitalId|h)}", ids.getOrDefault("hospital", missing));
-        path = path.replaceAll("\\{userId}", ids.getOrDefault("user", missing));
+        path = path.replaceAll("\\{(userId|radiologistId)}", ids.getOrDefault("user", missing));
         path = path.replaceAll("\\{examId}", ids.getOrDefault("exam", missing));
         // {id} names what the path is about: the exam (its request has the same id), the hospital,
         // the reading radiologist's account, the center; anything else (destinations, deliveries,
@@ -167,6 +173,9 @@ class AuthorizationMatrixIT extends BaseIntegrationTest {
                 : "none";
         path = path.replace("{id}", ids.getOrDefault(idKey, missing));
         path = path.replaceAll("\\{[^}]+}", "x").replace("/**", "/x");
+        if (path.matches("/(api/)?billing/.*")) {
+            path += "?month=" + java.time.YearMonth.now(java.time.ZoneId.of("Europe/Paris"));
+        }
         return path;
     }
 
