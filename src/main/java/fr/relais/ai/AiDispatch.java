@@ -2,6 +2,7 @@ package fr.relais.ai;
 
 import fr.relais.audit.AuditLog;
 import fr.relais.exam.ExamReady;
+import fr.relais.request.ConsentStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * small pool of their own, never on the thread that made the exam READY, so reading never waits
  * for them; a run past the timeout is interrupted and recorded as TIMED_OUT. DICOM engines are sent
  * the study by C-STORE on the same pool, and their run waits for their SR ({@link DicomEngines}) until
- * the engine's timeout. HTTP engines are not called: they post their results ({@link AiResultsApiController}).
+ * the engine's timeout. HTTP engines are not called: their run waits for the result they post
+ * ({@link AiResultsApiController}) until the timeout. Nothing is sent without the patient's consent.
  */
 @Component
 class AiDispatch implements SmartLifecycle {
@@ -58,12 +60,21 @@ class AiDispatch implements SmartLifecycle {
         if (!settings.enabled() || !running) {
             return;
         }
-        String examType = jdbc.sql("select exam_type_code from exam_request where exam_id = :id")
-                .param("id", ready.examId()).query(String.class).optional().orElse(null);
-        if (examType == null) {
+        record Asked(String examType, ConsentStatus consent) {}
+        Asked asked = jdbc.sql("select exam_type_code, consent from exam_request where exam_id = :id")
+                .param("id", ready.examId())
+                .query((rs, n) -> new Asked(rs.getString("exam_type_code"), ConsentStatus.valueOf(rs.getString("consent"))))
+                .optional().orElse(null);
+        if (asked == null || asked.examType() == null) {
             return;
         }
-        for (AiEngines.Engine engine : engines.forExamType(examType)) {
+        if (!asked.consent().permitsReading()) {
+            // Never sent anywhere, not even to an in-process engine, without the patient's consent.
+            audit.record("ai", "AI_NOT_SENT", "exam:" + ready.examId(), null, AuditLog.Outcome.REJECTED,
+                    "consent " + asked.consent());
+            return;
+        }
+        for (AiEngines.Engine engine : engines.forExamType(asked.examType())) {
             if (engine.kind() == AiEngines.Kind.BUILTIN && HaemorrhageDetector.ENGINE.equals(engine.code())) {
                 submit(ready, engine, settings.timeout(), () -> {
                     HaemorrhageDetector.Finding f = HaemorrhageDetector.analyse(series.mainCtSeries(ready.studyId()));
@@ -80,6 +91,10 @@ class AiDispatch implements SmartLifecycle {
                                 null, f.keySopInstanceUid(), f.keySopInstanceUid() == null ? null : 1));
                     }
                 });
+            } else if (engine.kind() == AiEngines.Kind.HTTP) {
+                // The engine is told by its own means (a router, the hospital's PACS) and posts its
+                // answer; the run waits for it until the timeout, as for a DICOM engine.
+                submit(ready, engine, settings.timeout(), () -> null);
             } else if (engine.kind() == AiEngines.Kind.DICOM) {
                 AiEngines.DicomConfig c;
                 try {

@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * Results from every engine, whichever way they came. Where a threshold is set for the engine and
- * finding, it decides positivity from the score (sensitivity first); otherwise the engine's own
- * call stands. A positive result lifts the exam in the worklist, through the worklist's policy.
+ * finding, it decides positivity from the score (sensitivity first); otherwise, or when the engine
+ * gave no score, the engine's own call stands. A positive result lifts the exam in the worklist,
+ * through the worklist's policy, while it is still to be read.
  */
 @Service
 public class AiResults {
@@ -37,9 +38,11 @@ public class AiResults {
     }
 
     public AiResult record(long examId, AiEngines.Engine engine, String engineVersion, Incoming in) {
-        boolean positive = engines.threshold(engine.id(), in.finding())
-                .map(t -> in.score() != null && in.score() >= t)
-                .orElse(Boolean.TRUE.equals(in.positive()));
+        // A threshold judges scores; an engine that calls the finding without a score keeps its call
+        // (sensitivity first: a positive is never dropped for want of a number).
+        boolean positive = in.score() == null ? Boolean.TRUE.equals(in.positive())
+                : engines.threshold(engine.id(), in.finding()).map(t -> in.score() >= t)
+                        .orElse(Boolean.TRUE.equals(in.positive()));
         long id = jdbc.sql("""
                 insert into ai_result (exam_id, engine_id, engine_version, finding, score, positive,
                                        key_sop_instance_uid, key_frame, received_at)
@@ -71,6 +74,14 @@ public class AiResults {
                         where e.id = :exam and i.sop_instance_uid = :sop limit 1""")
                         .param("exam", examId).param("sop", r.keySopInstanceUid()).query(String.class).optional()
                         .orElse(null))).toList();
+    }
+
+    /** Whether an instance of this SOP instance UID is in the exam's study. */
+    boolean inExam(long examId, String sopInstanceUid) {
+        return jdbc.sql("""
+                select exists (select 1 from exam e join series se on se.study_id = e.study_id
+                               join instance i on i.series_id = se.id where e.id = :exam and i.sop_instance_uid = :sop)""")
+                .param("exam", examId).param("sop", sopInstanceUid).query(Boolean.class).single();
     }
 
     public List<AiResult> ofExam(long examId) {

@@ -6,6 +6,7 @@ import fr.relais.platform.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.PositiveOrZero;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpHeaders;
@@ -36,16 +37,18 @@ class AiResultsApiController {
             @PositiveOrZero Double score,
             Boolean positive,
             @Size(max = 64) @Pattern(regexp = "[0-9.]*", message = "{ai.result.uid}") String keySopInstanceUid,
-            Integer keyFrame) {}
+            @Positive Integer keyFrame) {}
 
     private final AiEngines engines;
     private final AiResults results;
+    private final AiRuns runs;
     private final JdbcClient jdbc;
     private final AuditLog audit;
 
-    AiResultsApiController(AiEngines engines, AiResults results, JdbcClient jdbc, AuditLog audit) {
+    AiResultsApiController(AiEngines engines, AiResults results, AiRuns runs, JdbcClient jdbc, AuditLog audit) {
         this.engines = engines;
         this.results = results;
+        this.runs = runs;
         this.jdbc = jdbc;
         this.audit = audit;
     }
@@ -64,8 +67,20 @@ class AiResultsApiController {
             throw new InvalidInputException("score", "ai.result.empty", "give a score, positive, or both");
         }
         long examId = examOf(in);
+        String examType = jdbc.sql("select exam_type_code from exam_request where exam_id = :e").param("e", examId)
+                .query(String.class).single();
+        if (!engines.examTypes(engine.id()).contains(examType)) {
+            throw new InvalidInputException("studyInstanceUid", "ai.result.exam-type",
+                    "engine {0} does not analyse exam type {1}", engine.code(), examType);
+        }
+        String key = blankToNull(in.keySopInstanceUid());
+        if (key != null && !results.inExam(examId, key)) {
+            throw new InvalidInputException("keySopInstanceUid", "ai.result.key-image",
+                    "the key image {0} is not in the study", key);
+        }
         AiResult saved = results.record(examId, engine, engine.version(), new AiResults.Incoming(in.finding(), in.score(),
-                in.positive(), blankToNull(in.keySopInstanceUid()), in.keyFrame()));
+                in.positive(), key, in.keyFrame()));
+        runs.latest(engine.id(), examId).ifPresent(run -> runs.answered(run, "result " + in.finding()));
         audit.record("ai:" + engine.code(), "AI_RESULT_RECEIVED", "exam:" + examId, request.getRemoteAddr(),
                 AuditLog.Outcome.SUCCESS, in.finding());
         return saved;

@@ -44,6 +44,24 @@ class AiRuns {
                 .param("detail", detail).param("id", run).update();
     }
 
+    /**
+     * Closes the run an engine's answer belongs to: DONE, or, when the run had already ended, a note
+     * that keeps its state (an answer after the timeout is recorded, and its run stays TIMED_OUT).
+     */
+    void answered(Run run, String what) {
+        if (!finish(run.id(), "DONE", what)) {
+            note(run.id(), ("TIMED_OUT".equals(run.state()) ? "late " + what + " recorded at " : what + " again at ")
+                    + clock.instant());
+        }
+    }
+
+    /** The latest run of an engine on an exam. */
+    Optional<Run> latest(long engineId, long examId) {
+        return jdbc.sql("select id, exam_id, state from ai_run where engine_id = :engine and exam_id = :exam order by id desc limit 1")
+                .param("engine", engineId).param("exam", examId)
+                .query((rs, n) -> new Run(rs.getLong("id"), rs.getLong("exam_id"), rs.getString("state"))).optional();
+    }
+
     /** The latest run of an engine on the exam of a study, if the engine was ever sent it. */
     Optional<Run> latest(long engineId, String studyInstanceUid) {
         // Read-only use of the study index (intake owns the tables).

@@ -19,7 +19,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,11 +44,10 @@ class DicomEngines implements PeerDoor {
     private final AiResults results;
     private final TransactionTemplate tx;
     private final AuditLog audit;
-    private final Clock clock;
     private final String ourAe;
 
     DicomEngines(JdbcClient jdbc, ObjectStore store, AiEngines engines, AiRuns runs, AiResults results,
-                 TransactionTemplate tx, AuditLog audit, Clock clock, RelaisProperties properties) {
+                 TransactionTemplate tx, AuditLog audit, RelaisProperties properties) {
         this.jdbc = jdbc;
         this.store = store;
         this.engines = engines;
@@ -57,7 +55,6 @@ class DicomEngines implements PeerDoor {
         this.results = results;
         this.tx = tx;
         this.audit = audit;
-        this.clock = clock;
         this.ourAe = properties.dicom().ae();
     }
 
@@ -125,7 +122,7 @@ class DicomEngines implements PeerDoor {
         long examId = run.get().examId();
         for (MeasurementReport.Finding f : report.findings()) {
             for (MeasurementReport.KeyImage k : f.keyImages()) {
-                if (!inExam(examId, k.sopInstanceUid())) {
+                if (!results.inExam(examId, k.sopInstanceUid())) {
                     return refuse(actor, source, StoreStatus.cannotUnderstand(
                             "key image " + k.sopInstanceUid() + " of finding " + f.code() + " is not in the study"));
                 }
@@ -137,24 +134,13 @@ class DicomEngines implements PeerDoor {
                 results.record(examId, engine, engine.version(), new AiResults.Incoming(f.code(), f.score(), f.present(),
                         key == null ? null : key.sopInstanceUid(), key == null ? null : key.frame() == null ? 1 : key.frame()));
             }
-            // As over HTTP, an answer after the timeout is recorded; its run keeps TIMED_OUT and says it came late.
-            if (!runs.finish(run.get().id(), "DONE", report.findings().size() + " findings by SR")) {
-                runs.note(run.get().id(), ("TIMED_OUT".equals(run.get().state()) ? "late SR recorded at " : "SR again at ")
-                        + clock.instant());
-            }
+            runs.answered(run.get(), "SR " + report.findings().stream().map(MeasurementReport.Finding::code).toList());
         });
         audit.record(actor, "AI_RESULT_RECEIVED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,
                 "SR, " + report.findings().stream().map(MeasurementReport.Finding::code).toList());
         log.info("AI engine {} answered by SR for exam {} (run {}, was {})", engine.code(), examId, run.get().id(),
                 run.get().state());
         return StoreStatus.SUCCESS;
-    }
-
-    private boolean inExam(long examId, String sopInstanceUid) {
-        return jdbc.sql("""
-                select exists (select 1 from exam e join series se on se.study_id = e.study_id
-                               join instance i on i.series_id = se.id where e.id = :exam and i.sop_instance_uid = :sop)""")
-                .param("exam", examId).param("sop", sopInstanceUid).query(Boolean.class).single();
     }
 
     private StoreStatus refuse(String actor, String source, StoreStatus status) {

@@ -92,13 +92,13 @@ public class WorklistService {
      */
     public boolean markAiPositive(long examId) {
         return Boolean.TRUE.equals(inTransaction(() -> {
-            record Flagged(long hospitalId, OffsetDateTime readyAt, String priorityClass, String urgency) {}
+            record Flagged(long hospitalId, OffsetDateTime readyAt, String priorityClass, String urgency, String state) {}
             Flagged exam = jdbc.sql("""
-                    select e.hospital_id, e.ready_at, e.priority_class, r.urgency from exam e
+                    select e.hospital_id, e.ready_at, e.priority_class, r.urgency, e.state from exam e
                     join exam_request r on r.exam_id = e.id where e.id = :id for update of e""")
                     .param("id", examId)
                     .query((rs, n) -> new Flagged(rs.getLong("hospital_id"), rs.getObject("ready_at", OffsetDateTime.class),
-                            rs.getString("priority_class"), rs.getString("urgency")))
+                            rs.getString("priority_class"), rs.getString("urgency"), rs.getString("state")))
                     .optional().orElse(null);
             if (exam == null) {
                 return false;
@@ -106,6 +106,9 @@ public class WorklistService {
             jdbc.sql("update exam set ai_positive = true where id = :id").param("id", examId).update();
             if (exam.readyAt() == null) {
                 return false; // not placed yet: placing it will read ai_positive
+            }
+            if (!ExamState.READY.name().equals(exam.state()) && !ExamState.IN_READING.name().equals(exam.state())) {
+                return false; // read already (a late result): its class and deadline are history now
             }
             WorklistPolicy.Ranked ranked = policy.rank(new WorklistPolicy.Waiting(examId, exam.hospitalId(),
                     Urgency.valueOf(exam.urgency()), true, exam.readyAt().toInstant()));

@@ -235,6 +235,6 @@ class AiDicomEngineIT extends BaseIntegrationTest {
         // A negative answer after the timeout is recorded, as an HTTP one would be; the run stays TIMED_OUT.
         assertThat(engine.send(FakeSrEngine.report(engine.received().get(0), "ICH", 0.1, null)).stored()).isTrue();
         assertThat(result(sent.examId(), code)).isEqualTo("ICH 0.1 false -");
-        assertThat(run(sent.examId(), code)).startsWith("TIMED_OUT").contains("late SR recorded");
+        assertThat(run(sent.examId(), code)).startsWith("TIMED_OUT").contains("late SR [ICH] recorded");
     }
 }

@@ -62,7 +62,6 @@ class AiHttpEngineIT extends BaseIntegrationTest {
         r.put("finding", "ICH");
         r.put("score", positive ? 0.97 : 0.02);
         r.put("positive", positive);
-        r.put("keySopInstanceUid", "1.2.3.4.5");
         return r;
     }
 
@@ -116,12 +115,29 @@ class AiHttpEngineIT extends BaseIntegrationTest {
         badUid.put("keySopInstanceUid", "not a uid");
         Map<String, Object> extra = result(true);
         extra.put("verdict", "sure");
-        for (String body : List.of("{not json", "", "[]", json.writeValueAsString(noFinding), json.writeValueAsString(noStudy),
-                json.writeValueAsString(otherEngine), json.writeValueAsString(badUid), json.writeValueAsString(extra))) {
+        Map<String, Object> keyElsewhere = result(true);
+        keyElsewhere.put("keySopInstanceUid", "1.2.3.4.5"); // a well-formed UID, of no instance of this study
+        Map<String, Object> frameZero = result(true);
+        frameZero.put("keyFrame", 0);
+        Map<String, Object> negativeScore = result(true);
+        negativeScore.put("score", -1);
+        for (String body : List.of("{not json", "", "[]", "null", json.writeValueAsString(noFinding),
+                json.writeValueAsString(noStudy), json.writeValueAsString(otherEngine), json.writeValueAsString(badUid),
+                json.writeValueAsString(extra), json.writeValueAsString(keyElsewhere), json.writeValueAsString(frameZero),
+                json.writeValueAsString(negativeScore))) {
             HttpResponse<String> r = post(auth, body);
             assertThat(r.statusCode()).as(body).isEqualTo(400);
             assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         }
+        // An engine answers only for the exam types it was configured for.
+        String chestCode = unique("chest-engine").replace(' ', '-');
+        String chestToken = "tok-" + chestCode + "-0123456789abcdef0123456789abcdef";
+        engines.registerHttpEngine(chestCode, "Chest engine", "1.0", List.of("CT_PULM_ANGIO"), chestToken);
+        Map<String, Object> wrongType = result(true);
+        wrongType.put("engine", chestCode);
+        HttpResponse<String> refused = post("Bearer " + chestToken, json.writeValueAsString(wrongType));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(refused.body()).get("detail").asText()).contains(chestCode).contains("CT_HEAD");
         assertThat(post(auth, json.writeValueAsString(unknownStudy)).statusCode()).isEqualTo(404);
         assertThat(results()).isZero();
     }
@@ -166,5 +182,50 @@ class AiHttpEngineIT extends BaseIntegrationTest {
         assertThat(r.statusCode()).isEqualTo(201);
         assertThat(json.readTree(r.body()).get("positive").asBoolean()).isFalse();
         assertThat(state()).startsWith("DEFERRABLE false");
+
+        // Without a score there is nothing for the threshold to judge: the engine's positive call stands.
+        Map<String, Object> unscored = result(true);
+        unscored.remove("score");
+        HttpResponse<String> called = post("Bearer " + token, json.writeValueAsString(unscored));
+        assertThat(called.statusCode()).as(called.body()).isEqualTo(201);
+        assertThat(json.readTree(called.body()).get("positive").asBoolean()).isTrue();
+        assertThat(state()).startsWith("AI_POSITIVE true");
+    }
+
+    @Autowired
+    AiDispatch dispatch;
+
+    private String runOf(long exam) {
+        return jdbc.sql("""
+                select coalesce(string_agg(r.state, ',' order by r.id), 'NONE') from ai_run r
+                join ai_engine g on g.id = r.engine_id where r.exam_id = :e and g.code = :code""")
+                .param("e", exam).param("code", engineCode).query(String.class).single();
+    }
+
+    @Test
+    void anHttpEnginesRunWaitsForItsResultAndNothingIsDispatchedWithoutConsent() throws Exception {
+        Instant ready = Instant.now().minusSeconds(30);
+        jdbc.sql("update exam_request set consent = 'PENDING' where exam_id = :e").param("e", examId).update();
+        dispatch.onReady(new ExamReady(examId, 0, 0, ready));
+        assertThat(jdbc.sql("select count(*) from ai_run where exam_id = :e").param("e", examId).query(Integer.class).single())
+                .as("no engine at all, in-process ones included").isZero();
+
+        jdbc.sql("update exam_request set consent = 'VITAL_EMERGENCY_WAIVER' where exam_id = :e").param("e", examId).update();
+        dispatch.onReady(new ExamReady(examId, 0, 0, ready));
+        assertThat(runOf(examId)).isEqualTo("RUNNING");
+        HttpResponse<String> r = post("Bearer " + token, json.writeValueAsString(result(false)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(runOf(examId)).isEqualTo("DONE");
+    }
+
+    @Test
+    void aLateResultForAnExamAlreadyReadIsKeptWithoutMovingIt() throws Exception {
+        jdbc.sql("update exam set state = 'REPORTED' where id = :e").param("e", examId).update();
+        String before = state();
+        assertThat(before).startsWith("DEFERRABLE false");
+        HttpResponse<String> r = post("Bearer " + token, json.writeValueAsString(result(true)));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(results()).isEqualTo(1);
+        assertThat(state()).as("flagged, but class and deadline unchanged").isEqualTo(before.replace("DEFERRABLE false", "DEFERRABLE true"));
     }
 }

@@ -93,7 +93,9 @@ class AiTriageIT extends BaseIntegrationTest {
     }
 
     private String runState(long examId) {
-        return jdbc.sql("select state from ai_run where exam_id = :e order by id desc limit 1").param("e", examId)
-                .query(String.class).optional().orElse("NONE");
+        return jdbc.sql("""
+                        select r.state from ai_run r join ai_engine g on g.id = r.engine_id
+                        where r.exam_id = :e and g.code = :code order by r.id desc limit 1""")
+                .param("e", examId).param("code", HaemorrhageDetector.ENGINE).query(String.class).optional().orElse("NONE");
     }
 }
