@@ -44,6 +44,8 @@ public abstract class BaseIntegrationTest {
         registry.add("relais.delivery.first-retry", () -> "300ms");
         registry.add("relais.delivery.max-retry", () -> "1s");
         registry.add("relais.delivery.send-timeout", () -> "5s");
+        // Every scrape reads the database afresh, so that a test compares the gauges with the figures.
+        registry.add("relais.ops.metrics-cache", () -> "0s");
         // The shared server's clients log in with a password alone; StrictSecurityIT runs the
         // production defaults (second factor for radiologists, coordinators and admins, HTTPS).
         registry.add("relais.security.second-factor.roles", () -> "");

@@ -4,9 +4,9 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.springframework.web.bind.annotation.ResponseBody;
+import org.springframework.web.bind.annotation.RequestParam;
 
-/** Tonight's operations for coordinators and admins: {@code /coordination/dashboard} and {@code GET /api/ops/dashboard}. */
+/** Tonight's operations for coordinators and admins, as a page: {@code /coordination/dashboard[?hours=N]}. */
 @Controller
 @PreAuthorize("hasAnyRole('COORDINATOR','ADMIN')")
 class DashboardController {
@@ -17,15 +17,9 @@ class DashboardController {
         this.dashboards = dashboards;
     }
 
-    @GetMapping("/api/ops/dashboard")
-    @ResponseBody
-    Dashboard json() {
-        return dashboards.tonight();
-    }
-
     @GetMapping("/coordination/dashboard")
-    String page(Model model) {
-        Dashboard d = dashboards.tonight();
+    String page(@RequestParam(required = false) String hours, Model model) {
+        Dashboard d = dashboards.tonightOrLast(hours);
         model.addAttribute("d", d);
         model.addAttribute("hourChart", Charts.perHour(d.perHour()));
         model.addAttribute("classChart", Charts.turnaroundByClass(d.byClass()));

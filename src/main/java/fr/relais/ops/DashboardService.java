@@ -5,6 +5,7 @@ import fr.relais.ops.Dashboard.Breakdown;
 import fr.relais.ops.Dashboard.HourCount;
 import fr.relais.ops.Dashboard.QueueLine;
 import fr.relais.ops.Dashboard.RadiologistLoad;
+import fr.relais.platform.InvalidInputException;
 import fr.relais.ops.Dashboard.Turnaround;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -47,7 +48,25 @@ class DashboardService {
 
     Dashboard tonight() {
         Instant now = clock.instant();
-        Instant since = settings.tonightSince(now);
+        return between(settings.tonightSince(now), now);
+    }
+
+    /**
+     * Tonight's figures, or, with {@code hours} (1 to 48), those of the last hours: a night seen
+     * just after 20:00, a review the next morning.
+     */
+    Dashboard tonightOrLast(String hours) {
+        if (hours == null) {
+            return tonight();
+        }
+        if (!hours.matches("[0-9]{1,2}") || Integer.parseInt(hours) < 1 || Integer.parseInt(hours) > 48) {
+            throw new InvalidInputException("hours", "ops.dashboard.hours", "hours is a whole number from 1 to 48");
+        }
+        Instant now = clock.instant();
+        return between(now.minus(Duration.ofHours(Integer.parseInt(hours))), now);
+    }
+
+    private Dashboard between(Instant since, Instant now) {
         OffsetDateTime nowParam = now.atOffset(ZoneOffset.UTC);
         OffsetDateTime sinceParam = since.atOffset(ZoneOffset.UTC);
 
@@ -103,9 +122,9 @@ class DashboardService {
                 from seat_presence p
                 join app_user u on u.id = p.user_id
                 join reading_center c on c.id = p.center_id
-                where p.checked_out_at is null
+                where p.checked_out_at is null and p.shift_ends_at > :now
                 order by c.name, u.display_name""")
-                .param("since", sinceParam)
+                .param("since", sinceParam).param("now", nowParam)
                 .query((rs, i) -> new RadiologistLoad(rs.getLong(1), rs.getString(2), rs.getString(3),
                         rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getLong(5), rs.getLong(6)))
                 .list();

@@ -84,7 +84,9 @@ class DashboardIT extends BaseIntegrationTest {
         // An urgent exam ready 35 minutes ago (deadline 30 min): waiting, past its deadline.
         fixtures.readyExam(hospital, physician.id(), Instant.now().minus(Duration.ofMinutes(36)));
 
-        ApiClient.Response response = as(coordinator).get("/api/ops/dashboard");
+        // The last two hours rather than "tonight", which starts at 20:00 and would leave some of these
+        // exams out when the test runs just after it.
+        ApiClient.Response response = as(coordinator).get("/api/ops/dashboard?hours=2");
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         JsonNode d = response.json();
 
@@ -114,10 +116,29 @@ class DashboardIT extends BaseIntegrationTest {
         assertThat(StreamSupport.stream(d.get("perHour").spliterator(), false)
                 .mapToLong(h -> h.get("signed").asLong()).sum()).isGreaterThanOrEqualTo(2);
 
-        // The gauges Prometheus scrapes read the same figures.
-        assertThat(meters.get("relais.tonight.signed").gauge().value()).isGreaterThanOrEqualTo(2);
-        assertThat(meters.get("relais.queue.waiting").tag("class", "URGENT").gauge().value()).isGreaterThanOrEqualTo(1);
-        assertThat(meters.get("relais.radiologists.checked.in").gauge().value()).isGreaterThanOrEqualTo(1);
+        // The gauges Prometheus scrapes read the same figures as tonight's page.
+        JsonNode tonight = as(coordinator).get("/api/ops/dashboard").json();
+        assertThat(meters.get("relais.tonight.signed").gauge().value())
+                .isEqualTo(tonight.get("turnaround").get("signed").asDouble()).isGreaterThanOrEqualTo(2);
+        assertThat(meters.get("relais.queue.waiting").tag("class", "URGENT").gauge().value())
+                .isEqualTo(entry(tonight.get("queue"), "priorityClass", "URGENT").get("waiting").asDouble())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("relais.radiologists.checked.in").gauge().value())
+                .isEqualTo(tonight.get("radiologists").size()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("relais.tonight.turnaround.minutes").tag("statistic", "mean").gauge().value())
+                .isCloseTo(tonight.get("turnaround").get("meanMinutes").asDouble(), within(0.05));
+
+        // A radiologist whose shift has ended without a check-out is on a seat no more.
+        jdbc.sql("update seat_presence set shift_ends_at = now() - interval '1 minute' where user_id = :u and checked_out_at is null")
+                .param("u", radiologist.id()).update();
+        JsonNode after = as(coordinator).get("/api/ops/dashboard?hours=2").json();
+        assertThat(StreamSupport.stream(after.get("radiologists").spliterator(), false)
+                .noneMatch(r -> r.get("userId").asLong() == radiologist.id())).isTrue();
+        for (String bad : new String[] {"0", "49", "-1", "abc", "1e3", "999999999999"}) {
+            ApiClient.Response refused = as(coordinator).get("/api/ops/dashboard?hours=" + bad);
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.contentType()).as(bad).startsWith("application/problem+json");
+        }
     }
 
     @Test
