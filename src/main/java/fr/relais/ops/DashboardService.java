@@ -5,8 +5,8 @@ import fr.relais.ops.Dashboard.Breakdown;
 import fr.relais.ops.Dashboard.HourCount;
 import fr.relais.ops.Dashboard.QueueLine;
 import fr.relais.ops.Dashboard.RadiologistLoad;
-import fr.relais.platform.InvalidInputException;
 import fr.relais.ops.Dashboard.Turnaround;
+import fr.relais.platform.InvalidInputException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
