@@ -46,6 +46,8 @@ public abstract class BaseIntegrationTest {
         registry.add("relais.delivery.send-timeout", () -> "5s");
         // Every scrape reads the database afresh, so that a test compares the gauges with the figures.
         registry.add("relais.ops.metrics-cache", () -> "0s");
+        // The retention purge runs when a test asks, with the clock it gives, never behind its back.
+        registry.add("relais.retention.first-check-millis", () -> "86400000");
         // The shared server's clients log in with a password alone; StrictSecurityIT runs the
         // production defaults (second factor for radiologists, coordinators and admins, HTTPS).
         registry.add("relais.security.second-factor.roles", () -> "");

@@ -43,7 +43,7 @@ public final class ExamStateMachine {
         NEXT.put(REPORTED, EnumSet.of(DELIVERED, PURGED));
         NEXT.put(DELIVERED, EnumSet.of(PURGED));
         NEXT.put(REFUSED, EnumSet.noneOf(ExamState.class));
-        NEXT.put(CANCELLED, EnumSet.noneOf(ExamState.class));
+        NEXT.put(CANCELLED, EnumSet.of(PURGED)); // its images, if any came, go with the retention
         NEXT.put(PURGED, EnumSet.noneOf(ExamState.class));
     }
 

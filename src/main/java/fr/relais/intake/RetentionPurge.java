@@ -3,6 +3,7 @@ package fr.relais.intake;
 import fr.relais.audit.AuditLog;
 import fr.relais.exam.ExamLifecycle;
 import fr.relais.exam.ExamState;
+import fr.relais.platform.ConflictException;
 import fr.relais.storage.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,13 +21,16 @@ import java.util.List;
 /**
  * Gives the images back once they are no longer needed: the hospital keeps its own archive and the
  * report, Relais keeps the images for the hospital's retention (90 days by default) counted from
- * the moment the report reached the hospital (its delivery, or its signature when the hospital
- * has no system to push to). Exams on legal hold keep theirs. Requests, reports and the audit
- * trail stay; the exam becomes PURGED.
+ * the moment the report reached the hospital (its delivery; its signature when nothing was to be
+ * pushed; never while a delivery is still owed), or from the cancellation of an exam whose images
+ * came. Exams on legal hold keep theirs. Requests, reports and the audit trail stay; the exam
+ * becomes PURGED.
  *
- * <p>Crash-safe and idempotent: for each exam the files go first, then, in one transaction, the
- * index rows and the move to PURGED; a run killed in between finds the exam again and finishes it
- * (deleting a file already gone is nothing). Batched, with a dry run that only counts.
+ * <p>Crash-safe and idempotent: each exam is first claimed (locked, checked, marked as being
+ * purged, after which a legal hold is refused), then its files go, then, in one transaction, the
+ * index rows, the move to PURGED and the exam's audit entry with its counts; a run killed in
+ * between finds the exam again and finishes it (deleting a file already gone is nothing). Batched,
+ * with a dry run that only counts.
  */
 @Service
 public class RetentionPurge {
@@ -41,9 +45,12 @@ public class RetentionPurge {
     private static final String EXPIRED = """
             from exam e join hospital h on h.id = e.hospital_id join study s on s.id = e.study_id
             left join report r on r.exam_id = e.id
-            where e.state in ('REPORTED', 'DELIVERED')
-              and coalesce((select max(v.at) from exam_event v where v.exam_id = e.id and v.to_state = 'DELIVERED'),
-                           r.signed_at) <= cast(:now as timestamptz) - h.retention_days * interval '1 day'""";
+            where e.state in ('REPORTED', 'DELIVERED', 'CANCELLED')
+              and coalesce(case when e.state = 'CANCELLED' then e.state_changed_at end,
+                           (select max(v.at) from exam_event v where v.exam_id = e.id and v.to_state = 'DELIVERED'),
+                           case when not exists (select 1 from report_delivery d where d.report_id = r.id)
+                                then r.signed_at end)
+                  <= cast(:now as timestamptz) - h.retention_days * interval '1 day'""";
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -110,7 +117,24 @@ public class RetentionPurge {
         return report;
     }
 
+    private static final java.util.Set<ExamState> PURGEABLE =
+            java.util.EnumSet.of(ExamState.REPORTED, ExamState.DELIVERED, ExamState.CANCELLED);
+
     private boolean purgeExam(Expired e, Instant now) {
+        boolean claimed = Boolean.TRUE.equals(tx.execute(status -> {
+            ExamState state = exams.lockState(e.examId()).orElse(null);
+            boolean held = jdbc.sql("select legal_hold from exam where id = :id").param("id", e.examId())
+                    .query(Boolean.class).single();
+            if (!PURGEABLE.contains(state) || held) {
+                return false;
+            }
+            jdbc.sql("update exam set purge_started_at = coalesce(purge_started_at, :now) where id = :id")
+                    .param("now", ExamLifecycle.utc(now)).param("id", e.examId()).update();
+            return true;
+        }));
+        if (!claimed) {
+            return false;
+        }
         List<String> keys = jdbc.sql("""
                 select i.object_key from instance i join series x on x.id = i.series_id where x.study_id = :study""")
                 .param("study", e.studyId()).query(String.class).list();
@@ -125,23 +149,35 @@ public class RetentionPurge {
         }
         return Boolean.TRUE.equals(tx.execute(status -> {
             ExamState state = exams.lockState(e.examId()).orElse(null);
-            boolean held = jdbc.sql("select legal_hold from exam where id = :id").param("id", e.examId())
-                    .query(Boolean.class).single();
-            if (state != ExamState.REPORTED && state != ExamState.DELIVERED || held) {
+            if (!PURGEABLE.contains(state)) {
                 return false;
             }
             jdbc.sql("delete from instance where series_id in (select id from series where study_id = :study)")
                     .param("study", e.studyId()).update();
             jdbc.sql("update study set instance_count = 0 where id = :study").param("study", e.studyId()).update();
             exams.move(e.examId(), ExamState.PURGED, now, ExamLifecycle.SYSTEM, "retention of hospital " + e.hospitalId());
+            audit.record(ExamLifecycle.SYSTEM, "IMAGES_PURGED", "exam:" + e.examId(), null, AuditLog.Outcome.SUCCESS,
+                    e.instances() + " instances, " + e.bytes() + " bytes, retention of hospital " + e.hospitalId());
             return true;
         }));
     }
 
-    /** An administrator holds (or releases) an exam's images against the purge; audited. */
+    /**
+     * An administrator holds (or releases) an exam's images against the purge; audited. False when
+     * there is no such exam; a hold on an exam whose images are already going is refused.
+     */
     public boolean legalHold(long examId, boolean hold, String reason, String actor, String source) {
-        int changed = jdbc.sql("update exam set legal_hold = :hold, legal_hold_reason = :reason where id = :id")
+        int changed = jdbc.sql("""
+                        update exam set legal_hold = :hold, legal_hold_reason = :reason
+                        where id = :id and (not :hold or (purge_started_at is null and state <> 'PURGED'))""")
                 .param("hold", hold).param("reason", hold ? reason : null).param("id", examId).update();
+        if (changed == 0 && hold && jdbc.sql("select exists (select 1 from exam where id = :id)").param("id", examId)
+                .query(Boolean.class).single()) {
+            audit.record(actor, "LEGAL_HOLD_REFUSED", "exam:" + examId, source, AuditLog.Outcome.REJECTED,
+                    "images purged or being purged");
+            throw new ConflictException("hold", "retention.hold.purged",
+                    "the images of exam {0} are purged or being purged", examId);
+        }
         if (changed == 1) {
             audit.record(actor, hold ? "LEGAL_HOLD_SET" : "LEGAL_HOLD_RELEASED", "exam:" + examId, source,
                     AuditLog.Outcome.SUCCESS, hold ? reason : null);
