@@ -2,12 +2,14 @@ package fr.relais;
 
 import fr.relais.security.Role;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.flyway.FlywayDataSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -63,6 +65,15 @@ public abstract class BaseIntegrationTest {
 
     @Autowired
     protected JdbcClient jdbc;
+
+    @Autowired
+    @FlywayDataSource
+    private DataSource ownerDataSource;
+
+    /** The schema owner's connection (the application's own has fewer rights): for tests that play a DBA. */
+    protected JdbcClient owner() {
+        return JdbcClient.create(ownerDataSource);
+    }
 
     @Autowired
     protected fr.relais.intake.DicomDoor dicomDoor;

@@ -5,14 +5,21 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
+import org.springframework.boot.autoconfigure.flyway.FlywayDataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
 
 import javax.sql.DataSource;
 import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,22 +53,69 @@ class DatabaseConfig {
                 .setServerConfig("max_connections", "100")
                 .start();
         log.info("embedded PostgreSQL on port {} with data in {}", pg.getPort(), pgData);
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("do $$ begin if not exists (select 1 from pg_roles where rolname = '" + EMBEDDED_APP_ROLE + "') then "
+                    + "create role " + EMBEDDED_APP_ROLE + " login nosuperuser nocreatedb nocreaterole; end if; end $$");
+        } catch (SQLException e) {
+            pg.close();
+            throw new IOException("cannot create the application's database role", e);
+        }
         return new EmbeddedDatabase(pg);
     }
 
+    /** The role the application runs as on the embedded server: it owns nothing (see afterMigrate.sql). */
+    static final String EMBEDDED_APP_ROLE = "relais_app";
+
+    /** The application's connections: a role that owns no table, so the audit trail's grants bind it. */
     @Bean(destroyMethod = "close")
+    @Primary
     DataSource dataSource(RelaisProperties properties, EmbeddedDatabase embedded) {
-        HikariConfig config = new HikariConfig();
-        if (embedded.server() != null) {
-            config.setJdbcUrl(embedded.server().getJdbcUrl("postgres", "postgres"));
-        } else {
-            config.setJdbcUrl(properties.db().url());
-            config.setUsername(properties.db().user());
-            config.setPassword(properties.db().password());
-        }
+        HikariConfig config = embedded.server() != null
+                ? pool(embedded.server().getJdbcUrl(EMBEDDED_APP_ROLE, "postgres"), null, null)
+                : pool(properties.db().url(), properties.db().user(), properties.db().password());
         config.setMaximumPoolSize(40);
         config.setPoolName("relais");
         return new HikariDataSource(config);
+    }
+
+    /**
+     * The schema owner's connections, for the migrations only (Flyway): the embedded superuser, or
+     * RELAIS_DB_OWNER_USER on a real server (the application's user when none is given).
+     */
+    @Bean(destroyMethod = "close")
+    @FlywayDataSource
+    DataSource ownerDataSource(RelaisProperties properties, EmbeddedDatabase embedded) {
+        RelaisProperties.Db db = properties.db();
+        HikariConfig config = embedded.server() != null
+                ? pool(embedded.server().getJdbcUrl("postgres", "postgres"), null, null)
+                : db.separateOwner() ? pool(db.url(), db.ownerUser(), db.ownerPassword()) : pool(db.url(), db.user(), db.password());
+        config.setMaximumPoolSize(5); // Flyway holds its lock on one connection and migrates on others
+        config.setMinimumIdle(0);
+        config.setIdleTimeout(10_000);
+        config.setPoolName("relais-owner");
+        return new HikariDataSource(config);
+    }
+
+    /** Migrations grant the application's role what it needs, and on the audit trail no more (afterMigrate.sql). */
+    @Bean
+    FlywayConfigurationCustomizer applicationRole(RelaisProperties properties) {
+        String role = properties.db().embedded() ? EMBEDDED_APP_ROLE
+                : properties.db().separateOwner() ? properties.db().user() : "";
+        if (!properties.db().separateOwner()) {
+            log.warn("the application's database user also owns the schema: only triggers keep the audit trail "
+                    + "append-only; set RELAIS_DB_OWNER_USER to migrate as another role");
+        }
+        return configuration -> configuration.placeholders(Map.of("appRole", role));
+    }
+
+    private static HikariConfig pool(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (user != null && !user.isBlank()) {
+            config.setUsername(user);
+            config.setPassword(password);
+        }
+        return config;
     }
 
     /**

@@ -15,9 +15,18 @@ public record RelaisProperties(
         Intake intake,
         Consent consent) {
 
-    public record Db(String url, String user, String password) {
+    /**
+     * The application's connection (url, user, password) and, optionally, the role that owns the
+     * schema and runs the migrations (ownerUser, ownerPassword); without an owner the application's
+     * user migrates too. The embedded server has both: the superuser migrates, relais_app runs.
+     */
+    public record Db(String url, String user, String password, String ownerUser, String ownerPassword) {
         public boolean embedded() {
             return url == null || url.isBlank();
+        }
+
+        public boolean separateOwner() {
+            return embedded() || ownerUser != null && !ownerUser.isBlank();
         }
     }
 

@@ -59,16 +59,16 @@ class AuditChainIT extends BaseIntegrationTest {
             assertThat(verdict.intact()).isFalse();
             assertThat(verdict.brokenAtSequence()).isEqualTo(row.chainSeq());
         } finally {
-            jdbc.sql("alter table audit_event disable trigger audit_event_append_only").update();
+            owner().sql("alter table audit_event disable trigger audit_event_append_only").update();
             try {
-                jdbc.sql("""
+                owner().sql("""
                         insert into audit_event (id, at, actor, action, outcome, chain_seq, prev_hash, hash)
                         values (:id, :at, :actor, :action, :outcome, :seq, :prev, :hash)""")
                         .param("id", row.id()).param("at", row.at()).param("actor", row.actor()).param("action", row.action())
                         .param("outcome", row.outcome()).param("seq", row.chainSeq()).param("prev", row.prevHash())
                         .param("hash", row.hash()).update();
             } finally {
-                jdbc.sql("alter table audit_event enable trigger audit_event_append_only").update();
+                owner().sql("alter table audit_event enable trigger audit_event_append_only").update();
             }
         }
         assertThat(chain.verify().intact()).isTrue();
@@ -81,31 +81,50 @@ class AuditChainIT extends BaseIntegrationTest {
         record Head(long chainSeq, byte[] hash) {}
         Head head = jdbc.sql("select chain_seq, hash from audit_chain_head").query(Head.class).single();
         // The last entry is taken out of the chain (as if removed): what remains links up without a gap.
-        jdbc.sql("alter table audit_event disable trigger audit_event_append_only").update();
+        owner().sql("alter table audit_event disable trigger audit_event_append_only").update();
         try {
-            jdbc.sql("update audit_event set chain_seq = -chain_seq where chain_seq = :s").param("s", head.chainSeq()).update();
+            owner().sql("update audit_event set chain_seq = -chain_seq where chain_seq = :s").param("s", head.chainSeq()).update();
             AuditChain.Verdict verdict = chain.verify();
             assertThat(verdict.intact()).isFalse();
             assertThat(verdict.reason()).contains("head");
-            jdbc.sql("update audit_event set chain_seq = -chain_seq where chain_seq = :s").param("s", -head.chainSeq()).update();
+            owner().sql("update audit_event set chain_seq = -chain_seq where chain_seq = :s").param("s", -head.chainSeq()).update();
         } finally {
-            jdbc.sql("alter table audit_event enable trigger audit_event_append_only").update();
+            owner().sql("alter table audit_event enable trigger audit_event_append_only").update();
         }
         assertThat(chain.verify().intact()).isTrue();
     }
 
     @Test
-    void theTableRefusesChangesAndRemovalsWhoeverSendsTheSql() {
+    void theApplicationsRoleMayOnlyAddAndSealEntries() {
         audit.record("system", "TEST_GUARDED", null, null, AuditLog.Outcome.SUCCESS, null);
         long id = jdbc.sql("select max(id) from audit_event where action = 'TEST_GUARDED'").query(Long.class).single();
-        assertThatThrownBy(() -> jdbc.sql("update audit_event set actor = 'x' where id = :id").param("id", id).update())
+        assertThat(jdbc.sql("select current_user").query(String.class).single())
+                .isNotEqualTo(owner().sql("select current_user").query(String.class).single());
+        for (String sql : new String[] {"update audit_event set actor = 'x' where id = :id",
+                "delete from audit_event where id = :id", "alter table audit_event disable trigger audit_event_append_only"}) {
+            assertThatThrownBy(() -> jdbc.sql(sql).param("id", id).update()).as(sql).rootCause()
+                    .hasMessageMatching("(?s).*(permission denied|must be owner).*").hasMessageNotContaining("append-only");
+        }
+        assertThatThrownBy(() -> jdbc.sql("truncate audit_event").update()).rootCause().hasMessageContaining("permission denied");
+        assertThat(jdbc.sql("select actor from audit_event where id = :id").param("id", id).query(String.class).single())
+                .isEqualTo("system");
+        // Sealing is the one change it may make, and the chain still verifies.
+        chain.seal();
+        assertThat(chain.verify().intact()).isTrue();
+    }
+
+    @Test
+    void theTableRefusesChangesAndRemovalsEvenToItsOwner() {
+        audit.record("system", "TEST_GUARDED", null, null, AuditLog.Outcome.SUCCESS, null);
+        long id = jdbc.sql("select max(id) from audit_event where action = 'TEST_GUARDED'").query(Long.class).single();
+        assertThatThrownBy(() -> owner().sql("update audit_event set actor = 'x' where id = :id").param("id", id).update())
                 .hasMessageContaining("append-only");
-        assertThatThrownBy(() -> jdbc.sql("delete from audit_event where id = :id").param("id", id).update())
+        assertThatThrownBy(() -> owner().sql("delete from audit_event where id = :id").param("id", id).update())
                 .hasMessageContaining("append-only");
-        assertThatThrownBy(() -> jdbc.sql("truncate audit_event").update()).hasMessageContaining("append-only");
+        assertThatThrownBy(() -> owner().sql("truncate audit_event").update()).hasMessageContaining("append-only");
         chain.seal();
         // Once sealed, not even the seal can be redone.
-        assertThatThrownBy(() -> jdbc.sql("update audit_event set hash = hash where id = :id").param("id", id).update())
+        assertThatThrownBy(() -> owner().sql("update audit_event set hash = hash where id = :id").param("id", id).update())
                 .hasMessageContaining("append-only");
     }
 
@@ -133,11 +152,11 @@ class AuditChainIT extends BaseIntegrationTest {
     }
 
     private void tamper(String sql) {
-        jdbc.sql("alter table audit_event disable trigger audit_event_append_only").update();
+        owner().sql("alter table audit_event disable trigger audit_event_append_only").update();
         try {
-            jdbc.sql(sql).update();
+            owner().sql(sql).update();
         } finally {
-            jdbc.sql("alter table audit_event enable trigger audit_event_append_only").update();
+            owner().sql("alter table audit_event enable trigger audit_event_append_only").update();
         }
     }
 }
