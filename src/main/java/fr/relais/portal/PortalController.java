@@ -72,8 +72,8 @@ class PortalController {
     }
 
     @GetMapping("/requests")
-    String list(@AuthenticationPrincipal AccountPrincipal me, Model model) {
-        model.addAttribute("requests", requests.list(me, Set.of()));
+    String list(@AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model) {
+        model.addAttribute("requests", requests.list(me, Set.of(), actor.source()));
         return "portal/requests";
     }
 
@@ -99,7 +99,7 @@ class PortalController {
 
     @GetMapping("/requests/{id}")
     String detail(@PathVariable long id, @AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model) {
-        RequestView request = requests.get(id, me, actor.source());
+        RequestView request = requests.read(id, me, actor.source());
         model.addAttribute("request", request);
         model.addAttribute("messages", requests.messages(id, me));
         model.addAttribute("cancellable", ExamStateMachine.allows(request.state(), ExamState.CANCELLED));
@@ -183,8 +183,8 @@ class PortalController {
     }
 
     @GetMapping("/technologist")
-    String technologist(@AuthenticationPrincipal AccountPrincipal me, Model model) {
-        model.addAttribute("requests", requests.list(me, ACCEPTED));
+    String technologist(@AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model) {
+        model.addAttribute("requests", requests.list(me, ACCEPTED, actor.source()));
         return "portal/technologist";
     }
 

@@ -40,14 +40,14 @@ class RegulationController {
     }
 
     @GetMapping
-    String queue(@AuthenticationPrincipal AccountPrincipal me, Model model) {
-        model.addAttribute("requests", requests.justificationQueue(me));
+    String queue(@AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model) {
+        model.addAttribute("requests", requests.justificationQueue(me, actor.source()));
         return "regulation/queue";
     }
 
     @GetMapping("/{id}")
     String request(@PathVariable long id, @AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model) {
-        RequestView request = requests.get(id, me, actor.source());
+        RequestView request = requests.read(id, me, actor.source());
         model.addAttribute("request", request);
         model.addAttribute("messages", requests.messages(id, me));
         model.addAttribute("protocols", requests.protocols(request.examTypeCode()));

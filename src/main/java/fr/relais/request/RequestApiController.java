@@ -52,13 +52,13 @@ class RequestApiController {
 
     @GetMapping("/api/requests")
     List<RequestView> list(@RequestParam(required = false) Set<ExamState> state,
-                           @AuthenticationPrincipal AccountPrincipal user) {
-        return requests.list(user, state == null ? EnumSet.noneOf(ExamState.class) : state);
+                           @AuthenticationPrincipal AccountPrincipal user, HttpServletRequest http) {
+        return requests.list(user, state == null ? EnumSet.noneOf(ExamState.class) : state, http.getRemoteAddr());
     }
 
     @GetMapping("/api/requests/{id}")
     RequestView get(@PathVariable long id, @AuthenticationPrincipal AccountPrincipal user, HttpServletRequest http) {
-        return requests.get(id, user, http.getRemoteAddr());
+        return requests.read(id, user, http.getRemoteAddr());
     }
 
     @GetMapping("/api/requests/{id}/messages")
@@ -99,8 +99,8 @@ class RequestApiController {
 
     @GetMapping("/api/justification-queue")
     @PreAuthorize("hasAnyRole('RADIOLOGIST', 'COORDINATOR', 'ADMIN')")
-    List<RequestView> queue(@AuthenticationPrincipal AccountPrincipal user) {
-        return requests.justificationQueue(user);
+    List<RequestView> queue(@AuthenticationPrincipal AccountPrincipal user, HttpServletRequest http) {
+        return requests.justificationQueue(user, http.getRemoteAddr());
     }
 
     @PostMapping("/api/requests/{id}/accept")

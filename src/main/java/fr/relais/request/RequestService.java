@@ -30,6 +30,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
@@ -126,6 +127,33 @@ public class RequestService {
                 .param("states", states == null || states.isEmpty() ? List.of("-") : states.stream().map(Enum::name).toList())
                 .query(this::view)
                 .list();
+    }
+
+    /** {@link #list} for a person who is shown the list (a page, the API): audited with the requests shown. */
+    public List<RequestView> list(AccountPrincipal viewer, Set<ExamState> states, String source) {
+        return shown(viewer, "REQUESTS_LISTED", list(viewer, states), source);
+    }
+
+    /** {@link #justificationQueue} for the radiologist who is shown it: audited with the requests shown. */
+    public List<RequestView> justificationQueue(AccountPrincipal radiologist, String source) {
+        return shown(radiologist, "JUSTIFICATION_QUEUE_LISTED", justificationQueue(radiologist), source);
+    }
+
+    /** {@link #get} for a person who reads the request (a page, the API): the reading is audited. */
+    public RequestView read(long id, AccountPrincipal viewer, String source) {
+        RequestView request = get(id, viewer, source);
+        audit.record(viewer.username(), "REQUEST_READ", "exam:" + id, source, AuditLog.Outcome.SUCCESS, null);
+        return request;
+    }
+
+    /** Lists carry patients' names: whoever saw which requests is in the audit trail (the first 200 ids). */
+    private List<RequestView> shown(AccountPrincipal viewer, String action, List<RequestView> requests, String source) {
+        if (!requests.isEmpty()) {
+            String ids = requests.stream().limit(200).map(r -> String.valueOf(r.id())).collect(Collectors.joining(","));
+            audit.record(viewer.username(), action, null, source, AuditLog.Outcome.SUCCESS,
+                    requests.size() + " requests: exam " + ids + (requests.size() > 200 ? ",..." : ""));
+        }
+        return requests;
     }
 
     /** The request, or 404 for anyone who may not see it: another hospital's id is not even confirmed. */

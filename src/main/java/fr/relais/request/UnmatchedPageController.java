@@ -1,6 +1,7 @@
 package fr.relais.request;
 
 import fr.relais.exam.ExamState;
+import fr.relais.platform.Actor;
 import fr.relais.platform.ProblemException;
 import fr.relais.security.AccountPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,10 +40,10 @@ class UnmatchedPageController {
     }
 
     @GetMapping
-    String list(@AuthenticationPrincipal AccountPrincipal user, Model model) {
+    String list(@AuthenticationPrincipal AccountPrincipal user, Actor actor, Model model) {
         List<UnmatchedStudy> studies = unmatched.list();
         // Accepted requests still waiting for their images, by hospital: the candidates to attach to.
-        Map<Long, List<RequestView>> awaiting = requests.list(user, EnumSet.of(ExamState.PROTOCOLED)).stream()
+        Map<Long, List<RequestView>> awaiting = requests.list(user, EnumSet.of(ExamState.PROTOCOLED), actor.source()).stream()
                 .filter(r -> r.studyId() == null)
                 .collect(Collectors.groupingBy(RequestView::hospitalId));
         model.addAttribute("studies", studies);

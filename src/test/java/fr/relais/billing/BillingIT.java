@@ -252,6 +252,50 @@ class BillingIT extends BaseIntegrationTest {
         }
     }
 
+    /**
+     * Reports signed at chosen moments of May 2025 (worked out by hand from the calendar: 1 May, 8 May
+     * and Ascension on 29 May are holidays; 4 May is a Sunday) give the modifiers the bill must show,
+     * in the hospital's own clock.
+     */
+    @Test
+    void signaturesAtChosenMomentsGiveTheModifiersWorkedOutByHand() {
+        record Case(String zone, String localDateTime, String modifier) {}
+        List<Case> cases = List.of(
+                new Case("Europe/Paris", "2025-05-02T19:59", null),      // Friday, still the day
+                new Case("Europe/Paris", "2025-05-02T20:00", "U"),       // the night begins
+                new Case("Europe/Paris", "2025-05-03T07:59", "U"),       // Saturday morning, still night
+                new Case("Europe/Paris", "2025-05-03T08:00", null),      // the day again
+                new Case("Europe/Paris", "2025-05-03T23:00", "U"),       // Saturday night is no holiday
+                new Case("Europe/Paris", "2025-05-04T14:00", "F"),       // Sunday
+                new Case("Europe/Paris", "2025-05-01T10:00", "F"),       // 1 May
+                new Case("Europe/Paris", "2025-05-08T21:00", "F"),       // 8 May at night: F, never both
+                new Case("Europe/Paris", "2025-05-29T03:00", "F"),       // Ascension Day
+                new Case("America/Cayenne", "2025-05-02T21:00", "U"),    // 02:00 on Saturday in Paris
+                new Case("Indian/Reunion", "2025-05-05T01:00", "U"));    // Sunday 23:00 in Paris, Monday there
+        Map<Long, Case> byExam = new LinkedHashMap<>();
+        for (Case c : cases) {
+            long hospital = hospitals.get(c.zone());
+            Instant at = java.time.LocalDateTime.parse(c.localDateTime()).atZone(ZoneId.of(c.zone())).toInstant();
+            byExam.put(billing.signedInThePast(hospital, physicians.get(hospital).id(), radiologist.id(), at, "REPORTED"), c);
+        }
+        ApiClient.Response response = as(billingClerk).get("/api/billing/acts?month=2025-05");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        Map<Long, JsonNode> acts = new HashMap<>();
+        response.json().get("acts").forEach(a -> acts.put(a.get("examId").asLong(), a));
+        byExam.forEach((exam, c) -> {
+            JsonNode act = acts.get(exam);
+            assertThat(act).as(c.toString()).isNotNull();
+            assertThat(act.get("modifier").isNull() ? null : act.get("modifier").asText()).as(c.toString()).isEqualTo(c.modifier());
+            assertThat(act.get("localDate").asText() + "T" + act.get("localTime").asText().substring(0, 5)).as(c.toString())
+                    .isEqualTo(c.localDateTime());
+            assertThat(act.get("timeZone").asText()).isEqualTo(c.zone());
+        });
+        // The Cayenne act of Friday 21:00 belongs to the network's night of Friday 2 May (02:00 in Paris).
+        long cayenne = byExam.entrySet().stream().filter(e -> e.getValue().zone().equals("America/Cayenne")).findFirst()
+                .orElseThrow().getKey();
+        assertThat(acts.get(cayenne).get("nightDate").asText()).isEqualTo("2025-05-02");
+    }
+
     @Test
     void aCancelledExamGivesNoActEvenWithASignedReport() {
         long hospital = hospitals.get("Europe/Paris");

@@ -210,6 +210,30 @@ class RequestWorkflowIT extends BaseIntegrationTest {
     }
 
     @Test
+    void everyReadingOfARequestIsAuditedWithWhoSawIt() {
+        Hospital h = hospital();
+        TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, h.id());
+        long id = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-9", "PATIENT_SIGNED")).get("id").asLong();
+        String who = physician.username();
+
+        assertThat(as(physician).get("/api/requests/" + id).status()).isEqualTo(200);
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'REQUEST_READ' and object = :o and actor = :a")
+                .param("o", "exam:" + id).param("a", who).query(Integer.class).single()).isEqualTo(1);
+
+        assertThat(as(physician).get("/api/requests").json().findValuesAsText("id")).containsExactly(String.valueOf(id));
+        String listed = jdbc.sql("select detail from audit_event where action = 'REQUESTS_LISTED' and actor = :a order by id desc limit 1")
+                .param("a", who).query(String.class).single();
+        assertThat(listed).startsWith("1 requests: exam " + id);
+
+        // The portal's pages too.
+        var browser = browser();
+        browser.login(who, physician.password());
+        assertThat(browser.get("/portal/requests/" + id).statusCode()).isEqualTo(200);
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'REQUEST_READ' and object = :o and actor = :a")
+                .param("o", "exam:" + id).param("a", who).query(Integer.class).single()).isEqualTo(2);
+    }
+
+    @Test
     void aRadiologistSeesAndRegulatesOnlyTheRequestsOfHospitalsHeIsAuthorisedFor() {
         Hospital h = hospital();
         long id = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-9", "PATIENT_SIGNED")).get("id").asLong();
