@@ -18,8 +18,9 @@ import java.util.Optional;
  * person is, a Relais account says what they may do. The account is the one whose username is the
  * claim relais.security.oidc.username-claim (preferred_username by default; for Pro Santé Connect,
  * e.g. the RPPS number in SubjectNameID); nobody without an enabled account gets in. The provider's
- * login counts as the second factor when it is a strong one (relais.security.oidc.counts-as-second-factor,
- * true by default: a CPS card or e-CPS); otherwise the code page follows.
+ * login counts as the second factor only when the operator says it is a strong one
+ * (relais.security.oidc.counts-as-second-factor=true: a CPS card or e-CPS); otherwise, the default,
+ * the code page follows for the roles that need a second factor.
  */
 @Component
 class OidcLogin {
@@ -33,7 +34,7 @@ class OidcLogin {
 
     OidcLogin(AccountService accounts, SecondFactor secondFactor, RecentLogin recentLogin, AuditLog audit,
               @Value("${relais.security.oidc.username-claim:preferred_username}") String usernameClaim,
-              @Value("${relais.security.oidc.counts-as-second-factor:true}") boolean countsAsSecondFactor) {
+              @Value("${relais.security.oidc.counts-as-second-factor:false}") boolean countsAsSecondFactor) {
         this.accounts = accounts;
         this.secondFactor = secondFactor;
         this.recentLogin = recentLogin;
