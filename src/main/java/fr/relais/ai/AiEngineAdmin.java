@@ -17,14 +17,18 @@ import java.util.List;
 /**
  * The administrator's side of the engines: an external engine is created over HTTP (its token is
  * made here and shown once) or over DICOM (its AE title, which must be no hospital's nor another
- * engine's), and disabled when it goes away. Built-in and ONNX engines come with the installation.
+ * engine's), an operator's ONNX model from its file (loaded once here, so that a model that cannot
+ * run is refused now rather than at the first exam), and disabled when it goes away. The built-in
+ * detector comes with the installation.
  */
 @Service
 class AiEngineAdmin {
 
-    /** What the admin gives for a new engine; the DICOM fields only for a DICOM engine. */
+    /** What the admin gives for a new engine; the DICOM fields for a DICOM engine, the model's for an ONNX one. */
     record NewEngine(String kind, String code, String name, String version, String examTypes,
-                     String aeTitle, String host, Integer port, Integer timeoutSeconds) {}
+                     String aeTitle, String host, Integer port, Integer timeoutSeconds,
+                     String model, String inputName, Integer rows, Integer columns, Double windowCenter,
+                     Double windowWidth, String finding) {}
 
     /** The engine created, and for an HTTP engine its token, which is never shown again. */
     record Created(AiEngines.Engine engine, String token) {}
@@ -65,8 +69,10 @@ class AiEngineAdmin {
             created = new Created(engines.registerHttpEngine(code, name, version, types, token), token);
         } else if ("DICOM".equals(e.kind())) {
             created = new Created(engines.registerDicomEngine(code, name, version, types, dicomConfig(e)), null);
+        } else if ("ONNX".equals(e.kind())) {
+            created = new Created(engines.registerOnnxEngine(code, name, version, types, onnxConfig(e)), null);
         } else {
-            throw new InvalidInputException("kind", "ai.engine.kind", "an external engine is HTTP or DICOM");
+            throw new InvalidInputException("kind", "ai.engine.kind", "an engine is HTTP, DICOM or ONNX");
         }
         audit.record(actor.username(), "AI_ENGINE_CREATED", "engine:" + code, actor.source(), AuditLog.Outcome.SUCCESS,
                 e.kind() + " " + types);
@@ -95,6 +101,38 @@ class AiEngineAdmin {
             throw new InvalidInputException("timeoutSeconds", "ai.engine.timeout", "a timeout is between 1 and 3600 seconds");
         }
         return new AiEngines.DicomConfig(ae, host, e.port(), e.timeoutSeconds());
+    }
+
+    private AiDispatch.OnnxConfig onnxConfig(NewEngine e) {
+        String model = e.model() == null ? "" : e.model().trim();
+        if (model.isEmpty() || !java.nio.file.Path.of(model).isAbsolute() || !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(model))
+                || !java.nio.file.Files.isReadable(java.nio.file.Path.of(model))) {
+            throw new InvalidInputException("model", "ai.engine.model", "the model is a readable .onnx file, by its absolute path on the server");
+        }
+        String input = e.inputName() == null ? "" : e.inputName().trim();
+        if (input.isEmpty() || input.length() > 100) {
+            throw new InvalidInputException("inputName", "ai.engine.inputName", "give the name of the model input");
+        }
+        if (e.rows() == null || e.columns() == null || e.rows() < 1 || e.columns() < 1 || e.rows() > 2048 || e.columns() > 2048) {
+            throw new InvalidInputException("rows", "ai.engine.shape", "the model input is 1 to 2048 rows and columns");
+        }
+        if (e.windowCenter() == null || e.windowWidth() == null || !(e.windowWidth() > 0 && e.windowWidth() <= 10000)
+                || !(e.windowCenter() >= -2000 && e.windowCenter() <= 5000)) {
+            throw new InvalidInputException("windowWidth", "ai.engine.window",
+                    "the window is a centre between -2000 and 5000 HU and a width between 0 and 10000");
+        }
+        String finding = e.finding() == null ? "" : e.finding().trim();
+        if (!finding.matches("[A-Z0-9_]{1,64}")) {
+            throw new InvalidInputException("finding", "ai.result.finding", "a finding is an upper-case code (ICH, PE, FRACTURE)");
+        }
+        AiDispatch.OnnxConfig config = new AiDispatch.OnnxConfig(model, input, e.rows(), e.columns(), e.windowCenter(),
+                e.windowWidth(), finding);
+        try (OnnxModelEngine loaded = new OnnxModelEngine(config.engine())) {
+            return config;
+        } catch (Exception cannotRun) {
+            throw new InvalidInputException("model", "ai.engine.modelUnusable", "the model cannot be used: {0}",
+                    String.valueOf(cannotRun.getMessage()));
+        }
     }
 
     private List<String> examTypes(String text) {

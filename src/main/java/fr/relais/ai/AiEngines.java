@@ -68,8 +68,18 @@ public class AiEngines {
 
     /** Registers (or updates) a DICOM engine, for the exam types given. */
     public Engine registerDicomEngine(String code, String name, String version, List<String> examTypes, DicomConfig config) {
+        return registerConfigured(Kind.DICOM, code, name, version, examTypes, config);
+    }
+
+    /** Registers (or updates) an operator's ONNX model as an engine, for the exam types given. */
+    Engine registerOnnxEngine(String code, String name, String version, List<String> examTypes, AiDispatch.OnnxConfig config) {
+        return registerConfigured(Kind.ONNX, code, name, version, examTypes, config);
+    }
+
+    private Engine registerConfigured(Kind kind, String code, String name, String version, List<String> examTypes,
+                                      Object config) {
         try {
-            return register(code, name, Kind.DICOM, version, examTypes, null, JSON.writeValueAsString(config));
+            return register(code, name, kind, version, examTypes, null, JSON.writeValueAsString(config));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

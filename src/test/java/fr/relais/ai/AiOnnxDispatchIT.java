@@ -1,6 +1,7 @@
 package fr.relais.ai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import fr.relais.ApiClient;
 import fr.relais.BaseIntegrationTest;
 import fr.relais.request.RequestFixtures;
 import fr.relais.security.Role;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,15 +29,31 @@ class AiOnnxDispatchIT extends BaseIntegrationTest {
         Path model = work.resolve("max.onnx");
         Files.write(model, AiOnnxModelEngineTest.reduceMaxModel(32, 32));
         String code = unique("onnx").replace(' ', '-');
-        long engine = jdbc.sql("""
-                insert into ai_engine (code, name, kind, version, exam_types, config)
-                values (:code, 'Modèle de test', 'ONNX', '0.1', '{CT_HEAD}', cast(:config as jsonb)) returning id""")
-                .param("code", code)
-                .param("config", "{\"model\":\"" + model + "\",\"inputName\":\"x\",\"rows\":32,\"columns\":32,"
-                        + "\"windowCenter\":70,\"windowWidth\":40,\"finding\":\"TEST\"}")
-                .query(Long.class).single();
-        jdbc.sql("insert into ai_threshold (engine_id, finding, threshold, source, set_at) values (:e, 'TEST', 0.5, 'GIVEN', now())")
-                .param("e", engine).update();
+        Map<String, Object> engineForm = new java.util.HashMap<>(Map.of("kind", "ONNX", "code", code, "name", "Modèle de test",
+                "version", "0.1", "examTypes", "CT_HEAD", "model", model.toString(), "inputName", "x", "rows", 32,
+                "columns", 32, "windowCenter", 70));
+        engineForm.put("windowWidth", 40);
+        engineForm.put("finding", "TEST");
+        // A model that cannot run is refused when the engine is created, not at the first exam.
+        Path notAModel = work.resolve("not-a-model.onnx");
+        Files.writeString(notAModel, "this is no ONNX model");
+        for (Map.Entry<String, Object> bad : List.<Map.Entry<String, Object>>of(Map.entry("model", notAModel.toString()),
+                Map.entry("model", "relative/model.onnx"), Map.entry("model", work.resolve("missing.onnx").toString()),
+                Map.entry("inputName", "no-such-input"), Map.entry("rows", 0), Map.entry("windowWidth", -1),
+                Map.entry("finding", "lower case"))) {
+            Map<String, Object> form = new java.util.HashMap<>(engineForm);
+            form.put(bad.getKey(), bad.getValue());
+            form.put("code", code + "-bad");
+            ApiClient.Response refused = admin().post("/api/ai/engines", form);
+            assertThat(refused.status()).as(bad.toString()).isEqualTo(400);
+            assertThat(refused.contentType()).as(bad.toString()).startsWith("application/problem+json");
+        }
+        assertThat(jdbc.sql("select count(*) from ai_engine where code = :c").param("c", code + "-bad").query(Integer.class).single())
+                .isZero();
+        ApiClient.Response created = admin().post("/api/ai/engines", engineForm);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long engine = jdbc.sql("select id from ai_engine where code = :c").param("c", code).query(Long.class).single();
+        assertThat(admin().put("/api/ai/engines/" + code + "/thresholds/TEST", Map.of("threshold", 0.5)).status()).isEqualTo(200);
         try {
             String ae = uniqueAeTitle("OX");
             long hospital = createHospital(unique("CH ONNX"), ae);
