@@ -31,7 +31,7 @@ class AuditApiController {
                       String action, String object, String source, String outcome, String detail) {}
 
     /** What an administrator searches the trail by; every field optional, times ISO 8601 with an offset. */
-    record Filter(String actor, String action, String object, String from, String to) {}
+    record Filter(String actor, String action, String object, String hospital, String outcome, String from, String to) {}
 
     static final int MAX = 10_000;
 
@@ -63,10 +63,11 @@ class AuditApiController {
 
     @GetMapping("/api/audit")
     List<AuditEntry> search(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
-                            @RequestParam(required = false) String object, @RequestParam(required = false) String from,
+                            @RequestParam(required = false) String object, @RequestParam(required = false) String hospital,
+                            @RequestParam(required = false) String outcome, @RequestParam(required = false) String from,
                             @RequestParam(required = false) String to, @RequestParam(defaultValue = "200") int limit,
                             Actor reader) {
-        List<AuditEntry> found = query(jdbc, new Filter(actor, action, object, from, to), limit);
+        List<AuditEntry> found = query(jdbc, new Filter(actor, action, object, hospital, outcome, from, to), limit);
         audit.record(reader.username(), "AUDIT_SEARCHED", null, reader.source(), AuditLog.Outcome.SUCCESS,
                 found.size() + " entries");
         return found;
@@ -74,9 +75,10 @@ class AuditApiController {
 
     @GetMapping("/api/audit/export.csv")
     ResponseEntity<String> export(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
-                                  @RequestParam(required = false) String object, @RequestParam(required = false) String from,
+                                  @RequestParam(required = false) String object, @RequestParam(required = false) String hospital,
+                                  @RequestParam(required = false) String outcome, @RequestParam(required = false) String from,
                                   @RequestParam(required = false) String to, Actor reader) {
-        List<AuditEntry> found = query(jdbc, new Filter(actor, action, object, from, to), MAX);
+        List<AuditEntry> found = query(jdbc, new Filter(actor, action, object, hospital, outcome, from, to), MAX);
         StringBuilder csv = new StringBuilder("id,sequence,at,actor,role,hospital_id,action,object,source,outcome,detail\n");
         for (AuditEntry e : found) {
             csv.append(e.id()).append(',').append(e.sequence() == null ? "" : e.sequence()).append(',').append(e.at())
@@ -100,6 +102,19 @@ class AuditApiController {
         filter(sql, params, "actor", f.actor());
         filter(sql, params, "action", f.action());
         filter(sql, params, "object", f.object());
+        if (f.hospital() != null && !f.hospital().isBlank()) {
+            if (!f.hospital().trim().matches("[0-9]{1,18}")) {
+                throw new InvalidInputException("hospital", "audit.hospital.invalid", "hospital est un identifiant numérique.");
+            }
+            sql.append(" and hospital_id = :hospital");
+            params.put("hospital", Long.parseLong(f.hospital().trim()));
+        }
+        if (f.outcome() != null && !f.outcome().isBlank()) {
+            if (!java.util.Arrays.stream(AuditLog.Outcome.values()).map(Enum::name).toList().contains(f.outcome().trim())) {
+                throw new InvalidInputException("outcome", "audit.outcome.invalid", "outcome vaut SUCCESS, REJECTED ou FAILED.");
+            }
+            filter(sql, params, "outcome", f.outcome());
+        }
         if (f.from() != null && !f.from().isBlank()) {
             sql.append(" and at >= :from");
             params.put("from", time("from", f.from()));

@@ -7,9 +7,10 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 
 /**
- * The one audit call. Entries carry internal ids, never patient data, and the role and hospital of
- * their actor as they are when the entry is written. The table is append-only and the entries are
- * hash-chained by {@link AuditChain}.
+ * The one audit call. Entries carry internal ids, never patient data, the role of their actor as it
+ * is when the entry is written, and the hospital the entry concerns: the exam's or the study's when
+ * the object is one (so that a hospital's data can be followed whoever read it), else the actor's.
+ * The table is append-only and the entries are hash-chained by {@link AuditChain}.
  */
 @Service
 public class AuditLog {
@@ -29,7 +30,8 @@ public class AuditLog {
                 insert into audit_event (at, actor, action, object, source, outcome, detail, role, hospital_id)
                 values (:at, :actor, :action, :object, :source, :outcome, :detail,
                         (select role from app_user where username = :actor),
-                        (select hospital_id from app_user where username = :actor))""")
+                        coalesce((select hospital_id from exam where id = :exam), (select hospital_id from study where id = :study),
+                                 (select hospital_id from app_user where username = :actor)))""")
                 .param("at", OffsetDateTime.now(clock))
                 .param("actor", actor)
                 .param("action", action)
@@ -37,6 +39,16 @@ public class AuditLog {
                 .param("source", source)
                 .param("outcome", outcome.name())
                 .param("detail", detail)
+                .param("exam", idOf(object, "exam:"))
+                .param("study", idOf(object, "study:"))
                 .update();
+    }
+
+    /** The id of an object named "kind:id", when it is of that kind. */
+    private static Long idOf(String object, String kind) {
+        if (object == null || !object.startsWith(kind) || !object.substring(kind.length()).matches("[0-9]{1,18}")) {
+            return null;
+        }
+        return Long.parseLong(object.substring(kind.length()));
     }
 }

@@ -151,6 +151,33 @@ class AuditChainIT extends BaseIntegrationTest {
         assertThat(as(coordinator).post("/api/audit/verify", null).status()).isEqualTo(403);
     }
 
+    @Test
+    void aHospitalsDataIsFollowedWhoeverReadIt() {
+        long hospital = createHospital(unique("CH Audit"), uniqueAeTitle("AUD"));
+        TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
+        long exam = fr.relais.request.RequestFixtures.file(as(physician),
+                fr.relais.request.RequestFixtures.headCt("IPP-AUD", "PATIENT_SIGNED")).get("id").asLong();
+        TestAccount radiologist = createAccount(Role.RADIOLOGIST, null);
+        authorise(radiologist, hospital);
+        // A radiologist has no hospital of his own: his reading is filed under the hospital whose request it is.
+        assertThat(as(radiologist).get("/api/requests/" + exam).status()).isEqualTo(200);
+        TestAccount outsider = createAccount(Role.HOSPITAL_PHYSICIAN, createHospital(unique("CH Autre"), uniqueAeTitle("AUT")));
+        assertThat(as(outsider).get("/api/requests/" + exam).status()).isEqualTo(404);
+
+        JsonNode ours = admin().get("/api/audit?hospital=" + hospital + "&object=exam:" + exam).json();
+        assertThat(ours.findValuesAsText("actor")).contains(physician.username(), radiologist.username(), outsider.username());
+        assertThat(ours.findValuesAsText("hospitalId")).containsOnly(String.valueOf(hospital));
+        JsonNode refused = admin().get("/api/audit?hospital=" + hospital + "&outcome=REJECTED").json();
+        assertThat(refused).hasSize(1);
+        assertThat(refused.get(0).get("actor").asText()).isEqualTo(outsider.username());
+        assertThat(refused.get(0).get("action").asText()).isEqualTo("REQUEST_ACCESS_DENIED");
+
+        assertThat(admin().get("/api/audit?hospital=CH").status()).isEqualTo(400);
+        assertThat(admin().get("/api/audit?outcome=MAYBE").status()).isEqualTo(400);
+        String page = admin().get("/admin/audit?hospital=" + hospital + "&outcome=REJECTED").body();
+        assertThat(page).contains(outsider.username()).doesNotContain(radiologist.username());
+    }
+
     private void tamper(String sql) {
         owner().sql("alter table audit_event disable trigger audit_event_append_only").update();
         try {
