@@ -82,6 +82,16 @@ class AuthorizationMatrixIT extends BaseIntegrationTest {
         long center = ReadableStudies.center(jdbc, unique("Centre Matrice"));
         ReadableStudies.onDuty(jdbc, reader.id(), hospital, center);
         ReadableStudies.onDuty(jdbc, accounts.get(Who.RADIOLOGIST_OTHER).id(), otherHospital, center);
+        // A second exam of the hospital, read and signed: the routes of reports are asked about it.
+        ReadyExam signed = ReadableStudies.sendReadyExam(jdbc, dicomDoor.port(), ae, as(accounts.get(Who.PHYSICIAN_OWN)),
+                as(reader), unique("IPP-MXS"), SyntheticCt.StudySpec.builder().slices(2).rows(64).columns(64).seed(812),
+                work.resolve("signed"));
+        ReportFixtures.claim(as(reader), signed.examId());
+        ApiClient.Response draft = as(reader).put("/api/exams/" + signed.examId() + "/report",
+                ReportFixtures.draft(0, "Pas d’anomalie.", "Normal."));
+        assertThat(draft.status()).as(draft.body()).isEqualTo(200);
+        assertThat(as(reader).post("/api/exams/" + signed.examId() + "/report/sign",
+                Map.of("version", draft.json().get("version").asInt())).status()).isEqualTo(200);
         ReportFixtures.claim(as(reader), exam.examId());
 
         Map<String, String> ids = new LinkedHashMap<>();
@@ -92,6 +102,11 @@ class AuthorizationMatrixIT extends BaseIntegrationTest {
         ids.put("instance", exam.study().instances().get(0).sopInstanceUid());
         ids.put("user", String.valueOf(reader.id()));
         ids.put("center", String.valueOf(center));
+        ids.put("signedExam", String.valueOf(signed.examId()));
+        ids.put("report", String.valueOf(jdbc.sql("select id from report where exam_id = :e").param("e", signed.examId())
+                .query(Long.class).single()));
+        ids.put("accession", jdbc.sql("select accession_number from exam_request where exam_id = :e").param("e", signed.examId())
+                .query(String.class).single());
 
         Map<Who, String> authorizations = new LinkedHashMap<>();
         authorizations.put(Who.ADMIN, ApiClient.basic("admin", ADMIN_PASSWORD));
@@ -135,6 +150,19 @@ class AuthorizationMatrixIT extends BaseIntegrationTest {
         String table = format(observed);
         System.out.println("---- authorization matrix as observed ----\n" + table);
         assertThat(leaks).as("reads of another hospital's exam, or writes on nothing").isEmpty();
+        // Lists and searches answer everyone, each with what is theirs: the exams are in no one else's.
+        for (Who who : List.of(Who.PHYSICIAN_OTHER, Who.TECHNOLOGIST_OTHER, Who.RADIOLOGIST_OTHER, Who.BILLING)) {
+            ApiClient client = who == Who.ADMIN ? admin() : as(accounts.get(who));
+            for (String list : List.of("/api/requests", "/api/justification-queue", "/api/worklist",
+                    "/dicomweb/studies", "/fhir/DiagnosticReport?identifier=" + ids.get("accession"))) {
+                ApiClient.Response answer = client.get(list);
+                String body = answer.body() == null ? "" : answer.body();
+                assertThat(body).as(who + " " + list).doesNotContain(ids.get("study"), ids.get("accession"),
+                        "\"id\":" + exam.examId() + ",", "\"id\":" + signed.examId() + ",");
+            }
+        }
+        String ownBundle = as(accounts.get(Who.PHYSICIAN_OWN)).get("/fhir/DiagnosticReport?identifier=" + ids.get("accession")).body();
+        assertThat(ownBundle).as("the positive control: the hospital finds its own report").contains(ids.get("accession"));
         assertThat(observed).hasSizeGreaterThan(100);
         assertThat(table).isEqualTo(expected());
     }
@@ -156,6 +184,20 @@ class AuthorizationMatrixIT extends BaseIntegrationTest {
     private static String substitute(String pattern, Map<String, String> ids) {
         String missing = "999999999";
         String path = pattern;
+        if (pattern.contains("/report") || pattern.startsWith("/fhir/")) {
+            // Routes about a report are asked about the signed exam and its report.
+            Map<String, String> aboutTheReport = new LinkedHashMap<>(ids);
+            if (ids.containsKey("signedExam")) {
+                aboutTheReport.put("exam", ids.get("signedExam"));
+            }
+            ids = aboutTheReport;
+            if (pattern.equals("/fhir/DiagnosticReport/{id}")) {
+                return path.replace("{id}", ids.getOrDefault("report", missing));
+            }
+            if (pattern.equals("/fhir/DiagnosticReport") && ids.containsKey("accession")) {
+                return path + "?identifier=" + ids.get("accession");
+            }
+        }
         path = path.replaceAll("\\{(study|studyUid)}", ids.getOrDefault("study", "1.2.999"));
         path = path.replaceAll("\\{series}", ids.getOrDefault("series", "1.2.999"));
         path = path.replaceAll("\\{instance}", ids.getOrDefault("instance", "1.2.999"));
