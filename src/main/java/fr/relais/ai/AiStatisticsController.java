@@ -10,7 +10,11 @@ import org.springframework.web.bind.annotation.ResponseBody;
 
 import java.util.List;
 
-/** AI performance against the radiologists: {@code GET /api/ai/statistics[?month=YYYY-MM]} and {@code /coordination/ai}. */
+/**
+ * AI performance against the radiologists: {@code GET /api/ai/statistics[?month=YYYY-MM]}, the
+ * disagreements behind it, {@code GET /api/ai/discordances[?month=YYYY-MM]}, and the page
+ * {@code /coordination/ai} with both.
+ */
 @Controller
 @PreAuthorize("hasAnyRole('COORDINATOR','ADMIN')")
 class AiStatisticsController {
@@ -27,9 +31,16 @@ class AiStatisticsController {
         return statistics.rows(checked(month));
     }
 
+    @GetMapping("/api/ai/discordances")
+    @ResponseBody
+    List<AiStatistics.Discordance> discordances(@RequestParam(required = false) String month) {
+        return statistics.discordances(checked(month));
+    }
+
     @GetMapping("/coordination/ai")
     String page(@RequestParam(required = false) String month, Model model) {
         model.addAttribute("rows", statistics.rows(checked(month)));
+        model.addAttribute("discordances", statistics.discordances(checked(month)));
         model.addAttribute("month", month);
         return "coordination/ai";
     }

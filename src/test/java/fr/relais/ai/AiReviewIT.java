@@ -142,6 +142,24 @@ class AiReviewIT extends BaseIntegrationTest {
         var page = browser.get("/coordination/ai?month=" + month);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains(engine.code()).contains("75,0").contains("30,1");
+
+        // The disagreements themselves, for the coordinators to go back over: the rejected positive,
+        // the bleed the AI missed, and the fracture no engine looked for.
+        JsonNode discordances = as(createAccount(Role.COORDINATOR, null)).get("/api/ai/discordances?month=" + month).json();
+        List<String> ours = new java.util.ArrayList<>();
+        for (JsonNode d : discordances) {
+            long exam = d.get("examId").asLong();
+            if (exam == rejected[0] || exam == missed[0] || exam == noResult[0]) {
+                ours.add(exam + " " + d.get("engine").asText() + " " + d.get("finding").asText() + " "
+                        + d.get("aiPositive").asText() + " " + d.get("radiologistPositive").asText());
+            }
+        }
+        assertThat(ours).containsExactlyInAnyOrder(rejected[0] + " " + engine.code() + " ICH true false",
+                missed[0] + " " + engine.code() + " ICH false true", noResult[0] + " null FRACTURE null true");
+        assertThat(page.body()).contains("id=\"ai-discordances\"").contains("data-exam=\"" + missed[0] + "\"")
+                .doesNotContain("??ai.finding");
+        assertThat(as(radiologist).get("/api/ai/discordances").status()).isEqualTo(403);
+        assertThat(admin().get("/api/ai/discordances?month=nov").status()).isEqualTo(400);
     }
 
     private int reviews(long exam) {
