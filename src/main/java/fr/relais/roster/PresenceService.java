@@ -77,7 +77,8 @@ public class PresenceService {
     }
 
     /**
-     * Puts the radiologist on a seat of the center until shiftEndsAt (null: the end of the night shift).
+     * Puts the radiologist on a seat of the center until shiftEndsAt (null: the end of the planned shift
+     * this check-in fulfils, else the end of the night shift).
      * The center's row is locked for the transaction, so that two check-ins never take its last seat twice.
      */
     @Transactional
@@ -125,6 +126,13 @@ public class PresenceService {
             throw current(userId).map(PresenceService::alreadyPresent).orElseThrow(() -> raced);
         }
         Long planned = linkPlannedShift(id, userId, centerId, now);
+        if (planned != null && shiftEndsAt == null) {
+            // Unless told otherwise, the seat is held until the planned shift ends, on its center's clock.
+            end = jdbc.sql("""
+                    update seat_presence set shift_ends_at = (select ends_at from planned_shift where id = :shift)
+                    where id = :id returning shift_ends_at""")
+                    .param("shift", planned).param("id", id).query(OffsetDateTime.class).single().toInstant();
+        }
         audit.record(actor.username(), "PRESENCE_CHECK_IN", "center:" + centerId, actor.source(),
                 AuditLog.Outcome.SUCCESS, "presence " + id + " until " + end
                         + (planned == null ? ", no planned shift" : ", shift " + planned));

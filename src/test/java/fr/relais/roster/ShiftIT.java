@@ -174,6 +174,9 @@ class ShiftIT extends BaseIntegrationTest {
         assertThat(annaIn.status()).as(annaIn.body()).isIn(200, 201);
         assertThat(annaIn.json().get("plannedShiftId").asLong()).isEqualTo(shift);
         assertThat(annaIn.json().get("planned").asBoolean()).isTrue();
+        assertThat(java.time.Instant.parse(annaIn.json().get("shiftEndsAt").asText()))
+                .as("held until the planned shift ends, not 08:00")
+                .isEqualTo(java.time.OffsetDateTime.parse(planned.json().get("endsAt").asText()).toInstant());
         ApiClient.Response brunoIn = as(bruno).post("/api/presence/check-in", Map.of("centerId", center));
         assertThat(brunoIn.json().get("plannedShiftId").isNull()).isTrue();
         assertThat(brunoIn.json().get("planned").asBoolean()).isFalse();
