@@ -2,10 +2,12 @@ package fr.relais.ops;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -26,7 +28,7 @@ class DashboardMetrics {
         this.dashboards = dashboards;
         this.settings = settings;
         this.clock = clock;
-        for (String c : new String[] {"VITAL", "AI_POSITIVE", "URGENT", "DEFERRABLE"}) {
+        for (String c : DashboardService.CLASSES) {
             gauge(registry, "relais.queue.waiting", "READY exams waiting in the common worklist", "class", c,
                     d -> line(d, c).waiting());
             gauge(registry, "relais.queue.oldest.wait.minutes", "longest wait of a READY exam", "class", c,
@@ -34,6 +36,30 @@ class DashboardMetrics {
             gauge(registry, "relais.queue.late", "READY exams past their deadline", "class", c,
                     d -> line(d, c).late());
         }
+        for (String c : DashboardService.CLASSES) {
+            gauge(registry, "relais.tonight.turnaround.by.class.minutes", "first image to signed report, tonight, by class",
+                    Tags.of("class", c, "statistic", "mean"), d -> orNaN(of(d.byClass(), c).meanMinutes()));
+            gauge(registry, "relais.tonight.turnaround.by.class.minutes", "first image to signed report, tonight, by class",
+                    Tags.of("class", c, "statistic", "p90"), d -> orNaN(of(d.byClass(), c).p90Minutes()));
+            gauge(registry, "relais.tonight.time.to.open.minutes", "READY to opened, tonight, by class",
+                    Tags.of("class", c, "statistic", "mean"), d -> orNaN(delay(d, c).meanMinutes()));
+            gauge(registry, "relais.tonight.time.to.open.minutes", "READY to opened, tonight, by class",
+                    Tags.of("class", c, "statistic", "p90"), d -> orNaN(delay(d, c).p90Minutes()));
+            gauge(registry, "relais.tonight.sla.breaches.by.class", "deadlines passed tonight, by class and stage",
+                    Tags.of("class", c, "stage", "opened"), d -> breach(d, c).beforeOpened());
+            gauge(registry, "relais.tonight.sla.breaches.by.class", "deadlines passed tonight, by class and stage",
+                    Tags.of("class", c, "stage", "signed"), d -> breach(d, c).beforeSigned());
+        }
+        for (String u : new String[] {"P1", "P2", "P3"}) {
+            gauge(registry, "relais.tonight.turnaround.by.urgency.minutes", "first image to signed report, tonight, by urgency",
+                    Tags.of("urgency", u, "statistic", "mean"), d -> orNaN(of(d.byUrgency(), u).meanMinutes()));
+            gauge(registry, "relais.tonight.turnaround.by.urgency.minutes", "first image to signed report, tonight, by urgency",
+                    Tags.of("urgency", u, "statistic", "p90"), d -> orNaN(of(d.byUrgency(), u).p90Minutes()));
+        }
+        gauge(registry, "relais.current.hour.exams.arrived", "exams whose first image arrived in the current hour",
+                Tags.empty(), d -> d.perHour().isEmpty() ? 0 : d.perHour().get(d.perHour().size() - 1).arrived());
+        gauge(registry, "relais.current.hour.reports.signed", "reports signed in the current hour",
+                Tags.empty(), d -> d.perHour().isEmpty() ? 0 : d.perHour().get(d.perHour().size() - 1).signed());
         gauge(registry, "relais.tonight.turnaround.minutes", "first image to signed report, tonight", "statistic", "mean",
                 d -> orNaN(d.turnaround().meanMinutes()));
         gauge(registry, "relais.tonight.turnaround.minutes", "first image to signed report, tonight", "statistic", "median",
@@ -50,12 +76,29 @@ class DashboardMetrics {
 
     private void gauge(MeterRegistry registry, String name, String description, String tag, String value,
                        ToDoubleFunction<Dashboard> figure) {
-        Gauge.Builder<DashboardMetrics> b = Gauge.builder(name, this, m -> figure.applyAsDouble(m.current()))
-                .description(description);
-        if (tag != null) {
-            b.tag(tag, value);
-        }
-        b.register(registry);
+        gauge(registry, name, description, tag == null ? Tags.empty() : Tags.of(tag, value), figure);
+    }
+
+    private void gauge(MeterRegistry registry, String name, String description, Tags tags, ToDoubleFunction<Dashboard> figure) {
+        Gauge.builder(name, this, m -> figure.applyAsDouble(m.current())).description(description).tags(tags)
+                .register(registry);
+    }
+
+    private static final Dashboard.Turnaround NONE = new Dashboard.Turnaround(0, null, null, null);
+
+    private static Dashboard.Turnaround of(List<Dashboard.Breakdown> breakdown, String key) {
+        return breakdown.stream().filter(b -> b.key().equals(key)).map(Dashboard.Breakdown::turnaround).findFirst()
+                .orElse(NONE);
+    }
+
+    private static Dashboard.OpenDelay delay(Dashboard d, String priorityClass) {
+        return d.timeToOpen().stream().filter(o -> o.priorityClass().equals(priorityClass)).findFirst()
+                .orElse(new Dashboard.OpenDelay(priorityClass, 0, null, null));
+    }
+
+    private static Dashboard.Breach breach(Dashboard d, String priorityClass) {
+        return d.slaBreaches().stream().filter(b -> b.priorityClass().equals(priorityClass)).findFirst()
+                .orElse(new Dashboard.Breach(priorityClass, 0, 0));
     }
 
     synchronized Dashboard current() {

@@ -31,7 +31,7 @@ import java.util.function.Function;
 @Service
 class DashboardService {
 
-    private static final List<String> CLASSES = List.of("VITAL", "AI_POSITIVE", "URGENT", "DEFERRABLE");
+    static final List<String> CLASSES = List.of("VITAL", "AI_POSITIVE", "URGENT", "DEFERRABLE");
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH'h'");
 
     private final JdbcClient jdbc;

@@ -127,6 +127,25 @@ class DashboardIT extends BaseIntegrationTest {
                 .isEqualTo(tonight.get("radiologists").size()).isGreaterThanOrEqualTo(1);
         assertThat(meters.get("relais.tonight.turnaround.minutes").tag("statistic", "mean").gauge().value())
                 .isCloseTo(tonight.get("turnaround").get("meanMinutes").asDouble(), within(0.05));
+        assertThat(meters.get("relais.tonight.turnaround.by.class.minutes").tags("class", "URGENT", "statistic", "p90")
+                .gauge().value()).isCloseTo(entry(tonight.get("byClass"), "key", "URGENT").get("turnaround")
+                .get("p90Minutes").asDouble(), within(0.05));
+        assertThat(meters.get("relais.tonight.turnaround.by.urgency.minutes").tags("urgency", "P2", "statistic", "mean")
+                .gauge().value()).isCloseTo(entry(tonight.get("byUrgency"), "key", "P2").get("turnaround")
+                .get("meanMinutes").asDouble(), within(0.05));
+        // (Just after 20:00 tonight's openings may not include these exams, made ready before it.)
+        double openP90 = meters.get("relais.tonight.time.to.open.minutes").tags("class", "URGENT", "statistic", "p90")
+                .gauge().value();
+        StreamSupport.stream(tonight.get("timeToOpen").spliterator(), false)
+                .filter(o -> o.get("priorityClass").asText().equals("URGENT")).findFirst()
+                .ifPresentOrElse(o -> assertThat(openP90).isCloseTo(o.get("p90Minutes").asDouble(), within(0.05)),
+                        () -> assertThat(openP90).isNaN());
+        assertThat(meters.get("relais.tonight.sla.breaches.by.class").tags("class", "URGENT", "stage", "opened")
+                .gauge().value()).isEqualTo(entry(tonight.get("slaBreaches"), "priorityClass", "URGENT")
+                .get("beforeOpened").asDouble());
+        JsonNode hours = tonight.get("perHour");
+        assertThat(meters.get("relais.current.hour.reports.signed").gauge().value())
+                .isEqualTo(hours.get(hours.size() - 1).get("signed").asDouble()).isGreaterThanOrEqualTo(2);
 
         // A radiologist whose shift has ended without a check-out is on a seat no more.
         jdbc.sql("update seat_presence set shift_ends_at = now() - interval '1 minute' where user_id = :u and checked_out_at is null")
