@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Sends each READY exam to the engines configured for its exam type. In-process engines run on a
  * small pool of their own, never on the thread that made the exam READY, so reading never waits
  * for them; a run past the timeout is interrupted and recorded as TIMED_OUT. DICOM engines are sent
- * the study by C-STORE on the same pool, and their run waits for their SR ({@link DicomEngines}) until
+ * the study by C-STORE on a pool of their own (a slow engine never delays an analysis), and their run waits for their SR ({@link DicomEngines}) until
  * the engine's timeout. HTTP engines are not called: their run waits for the result they post
  * ({@link AiResultsApiController}) until the timeout. Nothing is sent without the patient's consent.
  */
@@ -40,6 +40,8 @@ class AiDispatch implements SmartLifecycle {
     private final AuditLog audit;
     private final AiSettings settings;
     private ExecutorService workers;
+    /** Sends to DICOM engines wait on the network: on their own pool, they never hold up an analysis. */
+    private ExecutorService senders;
     private ScheduledExecutorService watchdog;
     private volatile boolean running;
 
@@ -76,14 +78,14 @@ class AiDispatch implements SmartLifecycle {
         }
         for (AiEngines.Engine engine : engines.forExamType(asked.examType())) {
             if (engine.kind() == AiEngines.Kind.BUILTIN && HaemorrhageDetector.ENGINE.equals(engine.code())) {
-                submit(ready, engine, settings.timeout(), () -> {
+                submit(workers, ready, engine, settings.timeout(), () -> {
                     HaemorrhageDetector.Finding f = HaemorrhageDetector.analyse(series.mainCtSeries(ready.studyId()));
                     return new Analysis(HaemorrhageDetector.VERSION, f.slices(), new AiResults.Incoming(
                             HaemorrhageDetector.FINDING, f.volumeMl(), null, f.keySopInstanceUid(),
                             f.hasKeySlice() ? f.keyFrame() : null));
                 });
             } else if (engine.kind() == AiEngines.Kind.ONNX) {
-                submit(ready, engine, settings.timeout(), () -> {
+                submit(workers, ready, engine, settings.timeout(), () -> {
                     OnnxConfig c = engines.onnxConfig(engine.id());
                     try (OnnxModelEngine model = new OnnxModelEngine(c.engine())) {
                         OnnxModelEngine.Finding f = model.analyse(series.mainCtSeries(ready.studyId()));
@@ -94,7 +96,7 @@ class AiDispatch implements SmartLifecycle {
             } else if (engine.kind() == AiEngines.Kind.HTTP) {
                 // The engine is told by its own means (a router, the hospital's PACS) and posts its
                 // answer; the run waits for it until the timeout, as for a DICOM engine.
-                submit(ready, engine, settings.timeout(), () -> null);
+                submit(senders, ready, engine, settings.timeout(), () -> null);
             } else if (engine.kind() == AiEngines.Kind.DICOM) {
                 AiEngines.DicomConfig c;
                 try {
@@ -104,7 +106,7 @@ class AiDispatch implements SmartLifecycle {
                     runs.finish(runs.start(ready.examId(), engine.id()), "FAILED", e.getMessage());
                     continue;
                 }
-                submit(ready, engine, c.timeout(settings.timeout()), () -> {
+                submit(senders, ready, engine, c.timeout(settings.timeout()), () -> {
                     int sent = dicomEngines.send(ready.studyId(), engine, c);
                     audit.record("ai:" + engine.code(), "AI_STUDY_SENT", "exam:" + ready.examId(), null,
                             AuditLog.Outcome.SUCCESS, sent + " objects to " + c.aeTitle());
@@ -132,9 +134,9 @@ class AiDispatch implements SmartLifecycle {
         Analysis run() throws Exception;
     }
 
-    private void submit(ExamReady ready, AiEngines.Engine engine, Duration timeout, Run analysis) {
+    private void submit(ExecutorService pool, ExamReady ready, AiEngines.Engine engine, Duration timeout, Run analysis) {
         long run = runs.start(ready.examId(), engine.id());
-        Future<?> task = workers.submit(() -> {
+        Future<?> task = pool.submit(() -> {
             try {
                 Analysis a = analysis.run();
                 if (a == null) {
@@ -169,6 +171,12 @@ class AiDispatch implements SmartLifecycle {
             t.setPriority(Thread.NORM_PRIORITY - 1); // receiving and reading come first
             return t;
         });
+        AtomicInteger s = new AtomicInteger();
+        senders = Executors.newFixedThreadPool(Math.max(1, settings.workers()), r -> {
+            Thread t = new Thread(r, "ai-send-" + s.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ai-watchdog");
             t.setDaemon(true);
@@ -182,6 +190,7 @@ class AiDispatch implements SmartLifecycle {
     public void stop() {
         running = false;
         workers.shutdownNow();
+        senders.shutdownNow();
         watchdog.shutdownNow();
     }
 

@@ -26,9 +26,13 @@ class AiThresholds {
     /** One case of a validation set: the engine's score and whether the finding was truly there. */
     record Labelled(Double score, Boolean positive) {}
 
-    /** A threshold as set (or as it would be set): its performance on the validation set when derived. */
+    /**
+     * A threshold as set (or as it would be set): its performance on the validation set when derived,
+     * with the lower bound of the sensitivity's 95% Wilson interval (what a small set can promise).
+     */
     record ThresholdSet(String engine, String finding, double threshold, String source, Double targetSensitivity,
-                        Double sensitivity, Double specificity, Integer positives, Integer negatives) {}
+                        Double sensitivity, Double sensitivityLow, Double specificity, Integer positives,
+                        Integer negatives) {}
 
     /** A threshold in force, for the admin page. */
     record Current(String engine, String finding, double threshold, String source, Double targetSensitivity,
@@ -61,7 +65,7 @@ class AiThresholds {
             throw new InvalidInputException("threshold", "ai.threshold.required",
                     "give a threshold, or a target sensitivity with a labelled validation set");
         }
-        return new ThresholdSet(engineCode, finding, threshold, "GIVEN", null, null, null, null, null);
+        return new ThresholdSet(engineCode, finding, threshold, "GIVEN", null, null, null, null, null, null);
     }
 
     /** The threshold derived for the target on the labelled set; nothing is saved. */
@@ -82,7 +86,7 @@ class AiThresholds {
         double t = Thresholds.forSensitivity(target, positives);
         Thresholds.Performance p = Thresholds.performance(t, positives, negatives);
         return new ThresholdSet(engineCode, finding, t, "DERIVED", target, p.sensitivity(),
-                negatives.isEmpty() ? null : p.specificity(), positives.size(), negatives.size());
+                AiStatistics.wilson(p.truePositives(), positives.size())[0], negatives.isEmpty() ? null : p.specificity(), positives.size(), negatives.size());
     }
 
     ThresholdSet save(ThresholdSet set, Actor actor) {

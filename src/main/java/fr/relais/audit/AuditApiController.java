@@ -2,9 +2,8 @@ package fr.relais.audit;
 
 import fr.relais.platform.Actor;
 import fr.relais.platform.InvalidInputException;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -12,6 +11,11 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -74,26 +78,46 @@ class AuditApiController {
     }
 
     @GetMapping("/api/audit/export.csv")
-    ResponseEntity<String> export(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
-                                  @RequestParam(required = false) String object, @RequestParam(required = false) String hospital,
-                                  @RequestParam(required = false) String outcome, @RequestParam(required = false) String from,
-                                  @RequestParam(required = false) String to, Actor reader) {
-        List<AuditEntry> found = query(jdbc, new Filter(actor, action, object, hospital, outcome, from, to), MAX);
-        StringBuilder csv = new StringBuilder("id,sequence,at,actor,role,hospital_id,action,object,source,outcome,detail\n");
-        for (AuditEntry e : found) {
-            csv.append(e.id()).append(',').append(e.sequence() == null ? "" : e.sequence()).append(',').append(e.at())
-                    .append(',').append(cell(e.actor())).append(',').append(cell(e.role())).append(',')
-                    .append(e.hospitalId() == null ? "" : e.hospitalId()).append(',').append(cell(e.action())).append(',')
-                    .append(cell(e.object())).append(',').append(cell(e.source())).append(',').append(cell(e.outcome()))
-                    .append(',').append(cell(e.detail())).append('\n');
+    void export(@RequestParam(required = false) String actor, @RequestParam(required = false) String action,
+                @RequestParam(required = false) String object, @RequestParam(required = false) String hospital,
+                @RequestParam(required = false) String outcome, @RequestParam(required = false) String from,
+                @RequestParam(required = false) String to, Actor reader, HttpServletResponse response) throws IOException {
+        Filter filter = new Filter(actor, action, object, hospital, outcome, from, to);
+        query(jdbc, filter, 1, null); // a malformed filter is a problem detail, before anything is sent
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"");
+        // Every matching entry, however many: written page by page (newest first), never held at once.
+        Writer csv = new BufferedWriter(new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8));
+        csv.write("id,sequence,at,actor,role,hospital_id,action,object,source,outcome,detail\n");
+        long written = 0;
+        Long before = null;
+        while (true) {
+            List<AuditEntry> page = query(jdbc, filter, EXPORT_PAGE, before);
+            for (AuditEntry e : page) {
+                csv.write(e.id() + "," + (e.sequence() == null ? "" : e.sequence()) + "," + e.at() + "," + cell(e.actor())
+                        + "," + cell(e.role()) + "," + (e.hospitalId() == null ? "" : e.hospitalId()) + ","
+                        + cell(e.action()) + "," + cell(e.object()) + "," + cell(e.source()) + "," + cell(e.outcome())
+                        + "," + cell(e.detail()) + "\n");
+            }
+            written += page.size();
+            if (page.size() < EXPORT_PAGE) {
+                break;
+            }
+            before = page.get(page.size() - 1).id();
         }
+        csv.flush();
         audit.record(reader.username(), "AUDIT_EXPORTED", null, reader.source(), AuditLog.Outcome.SUCCESS,
-                found.size() + " entries");
-        return ResponseEntity.ok().contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
-                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"").body(csv.toString());
+                written + " entries");
     }
 
+    private static final int EXPORT_PAGE = 5_000;
+
     static List<AuditEntry> query(JdbcClient jdbc, Filter f, int limit) {
+        return query(jdbc, f, limit, null);
+    }
+
+    /** The entries matching the filter, newest first; {@code before}: only those of lower id (the next page). */
+    static List<AuditEntry> query(JdbcClient jdbc, Filter f, int limit, Long before) {
         if (limit < 1 || limit > MAX) {
             throw new InvalidInputException("limit", "audit.limit.invalid", "limit va de 1 à {0}.", MAX);
         }
@@ -122,6 +146,10 @@ class AuditApiController {
         if (f.to() != null && !f.to().isBlank()) {
             sql.append(" and at < :to");
             params.put("to", time("to", f.to()));
+        }
+        if (before != null) {
+            sql.append(" and id < :before");
+            params.put("before", before);
         }
         sql.append(" order by id desc limit :limit");
         params.put("limit", limit);

@@ -35,6 +35,7 @@ class Invoices {
     private static final String INVOICE = """
             select i.id, i.number, i.hospital_id, h.name as hospital_name, i.period_start, i.period_end,
                    i.subscription_cents, i.exam_count, i.per_exam_fee_cents, i.exams_cents, i.total_cents,
+                   i.vat_rate_basis_points, i.vat_cents, i.total_cents + i.vat_cents as total_with_vat_cents, i.due_on,
                    i.issued_at, i.issued_by
             from invoice i join hospital h on h.id = i.hospital_id""";
 
@@ -46,12 +47,14 @@ class Invoices {
     private final CcamCoding coding;
     private final AuditLog audit;
     private final Clock clock;
+    private final BillingSettings settings;
 
-    Invoices(JdbcClient jdbc, CcamCoding coding, AuditLog audit, Clock clock) {
+    Invoices(JdbcClient jdbc, CcamCoding coding, AuditLog audit, Clock clock, BillingSettings settings) {
         this.jdbc = jdbc;
         this.coding = coding;
         this.audit = audit;
         this.clock = clock;
+        this.settings = settings;
     }
 
     List<Subscription> subscriptions() {
@@ -128,13 +131,19 @@ class Invoices {
         long subscriptionCents = period.subscriptionCents(s);
         long examsCents = Math.multiplyExact(fee, (long) exams);
         long total = Math.addExact(subscriptionCents, examsCents);
+        long vat = settings.vatOn(total);
+        LocalDate due = today.plusDays(settings.paymentDays());
         String number = String.format("F-%d-%06d", year, last + 1);
-        byte[] pdf = pdf(number, hospital, s, period, subscriptionCents, exams, fee, examsCents, total, now);
+        byte[] pdf = pdf(number, hospital, s, period, new Amounts(subscriptionCents, exams, fee, examsCents, total, vat),
+                due, now);
         long id = jdbc.sql("""
                 insert into invoice (number, hospital_id, period_start, period_end, subscription_cents, exam_count,
-                                     per_exam_fee_cents, exams_cents, total_cents, issued_at, issued_by, pdf)
-                values (:number, :h, :start, :end, :sub, :exams, :fee, :examsCents, :total, :now, :by, :pdf)
+                                     per_exam_fee_cents, exams_cents, total_cents, vat_rate_basis_points, vat_cents,
+                                     due_on, issued_at, issued_by, pdf)
+                values (:number, :h, :start, :end, :sub, :exams, :fee, :examsCents, :total, :rate, :vat, :due, :now,
+                        :by, :pdf)
                 returning id""")
+                .param("rate", settings.vatRateBasisPoints()).param("vat", vat).param("due", due)
                 .param("number", number).param("h", hospitalId).param("start", period.start())
                 .param("end", period.end()).param("sub", subscriptionCents).param("exams", exams).param("fee", fee)
                 .param("examsCents", examsCents).param("total", total).param("now", now)
@@ -142,7 +151,7 @@ class Invoices {
                 .query(Long.class).single();
         jdbc.sql("update invoice_counter set last_number = :n where year = :y").param("n", last + 1).param("y", year).update();
         audit.record(actor.username(), "INVOICE_ISSUED", "hospital:" + hospitalId, actor.source(),
-                AuditLog.Outcome.SUCCESS, number + " " + total + " cents");
+                AuditLog.Outcome.SUCCESS, number + " " + total + " cents before tax, " + vat + " VAT");
         return new Issued(get(id), true);
     }
 
@@ -152,13 +161,24 @@ class Invoices {
                 .orElseThrow(() -> new NotFoundException("billing.hospital.unknown", "no hospital " + hospitalId, hospitalId));
     }
 
-    private static byte[] pdf(String number, HospitalRow hospital, Subscription s, BillingPeriod period, long subscriptionCents,
-                              int exams, long fee, long examsCents, long total, OffsetDateTime issuedAt) {
+    /** The lines of an invoice, before tax, and its VAT. */
+    private record Amounts(long subscriptionCents, int exams, long fee, long examsCents, long total, long vat) {}
+
+    private byte[] pdf(String number, HospitalRow hospital, Subscription s, BillingPeriod period, Amounts a,
+                       LocalDate due, OffsetDateTime issuedAt) {
         float[] columns = {0, 300, 360};
         try (PdfSheet pdf = new PdfSheet("Facture " + number)) {
-            pdf.title("Facture " + number)
-                    .line("Relais, téléradiologie d'urgence")
-                    .line("Émise le " + DAY.format(issuedAt.atZoneSameInstant(Nights.NETWORK)))
+            pdf.title("Facture " + number).line(settings.sellerName());
+            if (!settings.sellerAddress().isBlank()) {
+                pdf.line(settings.sellerAddress());
+            }
+            if (!settings.sellerSiren().isBlank()) {
+                pdf.line("SIREN " + settings.sellerSiren());
+            }
+            if (!settings.sellerVatNumber().isBlank()) {
+                pdf.line("N° TVA intracommunautaire " + settings.sellerVatNumber());
+            }
+            pdf.line("Émise le " + DAY.format(issuedAt.atZoneSameInstant(Nights.NETWORK)))
                     .gap()
                     .bold("Client : " + hospital.name())
                     .line("FINESS " + hospital.finess())
@@ -166,13 +186,23 @@ class Invoices {
                     .gap()
                     .header(columns, "Désignation", "Quantité", "Montant")
                     .row(columns, "Abonnement logiciel (" + frequency(s.frequency()) + ", "
-                            + Money.euros(s.annualAmountCents()) + " par an)", "1", Money.euros(subscriptionCents));
+                            + Money.euros(s.annualAmountCents()) + " par an)", "1", Money.euros(a.subscriptionCents()));
             if (s.perExamFeeCents() != null) {
-                pdf.row(columns, "Examens interprétés (" + Money.euros(fee) + " par examen)", String.valueOf(exams),
-                        Money.euros(examsCents));
+                pdf.row(columns, "Examens interprétés (" + Money.euros(a.fee()) + " par examen)", String.valueOf(a.exams()),
+                        Money.euros(a.examsCents()));
             }
-            return pdf.gap().bold("Total hors taxes : " + Money.euros(total)).bytes();
+            return pdf.gap().line("Total hors taxes : " + Money.euros(a.total()))
+                    .line("TVA " + percent(settings.vatRateBasisPoints()) + " : " + Money.euros(a.vat()))
+                    .bold("Total TTC : " + Money.euros(a.total() + a.vat()))
+                    .gap().line("À régler au plus tard le " + DAY.format(due)
+                            + " ; pas d'escompte pour paiement anticipé.").bytes();
         }
+    }
+
+    /** 2000 → "20 %", 550 → "5,5 %". */
+    static String percent(int basisPoints) {
+        String p = java.math.BigDecimal.valueOf(basisPoints, 2).stripTrailingZeros().toPlainString().replace('.', ',');
+        return p + " %";
     }
 
     private static String frequency(Subscription.Frequency f) {

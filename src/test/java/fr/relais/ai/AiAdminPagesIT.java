@@ -153,7 +153,8 @@ class AiAdminPagesIT extends BaseIntegrationTest {
                 "validation", "validation.csv", CSV.getBytes(StandardCharsets.UTF_8));
         assertThat(preview.statusCode()).isEqualTo(200);
         assertThat(preview.body()).contains("id=\"threshold-preview\"", "<strong data-threshold>0.4</strong>")
-                .containsPattern("data-sensitivity>75,0\\W*%").containsPattern("data-specificity>50,0\\W*%");
+                .containsPattern("data-sensitivity>75,0\\W*%").containsPattern("data-specificity>50,0\\W*%")
+                .containsPattern("data-sensitivity-low>30,1\\W*%");
         assertThat(threshold(code, "ICH")).as("not saved before the admin confirms").isEqualTo("NONE");
 
         HttpResponse<String> saved = browser.postForm("/admin/ai/thresholds/derive", List.of(Map.entry("engine", code),
@@ -202,6 +203,8 @@ class AiAdminPagesIT extends BaseIntegrationTest {
         JsonNode set = json.readTree(ok.body());
         assertThat(set.get("threshold").asDouble()).isEqualTo(0.4);
         assertThat(set.get("sensitivity").asDouble()).isEqualTo(0.75);
+        // 3 of 4 positives found: what so small a set can promise is Wilson's lower bound, 30.06%.
+        assertThat(set.get("sensitivityLow").asDouble()).isCloseTo(0.3006, org.assertj.core.api.Assertions.within(0.0005));
         assertThat(set.get("specificity").asDouble()).isEqualTo(0.5);
         assertThat(threshold(code, "ICH")).isEqualTo("0.4 DERIVED 0.75");
     }
@@ -217,7 +220,7 @@ class AiAdminPagesIT extends BaseIntegrationTest {
 
         Command dry = relais("ai", "threshold", "--engine", code, "--target", "0.75", "--validation", good.toString(), "--dry-run");
         assertThat(dry.exitCode()).as(dry.output()).isZero();
-        assertThat(dry.output()).contains("threshold    0.4", "sensitivity  0.75 on 4 positive cases",
+        assertThat(dry.output()).contains("threshold    0.4", "sensitivity  0.75 on 4 positive cases (95% Wilson lower bound 0.300",
                 "specificity  0.5 on 4 negative cases", "not saved");
         assertThat(threshold(code, "ICH")).isEqualTo("NONE");
 

@@ -7,6 +7,8 @@ import fr.relais.security.Role;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -176,6 +178,24 @@ class AuditChainIT extends BaseIntegrationTest {
         assertThat(admin().get("/api/audit?outcome=MAYBE").status()).isEqualTo(400);
         String page = admin().get("/admin/audit?hospital=" + hospital + "&outcome=REJECTED").body();
         assertThat(page).contains(outsider.username()).doesNotContain(radiologist.username());
+    }
+
+    @Test
+    void theExportHoldsEveryMatchingEntryPageAfterPage() {
+        String action = "TEST_MANY_" + System.nanoTime();
+        jdbc.sql("""
+                insert into audit_event (at, actor, action, object, outcome, detail)
+                select now(), 'system', :action, 'exam:' || n, 'SUCCESS', 'n=' || n from generate_series(1, 12001) n""")
+                .param("action", action).update();
+        ApiClient.Response csv = admin().get("/api/audit/export.csv?action=" + action);
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.contentType()).startsWith("text/csv");
+        List<String> lines = csv.body().lines().toList();
+        assertThat(lines).hasSize(12002); // the header and every entry, past one page and past the search's limit
+        assertThat(lines.stream().skip(1).map(l -> l.substring(l.lastIndexOf(",n=") + 3)).distinct().count()).isEqualTo(12001);
+        assertThat(admin().get("/api/audit/export.csv?from=tomorrow").status()).isEqualTo(400);
+        assertThat(jdbc.sql("select detail from audit_event where action = 'AUDIT_EXPORTED' order by id desc limit 1")
+                .query(String.class).single()).isEqualTo("12001 entries");
     }
 
     private void tamper(String sql) {

@@ -97,6 +97,12 @@ class InvoiceIT extends BaseIntegrationTest {
         assertThat(issued.json().get("examCount").asInt()).isEqualTo(2);
         assertThat(issued.json().get("examsCents").asLong()).isEqualTo(3_000);
         assertThat(issued.json().get("totalCents").asLong()).isEqualTo(103_000);
+        // VAT at the standard 20 %, and 30 days to pay from the day it is issued (the hospital's day).
+        assertThat(issued.json().get("vatRateBasisPoints").asInt()).isEqualTo(2000);
+        assertThat(issued.json().get("vatCents").asLong()).isEqualTo(20_600);
+        assertThat(issued.json().get("totalWithVatCents").asLong()).isEqualTo(123_600);
+        assertThat(java.time.LocalDate.parse(issued.json().get("dueOn").asText()))
+                .isEqualTo(java.time.LocalDate.now(PARIS).plusDays(30));
 
         ApiClient.Response again = issue(hospital, past.toString());
         assertThat(again.status()).isEqualTo(200);
@@ -112,7 +118,7 @@ class InvoiceIT extends BaseIntegrationTest {
         try (PDDocument document = Loader.loadPDF(invoices.pdf(id))) {
             String text = new PDFTextStripper().getText(document);
             assertThat(text).contains("Facture " + number, "Abonnement logiciel", "1 000,00 €", "30,00 €",
-                    "Total hors taxes : 1 030,00 €");
+                    "Total hors taxes : 1 030,00 €", "TVA 20 % : 206,00 €", "Total TTC : 1 236,00 €", "À régler au plus tard le");
         }
         assertThat(as(clerk).get("/api/billing/invoices").body()).contains(number);
         assertThat(as(physician).get("/api/billing/invoices/" + id + ".pdf").status()).isEqualTo(403);
