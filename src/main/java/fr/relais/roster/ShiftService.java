@@ -62,7 +62,10 @@ public class ShiftService {
         this.clock = clock;
     }
 
-    /** Every center's nights of the month with who is down, and the month's gaps and over-bookings. */
+    /**
+     * Every center's nights of the month with who is down, and the month's problems: gaps of the
+     * nights not over yet, over-bookings, a radiologist down twice a night.
+     */
     public ShiftCalendar month(YearMonth month) {
         List<PlannedShift> planned = jdbc.sql(SELECT + """
                  where s.withdrawn_at is null and s.night_date between :first and :last
@@ -82,7 +85,8 @@ public class ShiftService {
                 int gaps = Math.max(0, c.seats() - down.size());
                 boolean overbooked = down.size() > c.seats();
                 nights.add(new ShiftCalendar.Night(night, List.copyOf(down), gaps, overbooked));
-                if (gaps > 0) {
+                // A night over is history: its empty seats are no longer a problem to fix.
+                if (gaps > 0 && c.hours().end(night).toInstant().isAfter(clock.instant())) {
                     problems.add(new ShiftCalendar.Problem(ShiftCalendar.Problem.Kind.GAP, night, c.id(), c.name(),
                             null, null, gaps));
                 }

@@ -107,6 +107,11 @@ class ShiftIT extends BaseIntegrationTest {
         assertThat(night(month, center, fifth).get("planned")).hasSize(2);
         assertThat(problems(month, name, fifth)).isEmpty();
         assertThat(problems(month, name, next.atDay(6))).containsExactly("GAP 2");
+        // Last month's nights are over: their empty seats are shown, but are no problem to fix any more.
+        YearMonth last = YearMonth.now(PARIS).minusMonths(1);
+        JsonNode before = calendar(last);
+        assertThat(night(before, center, last.atDay(6)).get("gaps").asInt()).isEqualTo(2);
+        assertThat(problems(before, name, last.atDay(6))).isEmpty();
 
         // the administrator plans beyond the seats, and one radiologist twice the same night
         assertThat(assign(chloe, center, fifth).status()).isEqualTo(201);
