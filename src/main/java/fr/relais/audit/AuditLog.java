@@ -8,8 +8,9 @@ import java.time.OffsetDateTime;
 
 /**
  * The one audit call. Entries carry internal ids, never patient data, the role of their actor as it
- * is when the entry is written, and the hospital the entry concerns: the exam's or the study's when
- * the object is one (so that a hospital's data can be followed whoever read it), else the actor's.
+ * is when the entry is written, and the hospital the entry concerns: the exam's, the study's or the
+ * hospital itself when the object is one (so that a hospital's data can be followed whoever read
+ * it), else the actor's.
  * The table is append-only and the entries are hash-chained by {@link AuditChain}.
  */
 @Service
@@ -31,6 +32,7 @@ public class AuditLog {
                 values (:at, :actor, :action, :object, :source, :outcome, :detail,
                         (select role from app_user where username = :actor),
                         coalesce((select hospital_id from exam where id = :exam), (select hospital_id from study where id = :study),
+                                 (select id from hospital where id = :hospital),
                                  (select hospital_id from app_user where username = :actor)))""")
                 .param("at", OffsetDateTime.now(clock))
                 .param("actor", actor)
@@ -41,6 +43,7 @@ public class AuditLog {
                 .param("detail", detail)
                 .param("exam", idOf(object, "exam:"))
                 .param("study", idOf(object, "study:"))
+                .param("hospital", idOf(object, "hospital:"))
                 .update();
     }
 

@@ -174,6 +174,8 @@ class AuditChainIT extends BaseIntegrationTest {
         assertThat(refused.get(0).get("actor").asText()).isEqualTo(outsider.username());
         assertThat(refused.get(0).get("action").asText()).isEqualTo("REQUEST_ACCESS_DENIED");
 
+        audit.record("dicom:SOME_CT", "TEST_HOSPITAL_OBJECT", "hospital:" + hospital, null, AuditLog.Outcome.SUCCESS, null);
+        assertThat(admin().get("/api/audit?hospital=" + hospital + "&action=TEST_HOSPITAL_OBJECT").json()).hasSize(1);
         assertThat(admin().get("/api/audit?hospital=CH").status()).isEqualTo(400);
         assertThat(admin().get("/api/audit?outcome=MAYBE").status()).isEqualTo(400);
         String page = admin().get("/admin/audit?hospital=" + hospital + "&outcome=REJECTED").body();
