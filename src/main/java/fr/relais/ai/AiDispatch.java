@@ -22,9 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Sends each READY exam to the engines configured for its exam type. In-process engines run on a
  * small pool of their own, never on the thread that made the exam READY, so reading never waits
  * for them; a run past the timeout is interrupted and recorded as TIMED_OUT. DICOM engines are sent
- * the study by C-STORE on a pool of their own (a slow engine never delays an analysis), and their run waits for their SR ({@link DicomEngines}) until
- * the engine's timeout. HTTP engines are not called: their run waits for the result they post
- * ({@link AiResultsApiController}) until the timeout. Nothing is sent without the patient's consent.
+ * the study by C-STORE on a pool of their own (a slow engine never delays an analysis), and their
+ * run waits for their SR ({@link DicomEngines}) until the engine's timeout. HTTP engines are not
+ * called: their run waits for the result they post ({@link AiResultsApiController}) until the
+ * timeout. Nothing is sent without the patient's consent.
  */
 @Component
 class AiDispatch implements SmartLifecycle {

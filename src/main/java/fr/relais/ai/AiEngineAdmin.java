@@ -105,9 +105,16 @@ class AiEngineAdmin {
 
     private AiDispatch.OnnxConfig onnxConfig(NewEngine e) {
         String model = e.model() == null ? "" : e.model().trim();
-        if (model.isEmpty() || !java.nio.file.Path.of(model).isAbsolute() || !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(model))
-                || !java.nio.file.Files.isReadable(java.nio.file.Path.of(model))) {
-            throw new InvalidInputException("model", "ai.engine.model", "the model is a readable .onnx file, by its absolute path on the server");
+        java.nio.file.Path path;
+        try {
+            path = model.isEmpty() ? null : java.nio.file.Path.of(model);
+        } catch (java.nio.file.InvalidPathException notAPath) {
+            path = null;
+        }
+        if (path == null || !path.isAbsolute() || !java.nio.file.Files.isRegularFile(path)
+                || !java.nio.file.Files.isReadable(path)) {
+            throw new InvalidInputException("model", "ai.engine.model",
+                    "the model is a readable .onnx file, by its absolute path on the server");
         }
         String input = e.inputName() == null ? "" : e.inputName().trim();
         if (input.isEmpty() || input.length() > 100) {

@@ -39,6 +39,7 @@ class AiOnnxDispatchIT extends BaseIntegrationTest {
         Files.writeString(notAModel, "this is no ONNX model");
         for (Map.Entry<String, Object> bad : List.<Map.Entry<String, Object>>of(Map.entry("model", notAModel.toString()),
                 Map.entry("model", "relative/model.onnx"), Map.entry("model", work.resolve("missing.onnx").toString()),
+                Map.entry("model", "/tmp/\u0000.onnx"),
                 Map.entry("inputName", "no-such-input"), Map.entry("rows", 0), Map.entry("windowWidth", -1),
                 Map.entry("finding", "lower case"))) {
             Map<String, Object> form = new java.util.HashMap<>(engineForm);
