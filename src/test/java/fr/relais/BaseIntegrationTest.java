@@ -50,6 +50,8 @@ public abstract class BaseIntegrationTest {
         registry.add("relais.ops.metrics-cache", () -> "0s");
         // The retention purge runs when a test asks, with the clock it gives, never behind its back.
         registry.add("relais.retention.first-check-millis", () -> "86400000");
+        // Nor the AI's catch-up of lost dispatches: a test calls it with its own window.
+        registry.add("relais.ai.catch-up-after", () -> "1d");
         // The shared server's clients log in with a password alone; StrictSecurityIT runs the
         // production defaults (second factor for radiologists, coordinators and admins, HTTPS).
         registry.add("relais.security.second-factor.roles", () -> "");

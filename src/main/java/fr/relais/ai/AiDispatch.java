@@ -10,7 +10,12 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,6 +45,7 @@ class AiDispatch implements SmartLifecycle {
     private final DicomEngines dicomEngines;
     private final AuditLog audit;
     private final AiSettings settings;
+    private final Clock clock;
     private ExecutorService workers;
     /** Sends to DICOM engines wait on the network: on their own pool, they never hold up an analysis. */
     private ExecutorService senders;
@@ -47,7 +53,7 @@ class AiDispatch implements SmartLifecycle {
     private volatile boolean running;
 
     AiDispatch(JdbcClient jdbc, AiEngines engines, AiResults results, AiRuns runs, StudySeries series,
-               DicomEngines dicomEngines, AuditLog audit, AiSettings settings) {
+               DicomEngines dicomEngines, AuditLog audit, AiSettings settings, Clock clock) {
         this.jdbc = jdbc;
         this.engines = engines;
         this.results = results;
@@ -56,6 +62,32 @@ class AiDispatch implements SmartLifecycle {
         this.dicomEngines = dicomEngines;
         this.audit = audit;
         this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** How far back a restart looks for READY exams that no engine was given: later, triage is of no use. */
+    static final Duration CATCH_UP = Duration.ofHours(1);
+
+    /**
+     * READY exams since {@code readySince} that no engine ever ran for although one is configured for
+     * their type: their ExamReady was lost (the instance stopped between the two). Each is
+     * dispatched now; the number dispatched.
+     */
+    int catchUp(Instant readySince) {
+        record Missed(long id, long hospitalId, long studyId, OffsetDateTime readyAt) {}
+        List<Missed> missed = jdbc.sql("""
+                select e.id, e.hospital_id, coalesce(e.study_id, 0) as study_id, e.ready_at
+                from exam e join exam_request q on q.exam_id = e.id
+                where e.state = 'READY' and e.ready_at >= :since
+                  and exists (select 1 from ai_engine g where g.enabled and q.exam_type_code = any(g.exam_types))
+                  and not exists (select 1 from ai_run r where r.exam_id = e.id)
+                order by e.ready_at""")
+                .param("since", readySince.atOffset(ZoneOffset.UTC)).query(Missed.class).list();
+        missed.forEach(m -> onReady(new ExamReady(m.id(), m.hospitalId(), m.studyId(), m.readyAt().toInstant())));
+        if (!missed.isEmpty()) {
+            log.info("AI: {} READY exams had not been given to their engines; dispatched now", missed.size());
+        }
+        return missed.size();
     }
 
     @EventListener
@@ -185,6 +217,14 @@ class AiDispatch implements SmartLifecycle {
         });
         runs.closeAbandoned(settings.timeout());
         running = true;
+        // Once the instance is serving: the exams whose dispatch a stop interrupted.
+        watchdog.schedule(() -> {
+            try {
+                catchUp(clock.instant().minus(CATCH_UP));
+            } catch (RuntimeException e) {
+                log.warn("AI catch-up failed: {}", e.toString());
+            }
+        }, settings.catchUpAfter().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

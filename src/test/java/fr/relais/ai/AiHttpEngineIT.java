@@ -219,6 +219,22 @@ class AiHttpEngineIT extends BaseIntegrationTest {
     }
 
     @Test
+    void anExamWhoseDispatchWasLostIsGivenToItsEnginesOnceAtTheCatchUp() {
+        Instant ready = jdbc.sql("select ready_at from exam where id = :e").param("e", examId)
+                .query(OffsetDateTime.class).single().toInstant();
+        assertThat(runOf(examId)).isEqualTo("NONE"); // READY, and no engine was ever given it
+        assertThat(dispatch.catchUp(ready.minusSeconds(1))).isPositive();
+        assertThat(runOf(examId)).isEqualTo("RUNNING");
+        dispatch.catchUp(ready.minusSeconds(1));
+        assertThat(runOf(examId)).as("not twice").isEqualTo("RUNNING");
+        // Older than the window: left alone.
+        jdbc.sql("update exam set ready_at = ready_at - interval '2 hours' where id = :e").param("e", examId).update();
+        jdbc.sql("delete from ai_run where exam_id = :e").param("e", examId).update();
+        dispatch.catchUp(Instant.now().minus(AiDispatch.CATCH_UP));
+        assertThat(runOf(examId)).isEqualTo("NONE");
+    }
+
+    @Test
     void aLateResultForAnExamAlreadyReadIsKeptWithoutMovingIt() throws Exception {
         jdbc.sql("update exam set state = 'REPORTED' where id = :e").param("e", examId).update();
         String before = state();
