@@ -48,8 +48,13 @@ class Statements {
         List<ProductionStatement.Night> nights = new ArrayList<>();
         byNight.forEach((night, ofNight) -> nights.add(new ProductionStatement.Night(night, byType(ofNight, labels),
                 ofNight.size())));
+        List<ProductionStatement.ByModifier> modifiers = new ArrayList<>();
+        for (String modifier : java.util.Arrays.asList("U", "F", null)) {
+            int n = (int) acts.stream().filter(a -> java.util.Objects.equals(a.modifier(), modifier)).count();
+            modifiers.add(new ProductionStatement.ByModifier(modifier, n));
+        }
         return new ProductionStatement(radiologistId, who.displayName(), who.rpps(), month, nights,
-                byType(acts, labels), acts.size());
+                byType(acts, labels), modifiers, acts.size());
     }
 
     /** The radiologists with at least one act in the month's nights, by name: the statements to send. */
@@ -84,8 +89,19 @@ class Statements {
             csv.row(s.radiologistName(), s.rpps(), s.month(), "total", t.examTypeCode(), t.ccamCode(), t.label(),
                     t.exams());
         }
+        for (ProductionStatement.ByModifier m : s.modifiers()) {
+            csv.row(s.radiologistName(), s.rpps(), s.month(), "total", "", "", modifierLabel(m.modifier()), m.exams());
+        }
         csv.row(s.radiologistName(), s.rpps(), s.month(), "total", "", "", "", s.total());
         return csv.bytes();
+    }
+
+    private static String modifierLabel(String modifier) {
+        return modifier == null ? "sans modificateur" : switch (modifier) {
+            case "U" -> "modificateur U (urgence de nuit, 20 h - 8 h)";
+            case "F" -> "modificateur F (dimanche ou jour férié)";
+            default -> "modificateur " + modifier;
+        };
     }
 
     static byte[] pdf(ProductionStatement s) {
@@ -106,6 +122,10 @@ class Statements {
             pdf.gap().bold("Par type d'examen").header(typeColumns, "CCAM", "Examen", "Examens");
             for (ProductionStatement.ByType t : s.types()) {
                 pdf.row(typeColumns, t.ccamCode(), t.label(), String.valueOf(t.exams()));
+            }
+            pdf.gap().bold("Par modificateur CCAM");
+            for (ProductionStatement.ByModifier m : s.modifiers()) {
+                pdf.line(modifierLabel(m.modifier()) + " : " + m.exams());
             }
             pdf.gap().bold("Total : " + s.total() + " examen(s) en " + s.nights().size() + " nuit(s)");
             return pdf.bytes();

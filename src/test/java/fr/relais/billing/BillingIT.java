@@ -224,6 +224,12 @@ class BillingIT extends BaseIntegrationTest {
         Map<String, Integer> statedNights = new TreeMap<>();
         s.get("nights").forEach(n -> statedNights.put(n.get("date").asText(), n.get("exams").asInt()));
         assertThat(statedNights).isEqualTo(byNight);
+        Map<String, Integer> byModifier = new TreeMap<>(Map.of("U", 0, "F", 0, "-", 0));
+        mine.forEach(e -> byModifier.merge(e.modifier() == null ? "-" : e.modifier(), 1, Integer::sum));
+        Map<String, Integer> statedModifiers = new TreeMap<>();
+        s.get("modifiers").forEach(m -> statedModifiers.put(m.get("modifier").isNull() ? "-" : m.get("modifier").asText(),
+                m.get("exams").asInt()));
+        assertThat(statedModifiers).isEqualTo(byModifier);
 
         ApiClient.Response statementCsv = as(billingClerk).get("/api/billing/statements/" + radiologist.id() + ".csv?month=" + statementMonth);
         assertThat(statementCsv.status()).isEqualTo(200);
@@ -239,6 +245,7 @@ class BillingIT extends BaseIntegrationTest {
             }
         }));
         assertThat(rows.get(rows.size() - 1)).endsWith(";total;;;;" + mine.size());
+        assertThat(rows).anyMatch(r -> r.endsWith(";total;;;sans modificateur;" + byModifier.get("-")));
 
         ApiClient.Response pdf = as(radiologist).get("/api/billing/statements/" + radiologist.id() + ".pdf?month=" + statementMonth);
         assertThat(pdf.status()).isEqualTo(200);
@@ -294,6 +301,16 @@ class BillingIT extends BaseIntegrationTest {
         long cayenne = byExam.entrySet().stream().filter(e -> e.getValue().zone().equals("America/Cayenne")).findFirst()
                 .orElseThrow().getKey();
         assertThat(acts.get(cayenne).get("nightDate").asText()).isEqualTo("2025-05-02");
+
+        // The statement of May's nights (1 May at 10:00 belongs to the night of 30 April): by hand,
+        // U for 20:00, 07:59, Saturday 23:00, Cayenne and Réunion; F for Sunday, 8 May and Ascension;
+        // none for 19:59 and 08:00.
+        JsonNode may = as(billingClerk).get("/api/billing/statements/" + radiologist.id() + "?month=2025-05").json();
+        Map<String, Integer> modifiers = new TreeMap<>();
+        may.get("modifiers").forEach(m -> modifiers.put(m.get("modifier").isNull() ? "-" : m.get("modifier").asText(),
+                m.get("exams").asInt()));
+        assertThat(modifiers).isEqualTo(Map.of("U", 5, "F", 3, "-", 2));
+        assertThat(may.get("total").asInt()).isEqualTo(10);
     }
 
     @Test

@@ -3,7 +3,9 @@ package fr.relais.billing;
 import fr.relais.BaseIntegrationTest;
 import fr.relais.Browser;
 import fr.relais.security.Role;
+import fr.relais.storage.Sealer;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.net.http.HttpResponse;
 import java.time.YearMonth;
@@ -15,6 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The billing page in French: subscriptions typed in euros, invoices issued and downloaded; and who may see it. */
 class BillingPagesIT extends BaseIntegrationTest {
+
+    @Autowired
+    Sealer sealer;
+
 
     private Browser loggedIn(TestAccount account) {
         return browser().loggedInAs(account.username(), account.password());
@@ -73,7 +79,17 @@ class BillingPagesIT extends BaseIntegrationTest {
         Browser r = loggedIn(radiologist);
         HttpResponse<String> mine = r.get("/billing/statement");
         assertThat(mine.statusCode()).isEqualTo(200);
-        assertThat(mine.body()).contains("Mon relevé de production", "Total : 0 examen(s)", "RPPS non renseigné", "Mon relevé</a>");
+        assertThat(mine.body()).contains("Mon relevé de production", "Total : 0 examen(s)", "RPPS non renseigné", "Mon relevé</a>")
+                .doesNotContain("id=\"statement-modifiers\"");
+        // One act read at 22:00 on a Wednesday of the month before (between the 16th and the 22nd: never a
+        // public holiday): a U, shown on last month's statement.
+        YearMonth before = YearMonth.now(ZoneId.of("Europe/Paris")).minusMonths(1);
+        java.time.LocalDate wednesday = before.atDay(16)
+                .with(java.time.temporal.TemporalAdjusters.nextOrSame(java.time.DayOfWeek.WEDNESDAY));
+        new BillingFixtures(jdbc, sealer).signedInThePast(hospital, physician.id(), radiologist.id(),
+                wednesday.atTime(22, 0).atZone(ZoneId.of("Europe/Paris")).toInstant(), "REPORTED");
+        assertThat(r.get("/billing/statement?month=" + before).body()).contains("id=\"statement-modifiers\"",
+                "modificateur U : 1", "modificateur F : 0", "sans modificateur : 0");
         assertThat(r.get("/billing").statusCode()).isEqualTo(403);
         assertThat(r.get("/billing/statement?month=2026-13").statusCode()).isEqualTo(302);
         assertThat(loggedIn(coordinator).get("/billing").statusCode()).isEqualTo(403);
