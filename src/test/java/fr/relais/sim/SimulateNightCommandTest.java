@@ -39,6 +39,23 @@ class SimulateNightCommandTest {
     }
 
     @Test
+    void theReadmeShowsWhatTheDefaultsPrint() throws java.io.IOException {
+        assertThat(run()).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8).replaceAll("\\(simulated in .*\\)", "").strip();
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        int start = readme.indexOf("Relais night simulation: 250 exams");
+        assertThat(start).as("the README shows the default output").isPositive();
+        String shown = readme.substring(start, readme.indexOf("(simulated in", start)).strip();
+        assertThat(printed).isEqualTo(shown);
+    }
+
+    @Test
+    void everyVitalExamCanBeTheRule() {
+        assertThat(run("--exams", "40", "--nights", "1", "--every-vital")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("vital exams opened within 5.0 min (every one)");
+    }
+
+    @Test
     void aBadOptionIsExplained() {
         assertThat(run("--radiologists", "3,4")).isEqualTo(GenerateStudyCommand.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("--radiologists needs one number or 12 numbers");
