@@ -191,10 +191,13 @@ public class WorklistService {
         Instant now = clock.instant();
         requireCheckedIn(radiologist, now);
         inTransaction(() -> {
+            // Another transaction on this exam (its placement in the queue, another radiologist's claim)
+            // is waited for briefly: then the exam is taken, or it is found taken (409), never a 500.
+            jdbc.sql("set local lock_timeout = '2s'").update();
             Long hospital = jdbc.sql("""
                     select e.hospital_id from exam e
                     where e.id = :id and e.hospital_id in (select hospital_id from radiologist_hospital where user_id = :user)
-                    for update nowait""")
+                    for update""")
                     .param("id", examId).param("user", radiologist.id())
                     .query(Long.class).optional()
                     .orElseThrow(() -> new NotFoundException("worklist.notFound", "no exam " + examId + " for you", examId));
@@ -447,6 +450,12 @@ public class WorklistService {
                     e.from(), e.to());
         } catch (org.springframework.dao.PessimisticLockingFailureException e) {
             throw new ConflictException(null, "worklist.busy", "another radiologist is taking this exam");
+        } catch (org.springframework.dao.DataAccessException e) {
+            // PostgreSQL's lock_not_available (55P03) does not always arrive as a PessimisticLockingFailure.
+            if (e.getMostSpecificCause() instanceof java.sql.SQLException sql && "55P03".equals(sql.getSQLState())) {
+                throw new ConflictException(null, "worklist.busy", "another radiologist is taking this exam");
+            }
+            throw e;
         }
     }
 

@@ -113,6 +113,45 @@ class WorklistIT extends BaseIntegrationTest {
                 .param("e", vital).query(String.class).single()).isEqualTo("CLAIMED:" + first.id());
     }
 
+    /** Holds the exam's row lock in a transaction of its own for a while, as another writer would. */
+    private java.util.concurrent.CompletableFuture<Void> lockedFor(long exam, long millis) throws InterruptedException {
+        java.util.concurrent.CountDownLatch locked = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Void> holding = java.util.concurrent.CompletableFuture.runAsync(() ->
+                new org.springframework.transaction.support.TransactionTemplate(transactions).executeWithoutResult(t -> {
+                    jdbc.sql("select id from exam where id = :id for update").param("id", exam).query(Long.class).single();
+                    locked.countDown();
+                    try {
+                        Thread.sleep(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }));
+        assertThat(locked.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return holding;
+    }
+
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+
+    @Test
+    void aClaimWaitsBrieflyForAnotherWriterAndIsRefusedCleanlyWhenItLasts() throws Exception {
+        TestAccount reader = radiologistOnDuty(hospital);
+        long briefly = ready(hospital, Urgency.P2, Instant.now());
+        var shortLock = lockedFor(briefly, 500);
+        assertThat(as(reader).post("/api/worklist/" + briefly + "/claim", null).status()).as("waited, then taken")
+                .isEqualTo(200);
+        shortLock.get();
+
+        TestAccount other = radiologistOnDuty(hospital);
+        long heldAWhile = ready(hospital, Urgency.P2, Instant.now());
+        var longLock = lockedFor(heldAWhile, 4000);
+        ApiClient.Response busy = as(other).post("/api/worklist/" + heldAWhile + "/claim", null);
+        assertThat(busy.status()).as(busy.body()).isEqualTo(409);
+        assertThat(busy.contentType()).startsWith("application/problem+json");
+        longLock.get();
+        assertThat(as(other).post("/api/worklist/" + heldAWhile + "/claim", null).status()).as("free again").isEqualTo(200);
+    }
+
     @Test
     void aReleasedExamGoesBackWithItsDeadlineAndOnlyItsHolderMayReleaseIt() {
         long exam = ready(hospital, Urgency.P2, Instant.now());
