@@ -129,6 +129,8 @@ class AiDicomEngineIT extends BaseIntegrationTest {
         assertThat(engine.received()).extracting(DicomHeader::sopInstanceUid)
                 .containsExactlyInAnyOrderElementsOf(sent.study().sopInstanceUids());
         assertThat(engine.associations()).as("the whole study on one association").isEqualTo(1);
+        // The run is closed before our SCP answers the engine's C-STORE: wait for the engine to hear it.
+        Await.until("the answer to the engine's SR", () -> engine.answers().size(), n -> n == 1);
         assertThat(engine.answers()).extracting(StoreScu.Status::code).containsExactly(0);
         String key = middle(engine.received()).sopInstanceUid();
         assertThat(result(sent.examId(), code)).isEqualTo("ICH 0.93 true " + key);
