@@ -128,8 +128,8 @@ class AiDispatch implements SmartLifecycle {
                 });
             } else if (engine.kind() == AiEngines.Kind.HTTP) {
                 // The engine is told by its own means (a router, the hospital's PACS) and posts its
-                // answer; the run waits for it until the timeout, as for a DICOM engine.
-                submit(senders, ready, engine, settings.timeout(), () -> null);
+                // answer: nothing to run here, the run only waits for it until the timeout.
+                expire(runs.start(ready.examId(), engine.id()), null, settings.timeout());
             } else if (engine.kind() == AiEngines.Kind.DICOM) {
                 AiEngines.DicomConfig c;
                 try {
@@ -186,11 +186,19 @@ class AiDispatch implements SmartLifecycle {
                 runs.finish(run, "FAILED", e.getMessage());
             }
         });
-        // The timeout counts from submission: a triage that comes later than this is of no use. A
-        // task cancelled before it started, or a run still waiting for its engine's answer, never
-        // ends by itself, so the watchdog ends it (only a run still RUNNING changes).
+        expire(run, task, timeout);
+    }
+
+    /**
+     * The timeout counts from submission: a triage that comes later than this is of no use. A task
+     * cancelled before it started, or a run still waiting for its engine's answer, never ends by
+     * itself, so the watchdog ends it (only a run still RUNNING changes).
+     */
+    private void expire(long run, Future<?> task, Duration timeout) {
         watchdog.schedule(() -> {
-            task.cancel(true);
+            if (task != null) {
+                task.cancel(true);
+            }
             runs.finish(run, "TIMED_OUT", "no result within " + timeout);
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }

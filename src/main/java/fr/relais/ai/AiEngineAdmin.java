@@ -9,6 +9,9 @@ import fr.relais.platform.NotFoundException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
@@ -105,14 +108,13 @@ class AiEngineAdmin {
 
     private AiDispatch.OnnxConfig onnxConfig(NewEngine e) {
         String model = e.model() == null ? "" : e.model().trim();
-        java.nio.file.Path path;
+        Path path;
         try {
-            path = model.isEmpty() ? null : java.nio.file.Path.of(model);
-        } catch (java.nio.file.InvalidPathException notAPath) {
+            path = model.isEmpty() ? null : Path.of(model);
+        } catch (InvalidPathException notAPath) {
             path = null;
         }
-        if (path == null || !path.isAbsolute() || !java.nio.file.Files.isRegularFile(path)
-                || !java.nio.file.Files.isReadable(path)) {
+        if (path == null || !path.isAbsolute() || !Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new InvalidInputException("model", "ai.engine.model",
                     "the model is a readable .onnx file, by its absolute path on the server");
         }

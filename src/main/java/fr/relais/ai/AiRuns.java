@@ -59,7 +59,7 @@ class AiRuns {
     Optional<Run> latest(long engineId, long examId) {
         return jdbc.sql("select id, exam_id, state from ai_run where engine_id = :engine and exam_id = :exam order by id desc limit 1")
                 .param("engine", engineId).param("exam", examId)
-                .query((rs, n) -> new Run(rs.getLong("id"), rs.getLong("exam_id"), rs.getString("state"))).optional();
+                .query(Run.class).optional();
     }
 
     /** The latest run of an engine on the exam of a study, if the engine was ever sent it. */
@@ -70,7 +70,7 @@ class AiRuns {
                 join study s on s.id = e.study_id
                 where r.engine_id = :engine and s.study_uid = :uid order by r.id desc limit 1""")
                 .param("engine", engineId).param("uid", studyInstanceUid)
-                .query((rs, n) -> new Run(rs.getLong("id"), rs.getLong("exam_id"), rs.getString("state"))).optional();
+                .query(Run.class).optional();
     }
 
     /** The states of an exam's runs, oldest first. */

@@ -39,8 +39,9 @@ class AiStatisticsController {
 
     @GetMapping("/coordination/ai")
     String page(@RequestParam(required = false) String month, Model model) {
-        model.addAttribute("rows", statistics.rows(checked(month)));
-        model.addAttribute("discordances", statistics.discordances(checked(month)));
+        String checked = checked(month);
+        model.addAttribute("rows", statistics.rows(checked));
+        model.addAttribute("discordances", statistics.discordances(checked));
         model.addAttribute("month", month);
         return "coordination/ai";
     }

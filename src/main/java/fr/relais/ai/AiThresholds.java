@@ -85,8 +85,9 @@ class AiThresholds {
         }
         double t = Thresholds.forSensitivity(target, positives);
         Thresholds.Performance p = Thresholds.performance(t, positives, negatives);
-        return new ThresholdSet(engineCode, finding, t, "DERIVED", target, p.sensitivity(),
-                AiStatistics.wilson(p.truePositives(), positives.size())[0], negatives.isEmpty() ? null : p.specificity(), positives.size(), negatives.size());
+        double sensitivityLow = AiStatistics.wilson(p.truePositives(), positives.size())[0];
+        return new ThresholdSet(engineCode, finding, t, "DERIVED", target, p.sensitivity(), sensitivityLow,
+                negatives.isEmpty() ? null : p.specificity(), positives.size(), negatives.size());
     }
 
     ThresholdSet save(ThresholdSet set, Actor actor) {

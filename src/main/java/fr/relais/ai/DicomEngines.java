@@ -128,16 +128,16 @@ class DicomEngines implements PeerDoor {
                 }
             }
         }
+        List<String> codes = report.findings().stream().map(MeasurementReport.Finding::code).toList();
         tx.executeWithoutResult(status -> {
             for (MeasurementReport.Finding f : report.findings()) {
                 MeasurementReport.KeyImage key = f.keyImages().isEmpty() ? null : f.keyImages().get(0);
                 results.record(examId, engine, engine.version(), new AiResults.Incoming(f.code(), f.score(), f.present(),
                         key == null ? null : key.sopInstanceUid(), key == null ? null : key.frame() == null ? 1 : key.frame()));
             }
-            runs.answered(run.get(), "SR " + report.findings().stream().map(MeasurementReport.Finding::code).toList());
+            runs.answered(run.get(), "SR " + codes);
         });
-        audit.record(actor, "AI_RESULT_RECEIVED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,
-                "SR, " + report.findings().stream().map(MeasurementReport.Finding::code).toList());
+        audit.record(actor, "AI_RESULT_RECEIVED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS, "SR, " + codes);
         log.info("AI engine {} answered by SR for exam {} (run {}, was {})", engine.code(), examId, run.get().id(),
                 run.get().state());
         return StoreStatus.SUCCESS;

@@ -18,6 +18,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,8 +83,8 @@ class AuditApiController {
                 @RequestParam(required = false) String object, @RequestParam(required = false) String hospital,
                 @RequestParam(required = false) String outcome, @RequestParam(required = false) String from,
                 @RequestParam(required = false) String to, Actor reader, HttpServletResponse response) throws IOException {
-        Filter filter = new Filter(actor, action, object, hospital, outcome, from, to);
-        query(jdbc, filter, 1, null); // a malformed filter is a problem detail, before anything is sent
+        // Checked before anything is sent: a malformed filter is a problem detail, not a broken file.
+        Where where = where(new Filter(actor, action, object, hospital, outcome, from, to));
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"");
         // Every matching entry, however many: written page by page (newest first), never held at once.
@@ -92,7 +93,7 @@ class AuditApiController {
         long written = 0;
         Long before = null;
         while (true) {
-            List<AuditEntry> page = query(jdbc, filter, EXPORT_PAGE, before);
+            List<AuditEntry> page = query(jdbc, where, EXPORT_PAGE, before);
             for (AuditEntry e : page) {
                 csv.write(e.id() + "," + (e.sequence() == null ? "" : e.sequence()) + "," + e.at() + "," + cell(e.actor())
                         + "," + cell(e.role()) + "," + (e.hospitalId() == null ? "" : e.hospitalId()) + ","
@@ -113,14 +114,17 @@ class AuditApiController {
     private static final int EXPORT_PAGE = 5_000;
 
     static List<AuditEntry> query(JdbcClient jdbc, Filter f, int limit) {
-        return query(jdbc, f, limit, null);
-    }
-
-    /** The entries matching the filter, newest first; {@code before}: only those of lower id (the next page). */
-    static List<AuditEntry> query(JdbcClient jdbc, Filter f, int limit, Long before) {
         if (limit < 1 || limit > MAX) {
             throw new InvalidInputException("limit", "audit.limit.invalid", "limit va de 1 à {0}.", MAX);
         }
+        return query(jdbc, where(f), limit, null);
+    }
+
+    /** A filter as SQL conditions and their parameters. */
+    private record Where(String sql, Map<String, Object> params) {}
+
+    /** The filter, checked (a malformed field is a problem detail), as SQL. */
+    private static Where where(Filter f) {
         Map<String, Object> params = new LinkedHashMap<>();
         StringBuilder sql = new StringBuilder("select * from audit_event where true");
         filter(sql, params, "actor", f.actor());
@@ -134,7 +138,7 @@ class AuditApiController {
             params.put("hospital", Long.parseLong(f.hospital().trim()));
         }
         if (f.outcome() != null && !f.outcome().isBlank()) {
-            if (!java.util.Arrays.stream(AuditLog.Outcome.values()).map(Enum::name).toList().contains(f.outcome().trim())) {
+            if (Arrays.stream(AuditLog.Outcome.values()).noneMatch(o -> o.name().equals(f.outcome().trim()))) {
                 throw new InvalidInputException("outcome", "audit.outcome.invalid", "outcome vaut SUCCESS, REJECTED ou FAILED.");
             }
             filter(sql, params, "outcome", f.outcome());
@@ -147,13 +151,15 @@ class AuditApiController {
             sql.append(" and at < :to");
             params.put("to", time("to", f.to()));
         }
-        if (before != null) {
-            sql.append(" and id < :before");
-            params.put("before", before);
-        }
-        sql.append(" order by id desc limit :limit");
+        return new Where(sql.toString(), params);
+    }
+
+    /** The entries matching, newest first; {@code before}: only those of lower id (the next page). */
+    private static List<AuditEntry> query(JdbcClient jdbc, Where where, int limit, Long before) {
+        Map<String, Object> params = new LinkedHashMap<>(where.params());
         params.put("limit", limit);
-        return jdbc.sql(sql.toString()).params(params)
+        params.put("before", before == null ? Long.MAX_VALUE : before);
+        return jdbc.sql(where.sql() + " and id < :before order by id desc limit :limit").params(params)
                 .query((rs, n) -> new AuditEntry(rs.getLong("id"), (Long) rs.getObject("chain_seq"),
                         rs.getObject("at", OffsetDateTime.class), rs.getString("actor"), rs.getString("role"),
                         (Long) rs.getObject("hospital_id"), rs.getString("action"), rs.getString("object"),

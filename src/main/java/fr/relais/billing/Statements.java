@@ -10,9 +10,11 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -49,8 +51,8 @@ class Statements {
         byNight.forEach((night, ofNight) -> nights.add(new ProductionStatement.Night(night, byType(ofNight, labels),
                 ofNight.size())));
         List<ProductionStatement.ByModifier> modifiers = new ArrayList<>();
-        for (String modifier : java.util.Arrays.asList("U", "F", null)) {
-            int n = (int) acts.stream().filter(a -> java.util.Objects.equals(a.modifier(), modifier)).count();
+        for (String modifier : Arrays.asList("U", "F", null)) {
+            int n = (int) acts.stream().filter(a -> Objects.equals(a.modifier(), modifier)).count();
             modifiers.add(new ProductionStatement.ByModifier(modifier, n));
         }
         return new ProductionStatement(radiologistId, who.displayName(), who.rpps(), month, nights,

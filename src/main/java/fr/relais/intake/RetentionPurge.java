@@ -16,7 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Gives the images back once they are no longer needed: the hospital keeps its own archive and the
@@ -117,8 +119,7 @@ public class RetentionPurge {
         return report;
     }
 
-    private static final java.util.Set<ExamState> PURGEABLE =
-            java.util.EnumSet.of(ExamState.REPORTED, ExamState.DELIVERED, ExamState.CANCELLED);
+    private static final Set<ExamState> PURGEABLE = EnumSet.of(ExamState.REPORTED, ExamState.DELIVERED, ExamState.CANCELLED);
 
     private boolean purgeExam(Expired e, Instant now) {
         boolean claimed = Boolean.TRUE.equals(tx.execute(status -> {

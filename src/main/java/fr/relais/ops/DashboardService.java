@@ -59,11 +59,12 @@ class DashboardService {
         if (hours == null) {
             return tonight();
         }
-        if (!hours.matches("[0-9]{1,2}") || Integer.parseInt(hours) < 1 || Integer.parseInt(hours) > 48) {
+        int last = hours.matches("[0-9]{1,2}") ? Integer.parseInt(hours) : 0;
+        if (last < 1 || last > 48) {
             throw new InvalidInputException("hours", "ops.dashboard.hours", "hours is a whole number from 1 to 48");
         }
         Instant now = clock.instant();
-        return between(now.minus(Duration.ofHours(Integer.parseInt(hours))), now);
+        return between(now.minus(Duration.ofHours(last)), now);
     }
 
     private Dashboard between(Instant since, Instant now) {

@@ -10,6 +10,8 @@ import org.springframework.boot.autoconfigure.flyway.FlywayDataSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -99,13 +101,24 @@ class DatabaseConfig {
     /** Migrations grant the application's role what it needs, and on the audit trail no more (afterMigrate.sql). */
     @Bean
     FlywayConfigurationCustomizer applicationRole(RelaisProperties properties) {
-        String role = properties.db().embedded() ? EMBEDDED_APP_ROLE
-                : properties.db().separateOwner() ? properties.db().user() : "";
-        if (!properties.db().separateOwner()) {
+        RelaisProperties.Db db = properties.db();
+        String role = !db.separateOwner() ? "" : db.embedded() ? EMBEDDED_APP_ROLE : db.user();
+        if (!db.separateOwner()) {
             log.warn("the application's database user also owns the schema: only triggers keep the audit trail "
                     + "append-only; set RELAIS_DB_OWNER_USER to migrate as another role");
         }
         return configuration -> configuration.placeholders(Map.of("appRole", role));
+    }
+
+    /**
+     * PostgreSQL's own error codes (sql-error-codes.xml), not Spring 6's generic SQLState classes, which
+     * leave some uncategorised: lock_not_available (55P03) becomes a CannotAcquireLockException.
+     */
+    @Bean
+    JdbcTemplate jdbcTemplate(DataSource dataSource) {
+        JdbcTemplate template = new JdbcTemplate(dataSource);
+        template.setExceptionTranslator(new SQLErrorCodeSQLExceptionTranslator(dataSource));
+        return template;
     }
 
     private static HikariConfig pool(String url, String user, String password) {

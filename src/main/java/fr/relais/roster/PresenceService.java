@@ -89,7 +89,11 @@ public class PresenceService {
                     "Only radiologists take a reading seat", account.username());
         }
         Instant now = clock.instant();
-        Instant end = shiftEndsAt == null ? defaultShiftEnd(now) : shiftEndsAt;
+        // Unless told otherwise, the seat is held until the planned shift it fulfils ends, on its
+        // center's clock, else until the end of the night shift.
+        Optional<PlannedRef> planned = plannedShift(userId, centerId, now);
+        Instant end = shiftEndsAt != null ? shiftEndsAt
+                : planned.map(p -> p.endsAt().toInstant()).orElseGet(() -> defaultShiftEnd(now));
         if (!end.isAfter(now)) {
             throw new InvalidInputException("shiftEndsAt", "presence.shiftEnd.past", "The shift end has passed");
         }
@@ -117,25 +121,18 @@ public class PresenceService {
         long id;
         try {
             id = jdbc.sql("""
-                    insert into seat_presence (user_id, center_id, checked_in_at, shift_ends_at)
-                    values (:user, :center, :now, :end) returning id""")
+                    insert into seat_presence (user_id, center_id, checked_in_at, shift_ends_at, planned_shift_id)
+                    values (:user, :center, :now, :end, :planned) returning id""")
                     .param("user", userId).param("center", centerId).param("now", at(now)).param("end", at(end))
+                    .param("planned", planned.map(PlannedRef::id).orElse(null))
                     .query(Long.class).single();
         } catch (DuplicateKeyException raced) {
             // The same radiologist checked in elsewhere at the same moment.
             throw current(userId).map(PresenceService::alreadyPresent).orElseThrow(() -> raced);
         }
-        Long planned = linkPlannedShift(id, userId, centerId, now);
-        if (planned != null && shiftEndsAt == null) {
-            // Unless told otherwise, the seat is held until the planned shift ends, on its center's clock.
-            end = jdbc.sql("""
-                    update seat_presence set shift_ends_at = (select ends_at from planned_shift where id = :shift)
-                    where id = :id returning shift_ends_at""")
-                    .param("shift", planned).param("id", id).query(OffsetDateTime.class).single().toInstant();
-        }
         audit.record(actor.username(), "PRESENCE_CHECK_IN", "center:" + centerId, actor.source(),
                 AuditLog.Outcome.SUCCESS, "presence " + id + " until " + end
-                        + (planned == null ? ", no planned shift" : ", shift " + planned));
+                        + planned.map(p -> ", shift " + p.id()).orElse(", no planned shift"));
         return get(id);
     }
 
@@ -189,24 +186,21 @@ public class PresenceService {
         return jdbc.sql(SELECT + " where p.id = :id").param("id", id).query(Presence.class).single();
     }
 
+    private record PlannedRef(long id, OffsetDateTime endsAt) {}
+
     /**
-     * Records the planned shift this check-in fulfils: the radiologist's at this center whose night
-     * is under way or starts within {@link #EARLY_CHECK_IN} (back from a break, a second check-in
-     * links to the same shift).
+     * The planned shift a check-in now fulfils: the radiologist's at this center whose night is under
+     * way or starts within {@link #EARLY_CHECK_IN} (back from a break, a second check-in links to the
+     * same shift).
      */
-    private Long linkPlannedShift(long presenceId, long userId, long centerId, Instant now) {
-        Long shift = jdbc.sql("""
-                select s.id from planned_shift s
+    private Optional<PlannedRef> plannedShift(long userId, long centerId, Instant now) {
+        return jdbc.sql("""
+                select s.id, s.ends_at from planned_shift s
                 where s.user_id = :user and s.center_id = :center and s.withdrawn_at is null
                   and s.starts_at <= :early and s.ends_at > :now
                 order by s.starts_at limit 1""")
                 .param("user", userId).param("center", centerId).param("now", at(now))
-                .param("early", at(now.plus(EARLY_CHECK_IN))).query(Long.class).optional().orElse(null);
-        if (shift != null) {
-            jdbc.sql("update seat_presence set planned_shift_id = :shift where id = :id")
-                    .param("shift", shift).param("id", presenceId).update();
-        }
-        return shift;
+                .param("early", at(now.plus(EARLY_CHECK_IN))).query(PlannedRef.class).optional();
     }
 
     /** A shift that ended without a check-out is closed at its end, which frees the one-open-presence index. */

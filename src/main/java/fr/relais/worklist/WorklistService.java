@@ -450,12 +450,6 @@ public class WorklistService {
                     e.from(), e.to());
         } catch (org.springframework.dao.PessimisticLockingFailureException e) {
             throw new ConflictException(null, "worklist.busy", "another radiologist is taking this exam");
-        } catch (org.springframework.dao.DataAccessException e) {
-            // PostgreSQL's lock_not_available (55P03) does not always arrive as a PessimisticLockingFailure.
-            if (e.getMostSpecificCause() instanceof java.sql.SQLException sql && "55P03".equals(sql.getSQLState())) {
-                throw new ConflictException(null, "worklist.busy", "another radiologist is taking this exam");
-            }
-            throw e;
         }
     }
 
