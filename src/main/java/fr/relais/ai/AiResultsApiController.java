@@ -1,6 +1,7 @@
 package fr.relais.ai;
 
 import fr.relais.audit.AuditLog;
+import fr.relais.audit.RefusedAttempts;
 import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.NotFoundException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -44,8 +45,11 @@ class AiResultsApiController {
     private final AiRuns runs;
     private final JdbcClient jdbc;
     private final AuditLog audit;
+    private final RefusedAttempts refusals;
 
-    AiResultsApiController(AiEngines engines, AiResults results, AiRuns runs, JdbcClient jdbc, AuditLog audit) {
+    AiResultsApiController(AiEngines engines, AiResults results, AiRuns runs, JdbcClient jdbc, AuditLog audit,
+                           RefusedAttempts refusals) {
+        this.refusals = refusals;
         this.engines = engines;
         this.results = results;
         this.runs = runs;
@@ -90,8 +94,7 @@ class AiResultsApiController {
         String token = authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? authorization.substring(7).trim() : null;
         return engines.byToken(token).orElseThrow(() -> {
-            audit.record("anonymous", "AI_RESULT_REFUSED", "/api/ai/results", request.getRemoteAddr(),
-                    AuditLog.Outcome.REJECTED, "bad engine token");
+            refusals.refused("anonymous", "AI_RESULT_REFUSED", request.getRemoteAddr(), "bad engine token");
             return new EngineUnauthorizedException();
         });
     }

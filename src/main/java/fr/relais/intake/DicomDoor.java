@@ -2,6 +2,7 @@ package fr.relais.intake;
 
 import fr.relais.audit.AuditLog;
 import fr.relais.audit.AuditLog.Outcome;
+import fr.relais.audit.RefusedAttempts;
 import fr.relais.dicom.AssociationHandler;
 import fr.relais.dicom.DicomServer;
 import fr.relais.hospital.HospitalDirectory;
@@ -32,13 +33,18 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
     private final HospitalDirectory hospitals;
     private final IntakeService intake;
     private final AuditLog audit;
+    private final RefusedAttempts refusals;
     private final List<PeerDoor> peers;
     private volatile DicomServer server;
     private volatile DicomServer tlsServer;
     private final SslBundles sslBundles;
 
+    /** The actor of refusals of callers that are no hospital: their AE title is in the detail. */
+    static final String UNKNOWN_CALLER = "dicom:unknown";
+
     DicomDoor(RelaisProperties properties, HospitalDirectory hospitals, IntakeService intake, AuditLog audit,
-              List<PeerDoor> peers, SslBundles sslBundles) {
+              RefusedAttempts refusals, List<PeerDoor> peers, SslBundles sslBundles) {
+        this.refusals = refusals;
         this.sslBundles = sslBundles;
         this.settings = properties.dicom();
         this.hospitals = hospitals;
@@ -109,8 +115,8 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
                 }
             }
             String why = "calling AE title " + request.callingAeTitle() + " is not registered for any hospital";
-            audit.record("dicom:" + request.callingAeTitle(), "DICOM_ASSOCIATION", null, address(request),
-                    Outcome.REJECTED, why);
+            // Anyone can try AE titles by the thousand: counted per source and minute.
+            refusals.refused(UNKNOWN_CALLER, "DICOM_ASSOCIATION", address(request), why);
             return new Reject(RejectReason.CALLING_AE_NOT_RECOGNIZED, why);
         }
         return new Accept(new HospitalSession(hospital.get(), request));
@@ -118,8 +124,14 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
 
     @Override
     public void refused(AssociationRequest request, String why) {
-        audit.record("dicom:" + request.callingAeTitle(), "DICOM_ASSOCIATION", null, address(request),
-                Outcome.REJECTED, why);
+        Optional<HospitalRef> hospital = hospitals.findByCallingAeTitle(request.callingAeTitle());
+        if (hospital.isPresent()) {
+            audit.record("dicom:" + request.callingAeTitle(), "DICOM_ASSOCIATION", "hospital:" + hospital.get().id(),
+                    address(request), Outcome.REJECTED, why);
+        } else {
+            refusals.refused(UNKNOWN_CALLER, "DICOM_ASSOCIATION", address(request),
+                    why + " (calling AE title " + request.callingAeTitle() + ")");
+        }
     }
 
     private static String address(AssociationRequest request) {

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The logged-in account, as every feature sees it. hospitalId is set for hospital roles only;
- * locked is true while {@link LoginLockout} holds the account.
+ * locked is true while proven guessing holds the account ({@link LoginThrottle}).
  */
 public record AccountPrincipal(long id, String username, String passwordHash, Role role,
                                Long hospitalId, String displayName, boolean enabled, boolean locked) implements UserDetails {
@@ -34,7 +34,7 @@ public record AccountPrincipal(long id, String username, String passwordHash, Ro
         return enabled;
     }
 
-    /** Locked by repeated wrong passwords ({@link LoginLockout}): refused before its password is looked at. */
+    /** Locked after guessing from several sources ({@link LoginThrottle}): refused before its password is looked at. */
     @Override
     public boolean isAccountNonLocked() {
         return !locked;

@@ -34,11 +34,11 @@ public class AccountService {
     private final AuditLog audit;
     private final Clock clock;
     private final SessionRegistry sessions;
-    private final LoginLockout lockout;
+    private final LoginThrottle throttle;
 
     public AccountService(JdbcClient jdbc, PasswordEncoder passwordEncoder, HospitalDirectory hospitals,
-                          AuditLog audit, Clock clock, SessionRegistry sessions, LoginLockout lockout) {
-        this.lockout = lockout;
+                          AuditLog audit, Clock clock, SessionRegistry sessions, LoginThrottle throttle) {
+        this.throttle = throttle;
         this.jdbc = jdbc;
         this.passwordEncoder = passwordEncoder;
         this.hospitals = hospitals;
@@ -49,9 +49,9 @@ public class AccountService {
 
     /** The principal for a login, disabled accounts included (Spring Security refuses them). */
     public Optional<AccountPrincipal> findPrincipal(String username) {
-        return lockout.bind(jdbc.sql("""
+        return throttle.bind(jdbc.sql("""
                 select id, username, password_hash, role, hospital_id, display_name, enabled,
-                       """ + LoginLockout.LOCKED + """
+                       """ + LoginThrottle.LOCKED + """
                  as locked
                 from app_user where username = :username and kind = 'PERSON'""")
                 .param("username", username))

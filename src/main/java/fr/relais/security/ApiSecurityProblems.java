@@ -39,6 +39,10 @@ class ApiSecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandl
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response,
                          AuthenticationException authException) throws IOException {
+        if (authException instanceof LoginThrottledException throttled) {
+            throttled(request, response, throttled);
+            return;
+        }
         // A page's script whose session ended must not make the browser pop up its own login box.
         if (request.getRequestedSessionId() == null) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"" + REALM + "\"");
@@ -60,6 +64,21 @@ class ApiSecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandl
                 "This account needs a second factor: log in through the login page, or use an API token.");
     }
 
+    /** Too many failures from this source: 429 with the wait in Retry-After; nothing was checked. */
+    void throttled(HttpServletRequest request, HttpServletResponse response, LoginThrottledException throttled)
+            throws IOException {
+        long seconds = throttled.retryAfterSeconds();
+        response.setHeader(HttpHeaders.RETRY_AFTER, String.valueOf(seconds));
+        if (throttled.refusal() == ThrottlePolicy.Refusal.DELAYED) {
+            write(request, response, HttpStatus.TOO_MANY_REQUESTS, "problem.loginDelayed",
+                    "Too many failed logins from this address: try again in " + seconds + " s.", seconds);
+        } else {
+            write(request, response, HttpStatus.TOO_MANY_REQUESTS, "problem.loginBlocked",
+                    "Logins to this account are refused from this address after repeated failures: try again later,"
+                            + " or ask an administrator.", seconds);
+        }
+    }
+
     /** A bearer token unknown, revoked or expired. */
     void badToken(HttpServletRequest request, HttpServletResponse response) throws IOException {
         write(request, response, HttpStatus.UNAUTHORIZED, "problem.badToken",
@@ -67,9 +86,9 @@ class ApiSecurityProblems implements AuthenticationEntryPoint, AccessDeniedHandl
     }
 
     private void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
-                       String code, String fallback) throws IOException {
+                       String code, String fallback, Object... arguments) throws IOException {
         Locale locale = locales.resolveLocale(request);
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, messages.getMessage(code, null, fallback, locale));
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, messages.getMessage(code, arguments, fallback, locale));
         problem.setTitle(messages.getMessage("problem.title." + status.value(), null, status.getReasonPhrase(), locale));
         problem.setInstance(URI.create(request.getRequestURI()));
         response.setStatus(status.value());

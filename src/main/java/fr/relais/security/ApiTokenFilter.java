@@ -1,6 +1,7 @@
 package fr.relais.security;
 
 import fr.relais.audit.AuditLog;
+import fr.relais.audit.RefusedAttempts;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,7 +17,8 @@ import java.util.Optional;
 
 /**
  * "Authorization: Bearer rlt_…": the request acts as the token's service account, for this request
- * only (no session). A token that is unknown, revoked or expired is refused at once (401), audited.
+ * only (no session). A token that is unknown, revoked or expired is refused at once (401), audited (unknown ones
+ * counted per source and minute).
  */
 class ApiTokenFilter extends OncePerRequestFilter {
 
@@ -24,11 +26,13 @@ class ApiTokenFilter extends OncePerRequestFilter {
 
     private final ApiTokens tokens;
     private final ApiSecurityProblems problems;
+    private final RefusedAttempts refusals;
     private final AuditLog audit;
 
-    ApiTokenFilter(ApiTokens tokens, ApiSecurityProblems problems, AuditLog audit) {
+    ApiTokenFilter(ApiTokens tokens, ApiSecurityProblems problems, RefusedAttempts refusals, AuditLog audit) {
         this.tokens = tokens;
         this.problems = problems;
+        this.refusals = refusals;
         this.audit = audit;
     }
 
@@ -40,9 +44,18 @@ class ApiTokenFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        Optional<AccountPrincipal> account = tokens.authenticate(header.substring(BEARER.length()).strip());
+        String secret = header.substring(BEARER.length()).strip();
+        Optional<AccountPrincipal> account = tokens.authenticate(secret);
         if (account.isEmpty()) {
-            audit.record("api-token", "LOGIN", null, request.getRemoteAddr(), AuditLog.Outcome.REJECTED, "bad token");
+            // A token we issued, now revoked or expired, names its hospital system: recorded on its
+            // own. Anything else anyone can send by the thousand: counted.
+            Optional<ApiTokens.Unusable> known = tokens.unusable(secret);
+            if (known.isPresent()) {
+                audit.record(known.get().account(), "LOGIN", "api-token:" + known.get().tokenId(), request.getRemoteAddr(),
+                        AuditLog.Outcome.REJECTED, known.get().why());
+            } else {
+                refusals.refused("api-token", "LOGIN", request.getRemoteAddr(), "bad token");
+            }
             problems.badToken(request, response);
             return;
         }

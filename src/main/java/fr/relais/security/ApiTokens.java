@@ -138,6 +138,22 @@ public class ApiTokens {
                 .param("id", m.accountId()).query(AccountPrincipal.class).single());
     }
 
+    /** A token we issued that no longer opens anything: whose it was and why. */
+    record Unusable(long tokenId, String account, String why) {}
+
+    /** For the audit trail of a refused token: the token it was, if we issued it. */
+    Optional<Unusable> unusable(String secret) {
+        if (secret == null || !secret.startsWith(PREFIX) || secret.length() > 100) {
+            return Optional.empty();
+        }
+        return jdbc.sql("""
+                        select t.id as token_id, u.username as account,
+                               case when t.revoked_at is not null then 'revoked token'
+                                    when t.expires_at <= :now then 'expired token' else 'token of a disabled account' end as why
+                        from api_token t join app_user u on u.id = t.account_id where t.token_hash = :hash""")
+                .param("hash", hash(secret)).param("now", OffsetDateTime.now(clock)).query(Unusable.class).optional();
+    }
+
     private static final String SELECT = """
             select t.id, t.name, t.prefix, t.hospital_id, u.role, t.created_by, t.created_at, t.expires_at,
                    t.revoked_at, t.last_used_at

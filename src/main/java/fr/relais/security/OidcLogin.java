@@ -2,7 +2,6 @@ package fr.relais.security;
 
 import fr.relais.audit.AuditLog;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
@@ -68,7 +67,7 @@ class OidcLogin {
             AccountPrincipal who = account.get();
             boolean pending = secondFactor.requiredFor(who.role()) && !countsAsSecondFactor;
             SessionLogins.establish(pending ? new PendingSecondFactor(who)
-                    : UsernamePasswordAuthenticationToken.authenticated(who, null, who.getAuthorities()), request, response);
+                    : SessionLogins.bothFactors(who), request, response);
             if (pending) {
                 response.sendRedirect(request.getContextPath() + SecondFactorController.PATH);
                 return;

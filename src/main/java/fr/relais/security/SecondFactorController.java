@@ -4,7 +4,6 @@ import fr.relais.audit.AuditLog;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.web.authentication.logout.SecurityContextLogoutHandler;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
@@ -28,16 +27,18 @@ class SecondFactorController {
 
     private final SecondFactor secondFactor;
     private final AccountService accounts;
-    private final LoginLockout lockout;
+    private final LoginThrottle throttle;
     private final RecentLogin recentLogin;
     private final AuditLog audit;
+    private final java.time.Clock clock;
     private final HttpSessionRequestCache savedRequests = new HttpSessionRequestCache();
 
-    SecondFactorController(SecondFactor secondFactor, AccountService accounts, LoginLockout lockout,
-                           RecentLogin recentLogin, AuditLog audit) {
+    SecondFactorController(SecondFactor secondFactor, AccountService accounts, LoginThrottle throttle,
+                           RecentLogin recentLogin, AuditLog audit, java.time.Clock clock) {
+        this.clock = clock;
         this.secondFactor = secondFactor;
         this.accounts = accounts;
-        this.lockout = lockout;
+        this.throttle = throttle;
         this.recentLogin = recentLogin;
         this.audit = audit;
     }
@@ -65,6 +66,15 @@ class SecondFactorController {
                   HttpServletRequest request, HttpServletResponse response) {
         AccountPrincipal who = PendingSecondFactor.principal(authentication);
         String source = request.getRemoteAddr();
+        // Codes are guessed like passwords: the same throttle, before the code is looked at.
+        ThrottlePolicy.Verdict verdict = throttle.check(who.username(), source);
+        if (verdict.shutsOut()) {
+            new SecurityContextLogoutHandler().logout(request, response, authentication);
+            return "redirect:/login?blocked";
+        }
+        if (!verdict.allowed()) {
+            return "redirect:" + PATH + "?wait=" + verdict.secondsLeft(clock.instant());
+        }
         String secret = (String) request.getSession().getAttribute(ENROLMENT_SECRET);
         boolean enrolling = !secondFactor.enrolled(who.id());
         boolean accepted = enrolling
@@ -73,19 +83,18 @@ class SecondFactorController {
         if (!accepted) {
             audit.record(who.username(), "LOGIN_SECOND_FACTOR", null, source, AuditLog.Outcome.REJECTED,
                     enrolling ? "enrolment code" : "code");
-            lockout.failed(who.username());
-            if (accounts.findPrincipal(who.username()).map(AccountPrincipal::locked).orElse(true)) {
+            throttle.failed(who.username(), source, LoginThrottle.Kind.SECOND_FACTOR);
+            if (throttle.check(who.username(), source).shutsOut()) {
                 new SecurityContextLogoutHandler().logout(request, response, authentication);
-                return "redirect:/login?error";
+                return "redirect:/login?blocked";
             }
             return "redirect:" + PATH + "?error";
         }
-        lockout.succeeded(who.username());
+        throttle.succeeded(who.username(), source);
         request.getSession().removeAttribute(ENROLMENT_SECRET);
         // A new session id for the fully authenticated session (as at the password step).
         request.changeSessionId();
-        SessionLogins.establish(UsernamePasswordAuthenticationToken.authenticated(who, null, who.getAuthorities()),
-                request, response);
+        SessionLogins.establish(SessionLogins.bothFactors(who), request, response);
         recentLogin.recordLogin(request);
         audit.record(who.username(), enrolling ? "SECOND_FACTOR_ENROLLED" : "LOGIN", null, source,
                 AuditLog.Outcome.SUCCESS, "second factor");

@@ -22,6 +22,7 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.web.servlet.LocaleResolver;
 import fr.relais.audit.AuditLog;
+import fr.relais.audit.RefusedAttempts;
 import org.springframework.http.HttpMethod;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
@@ -64,6 +65,14 @@ class SecurityConfig {
                 && !(who instanceof AnonymousAuthenticationToken) && !PendingSecondFactor.is(who));
     };
 
+    /**
+     * Credentials sent with a request (HTTP Basic) authenticate that request only: were they kept
+     * in the session the request rides, a password would turn a login half done, or another
+     * account's session, into a whole login.
+     */
+    private static final RequestAttributeSecurityContextRepository BASIC_IS_PER_REQUEST =
+            new RequestAttributeSecurityContextRepository();
+
     /** The same headers on every answer, pages and API alike. */
     private static void securityHeaders(HttpSecurity http) throws Exception {
         http.headers(headers -> headers
@@ -76,6 +85,22 @@ class SecurityConfig {
     @Bean
     static PasswordEncoder passwordEncoder() {
         return new VerifiedPasswordCache(new BCryptPasswordEncoder());
+    }
+
+    @Bean
+    SecondFactorApiGuard secondFactorApiGuard(SecondFactor secondFactor, LoginThrottle throttle, AuditLog audit,
+                                              ApiSecurityProblems problems, java.time.Clock clock) {
+        return new SecondFactorApiGuard(secondFactor, throttle, audit, problems, clock);
+    }
+
+    /** The guard runs inside both chains, not as a servlet filter of its own. */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<SecondFactorApiGuard> secondFactorGuardNotAServletFilter(
+            SecondFactorApiGuard guard) {
+        org.springframework.boot.web.servlet.FilterRegistrationBean<SecondFactorApiGuard> registration =
+                new org.springframework.boot.web.servlet.FilterRegistrationBean<>(guard);
+        registration.setEnabled(false);
+        return registration;
     }
 
     @Bean
@@ -111,7 +136,8 @@ class SecurityConfig {
     @Bean
     @Order(1)
     SecurityFilterChain apiChain(HttpSecurity http, ApiSecurityProblems problems, SessionRegistry sessionRegistry,
-                                 ApiTokens tokens, SecondFactor secondFactor, AuditLog audit) throws Exception {
+                                 ApiTokens tokens, SecondFactorApiGuard secondFactorGuard, RefusedAttempts refusals,
+                                 AuditLog audit) throws Exception {
         securityHeaders(http);
         String admin = Role.ADMIN.name();
         String coordinator = Role.COORDINATOR.name();
@@ -130,9 +156,10 @@ class SecurityConfig {
                         .requestMatchers("/api/billing/acts", "/api/billing/acts.csv", "/api/billing/invoices/**",
                                 "/api/billing/subscriptions/**").hasAnyRole(admin, Role.BILLING.name())
                         .anyRequest().access(FULLY_AUTHENTICATED))
-                .addFilterBefore(new ApiTokenFilter(tokens, problems, audit), BasicAuthenticationFilter.class)
-                .addFilterAfter(new SecondFactorApiGuard(secondFactor, problems), BasicAuthenticationFilter.class)
-                .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM).authenticationEntryPoint(problems))
+                .addFilterBefore(new ApiTokenFilter(tokens, problems, refusals, audit), BasicAuthenticationFilter.class)
+                .addFilterAfter(secondFactorGuard, BasicAuthenticationFilter.class)
+                .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM).authenticationEntryPoint(problems)
+                        .securityContextRepository(BASIC_IS_PER_REQUEST))
                 // The pages' own scripts (the viewer, the report editor) call the API with the
                 // session of the person logged in; machines send credentials each time and never
                 // get a session.
@@ -152,7 +179,7 @@ class SecurityConfig {
     @Bean
     @Order(2)
     SecurityFilterChain pageChain(HttpSecurity http, SessionRegistry sessionRegistry, RecentLogin recentLogin,
-                                  SecondFactor secondFactor, ApiSecurityProblems problems, OidcLogin oidcLogin,
+                                  SecondFactor secondFactor, SecondFactorApiGuard secondFactorGuard, OidcLogin oidcLogin,
                                   ObjectProvider<ClientRegistrationRepository> oidcProviders) throws Exception {
         // As defaultSuccessUrl("/", false) would, and the login's time kept for acts that need a recent one.
         SavedRequestAwareAuthenticationSuccessHandler toPage = new SavedRequestAwareAuthenticationSuccessHandler();
@@ -180,12 +207,14 @@ class SecurityConfig {
                         .requestMatchers("/actuator/prometheus").hasRole(Role.ADMIN.name())
                         .requestMatchers("/admin/**").hasRole(Role.ADMIN.name())
                         .anyRequest().access(FULLY_AUTHENTICATED))
-                .formLogin(form -> form.loginPage("/login").successHandler(loggedIn).failureUrl("/login?error"))
+                .formLogin(form -> form.loginPage("/login").successHandler(loggedIn).failureHandler(
+                        (request, response, refused) -> response.sendRedirect(request.getContextPath()
+                                + (refused instanceof LoginThrottledException throttled ? throttled.loginPage() : "/login?error"))))
                 // Pages too: no password-only Basic for people with a second factor (metrics aside).
-                .addFilterAfter(new SecondFactorApiGuard(secondFactor, problems), BasicAuthenticationFilter.class)
+                .addFilterAfter(secondFactorGuard, BasicAuthenticationFilter.class)
                 // Lets a metrics scraper send credentials with each request; anyone without them
                 // (a browser, or curl without an Accept header) is sent to the login page.
-                .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM))
+                .httpBasic(basic -> basic.realmName(ApiSecurityProblems.REALM).securityContextRepository(BASIC_IS_PER_REQUEST))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint("/login"))
                         .accessDeniedHandler((request, response, denied) -> {
                             if (PendingSecondFactor.is(SecurityContextHolder.getContext().getAuthentication())) {

@@ -31,8 +31,10 @@ class UserAdminController {
     private final AccountService accounts;
     private final HospitalService hospitals;
     private final MessageSource messages;
+    private final LoginThrottle throttle;
 
-    UserAdminController(AccountService accounts, HospitalService hospitals, MessageSource messages) {
+    UserAdminController(AccountService accounts, HospitalService hospitals, MessageSource messages, LoginThrottle throttle) {
+        this.throttle = throttle;
         this.accounts = accounts;
         this.hospitals = hospitals;
         this.messages = messages;
@@ -41,6 +43,7 @@ class UserAdminController {
     @GetMapping
     String list(Model model) {
         model.addAttribute("accounts", accounts.list());
+        model.addAttribute("targets", throttle.targets());
         return "admin/users";
     }
 
@@ -78,6 +81,14 @@ class UserAdminController {
     String resetSecondFactor(@PathVariable long id, Actor actor, RedirectAttributes redirect) {
         redirect.addFlashAttribute("noticeArg", accounts.resetSecondFactor(id, actor).username());
         redirect.addFlashAttribute("notice", "account.secondFactor.reset.done");
+        return "redirect:/admin/users";
+    }
+
+    @PostMapping("/{id}/unlock")
+    String unlock(@PathVariable long id, Actor actor, RedirectAttributes redirect) {
+        throttle.unlock(id, actor);
+        redirect.addFlashAttribute("noticeArg", accounts.get(id).username());
+        redirect.addFlashAttribute("notice", "account.unlocked");
         return "redirect:/admin/users";
     }
 

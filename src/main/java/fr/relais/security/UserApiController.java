@@ -26,9 +26,24 @@ class UserApiController {
     record AccountChange(@NotNull(message = "{account.enabled.required}") Boolean enabled) {}
 
     private final AccountService accounts;
+    private final LoginThrottle throttle;
 
-    UserApiController(AccountService accounts) {
+    UserApiController(AccountService accounts, LoginThrottle throttle) {
         this.accounts = accounts;
+        this.throttle = throttle;
+    }
+
+    /** Who is being guessed at: names failed at over the last hour, the sources shut out, the locks. */
+    @GetMapping("/login-failures")
+    List<LoginThrottle.Target> loginFailures() {
+        return throttle.targets();
+    }
+
+    /** Lifts a lock set by guessing from several sources, and forgets the account's failures. */
+    @org.springframework.web.bind.annotation.DeleteMapping("/{id}/lock")
+    ResponseEntity<Void> unlock(@PathVariable long id, Actor actor) {
+        throttle.unlock(id, actor);
+        return ResponseEntity.noContent().build();
     }
 
     @GetMapping
