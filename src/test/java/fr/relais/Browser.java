@@ -125,6 +125,26 @@ public final class Browser {
         return send(request);
     }
 
+    /**
+     * Any request with this session's cookie and the given headers (name, value, name, value...),
+     * the CSRF header of the last page read included: what a page's script, or an attacker holding
+     * the cookie, can send.
+     */
+    public HttpResponse<String> withHeaders(String method, String path, String json, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (csrf != null) {
+            request.header("X-CSRF-TOKEN", csrf);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request);
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) {
         try {
             return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

@@ -20,8 +20,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Failed logins (passwords and second-factor codes, on the page and over the API) kept per account
@@ -44,8 +42,6 @@ public class LoginThrottle {
     private final Clock clock;
     private final AuditLog audit;
     private final ThrottlePolicy policy;
-    /** Account and source pairs this instance saw fail: only they have failures to clear on success. */
-    private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
     LoginThrottle(JdbcClient jdbc, Clock clock, AuditLog audit,
                   @Value("${relais.security.throttle.free-failures:3}") int freeFailures,
@@ -122,7 +118,6 @@ public class LoginThrottle {
         OffsetDateTime now = OffsetDateTime.now(clock);
         jdbc.sql("insert into login_failure (username, source, kind, at) values (:u, :s, :kind, :at)")
                 .param("u", name).param("s", source).param("kind", kind.name()).param("at", now).update();
-        failing.add(name + " " + source);
         record Spread(int failures, int sources) {}
         Spread spread = jdbc.sql("""
                         select count(*) as failures, count(distinct source) as sources
@@ -143,13 +138,14 @@ public class LoginThrottle {
                         AuditLog.Outcome.SUCCESS, reason));
     }
 
-    /** Both factors given: this source's failures for this account are forgotten (not other sources'). */
-    void succeeded(String username, String remoteAddress) {
-        String name = normalize(username);
-        String source = source(remoteAddress);
-        if (failing.remove(name + " " + source)) {
+    /**
+     * Both factors given, after the check that allowed them: this source's failures for this account
+     * are forgotten (not other sources'). Nothing to write when the check found none.
+     */
+    void succeeded(String username, String remoteAddress, Verdict checked) {
+        if (checked.failuresHere() > 0) {
             jdbc.sql("delete from login_failure where username = :u and source = :s")
-                    .param("u", name).param("s", source).update();
+                    .param("u", normalize(username)).param("s", source(remoteAddress)).update();
         }
     }
 
@@ -189,7 +185,6 @@ public class LoginThrottle {
                 .param("id", accountId).query(String.class).optional()
                 .orElseThrow(() -> new NotFoundException("account.notFound", "No account " + accountId, String.valueOf(accountId)));
         jdbc.sql("delete from login_failure where username = :u").param("u", username).update();
-        failing.removeIf(key -> key.startsWith(username + " "));
         audit.record(actor.username(), "ACCOUNT_UNLOCKED", "user:" + accountId, actor.source(), AuditLog.Outcome.SUCCESS, null);
     }
 

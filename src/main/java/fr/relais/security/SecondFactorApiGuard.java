@@ -70,7 +70,7 @@ class SecondFactorApiGuard extends OncePerRequestFilter {
                 refuse(request, response);
                 return;
             }
-            throttle.succeeded(who.username(), source);
+            throttle.succeeded(who.username(), source, verdict);
         }
         chain.doFilter(request, response);
     }

@@ -90,7 +90,7 @@ class SecondFactorController {
             }
             return "redirect:" + PATH + "?error";
         }
-        throttle.succeeded(who.username(), source);
+        throttle.succeeded(who.username(), source, verdict);
         request.getSession().removeAttribute(ENROLMENT_SECRET);
         // A new session id for the fully authenticated session (as at the password step).
         request.changeSessionId();

@@ -40,9 +40,11 @@ record ThrottlePolicy(int freeFailures, Duration firstDelay, Duration maxDelay, 
 
     enum Refusal { DELAYED, SOURCE_BLOCKED, ACCOUNT_LOCKED }
 
-    /** Allowed (refusal null), or refused until {@code retryAt}. */
-    record Verdict(Refusal refusal, Instant retryAt) {
-        static final Verdict ALLOWED = new Verdict(null, null);
+    /**
+     * Allowed (refusal null), or refused until {@code retryAt}; {@code failuresHere} is what this
+     * account already failed from this source (a success then has something to forget).
+     */
+    record Verdict(Refusal refusal, Instant retryAt, int failuresHere) {
 
         boolean allowed() {
             return refusal == null;
@@ -60,23 +62,20 @@ record ThrottlePolicy(int freeFailures, Duration firstDelay, Duration maxDelay, 
     }
 
     Verdict decide(History history, Instant now) {
+        int failures = history.accountFromSource();
         if (history.lockedUntil() != null && history.lockedUntil().isAfter(now)) {
-            return new Verdict(Refusal.ACCOUNT_LOCKED, history.lockedUntil());
+            return new Verdict(Refusal.ACCOUNT_LOCKED, history.lockedUntil(), failures);
         }
         if (history.fromSource() >= sprayFailures) {
-            return blockedUntil(history.lastOfSource().plus(window), now);
+            return refusedUntil(Refusal.SOURCE_BLOCKED, history.lastOfSource().plus(window), now, failures);
         }
-        int failures = history.accountFromSource();
         if (failures >= sourceLockFailures) {
-            return blockedUntil(history.lastFromSource().plus(window), now);
+            return refusedUntil(Refusal.SOURCE_BLOCKED, history.lastFromSource().plus(window), now, failures);
         }
         if (failures >= freeFailures) {
-            Instant next = history.lastFromSource().plus(delayAfter(failures));
-            if (next.isAfter(now)) {
-                return new Verdict(Refusal.DELAYED, next);
-            }
+            return refusedUntil(Refusal.DELAYED, history.lastFromSource().plus(delayAfter(failures)), now, failures);
         }
-        return Verdict.ALLOWED;
+        return new Verdict(null, null, failures);
     }
 
     /** The wait before the next attempt once this many failures are counted (freeFailures or more). */
@@ -90,7 +89,7 @@ record ThrottlePolicy(int freeFailures, Duration firstDelay, Duration maxDelay, 
         return accountFailures >= lockoutFailures && distinctSources >= lockoutSources;
     }
 
-    private static Verdict blockedUntil(Instant until, Instant now) {
-        return until.isAfter(now) ? new Verdict(Refusal.SOURCE_BLOCKED, until) : Verdict.ALLOWED;
+    private static Verdict refusedUntil(Refusal refusal, Instant until, Instant now, int failures) {
+        return until.isAfter(now) ? new Verdict(refusal, until, failures) : new Verdict(null, null, failures);
     }
 }

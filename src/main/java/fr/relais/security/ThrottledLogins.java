@@ -61,7 +61,7 @@ class ThrottledLogins implements AuthenticationProvider {
         Authentication done = passwords.authenticate(authentication);
         if (done.getPrincipal() instanceof AccountPrincipal who && !secondFactor.requiredFor(who.role())) {
             // The password was the whole login: this source starts again from nothing for the account.
-            throttle.succeeded(who.username(), source);
+            throttle.succeeded(who.username(), source, verdict);
         }
         return done;
     }

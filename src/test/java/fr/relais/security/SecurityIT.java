@@ -274,38 +274,4 @@ class SecurityIT extends BaseIntegrationTest {
         assertThat(new ApiClient(port, coordinator.username(), "another-password-1234").get("/api/hospitals").status())
                 .isEqualTo(200);
     }
-
-    @Test
-    void repeatedWrongPasswordsLockTheAccountEvenAgainstTheRightOne() {
-        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
-        ApiClient guesser = new ApiClient(port, coordinator.username(), "not-the-password");
-        for (int i = 0; i < 5; i++) {
-            assertThat(guesser.get("/api/hospitals").status()).isEqualTo(401);
-        }
-
-        assertThat(as(coordinator).get("/api/hospitals").status()).isEqualTo(401);
-        HttpResponse<String> form = browser().login(coordinator.username(), coordinator.password());
-        assertThat(form.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/login?error"));
-        assertThat(jdbc.sql("select count(*) from audit_event where actor = :u and action = 'LOGIN' and detail = 'LockedException'")
-                .param("u", coordinator.username()).query(Long.class).single()).isPositive();
-
-        // Fifteen minutes after the last failure, the right password works again and clears the count.
-        jdbc.sql("update app_user set last_failure_at = now() - interval '16 minutes' where id = :id")
-                .param("id", coordinator.id()).update();
-        assertThat(as(coordinator).get("/api/hospitals").status()).isEqualTo(200);
-    }
-
-    @Test
-    void aSuccessClearsTheCountOfFailures() {
-        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
-        ApiClient guesser = new ApiClient(port, coordinator.username(), "not-the-password");
-        for (int i = 0; i < 4; i++) {
-            guesser.get("/api/hospitals");
-        }
-        assertThat(as(coordinator).get("/api/hospitals").status()).isEqualTo(200);
-        for (int i = 0; i < 4; i++) {
-            guesser.get("/api/hospitals");
-        }
-        assertThat(as(coordinator).get("/api/hospitals").status()).isEqualTo(200);
-    }
 }

@@ -363,33 +363,111 @@ class StrictSecurityIT {
     }
 
     @Test
-    void repeatedWrongPasswordsLockTheAccountEvenForTheRightOne() throws Exception {
-        Person physician = person(Role.HOSPITAL_PHYSICIAN, hospital());
-        for (int i = 0; i < 5; i++) {
-            assertThat(location(browser().login(physician.username(), "wrong-password-" + i))).contains("error");
+    void aLoginHalfDoneNeverLetsAPasswordStandInForTheCodeWhateverTheSpellingRouteOrMethod() throws Exception {
+        Person admin = person(Role.ADMIN, null);
+        enrol(browser(), admin);
+        Browser half = browser();
+        assertThat(location(half.login(admin.username(), admin.password()))).endsWith("/login/second-factor");
+        half.get("/login/second-factor");
+        String name = admin.username();
+        List<String> spellings = List.of(name, Character.toUpperCase(name.charAt(0)) + name.substring(1), name.toUpperCase(),
+                " " + name, name + " ");
+        List<String> paths = List.of("/api/users", "/api/users/", "/api/users?limit=1", "/api/users/login-failures",
+                "/api/audit", "/api/tokens", "/admin/users", "/actuator/prometheus/", "/API/users");
+        for (String spelling : spellings) {
+            String basic = ApiClient.basic(spelling, admin.password());
+            for (String path : paths) {
+                for (String method : List.of("GET", "HEAD", "OPTIONS")) {
+                    HttpResponse<String> answer = half.withHeaders(method, path, null, "Authorization", basic);
+                    assertThat(answer.statusCode() / 100).as(method + " " + path + " as " + spelling).isNotEqualTo(2);
+                    assertThat(answer.body()).as(method + " " + path + " as " + spelling).doesNotContain(name + "\"");
+                }
+            }
+            // Nor can it change anything: no account is created.
+            String newcomer = "bypass" + SEQUENCE.incrementAndGet();
+            HttpResponse<String> create = half.withHeaders("POST", "/api/users", "{\"username\":\"" + newcomer
+                    + "\",\"displayName\":\"X\",\"role\":\"ADMIN\",\"password\":\"a-password-long-enough\"}",
+                    "Authorization", basic);
+            assertThat(create.statusCode() / 100).isNotEqualTo(2);
+            assertThat(jdbc.sql("select count(*) from app_user where username = :u").param("u", newcomer)
+                    .query(Long.class).single()).isZero();
         }
-        assertThat(location(browser().login(physician.username(), physician.password()))).contains("error");
-        assertThat(api(ApiClient.basic(physician.username(), physician.password())).get("/api/requests").status())
-                .isEqualTo(401);
-        // Another account is not affected.
-        Person other = person(Role.HOSPITAL_PHYSICIAN, hospital());
-        assertThat(location(browser().login(other.username(), other.password()))).doesNotContain("error");
+        // The session is still a login half done: the pages send it to the code.
+        HttpResponse<String> page = half.get("/admin/users");
+        assertThat(page.statusCode()).isEqualTo(302);
+        assertThat(location(page)).endsWith("/login/second-factor");
+        assertThat(half.api("GET", "/api/users", null, false).statusCode()).isIn(401, 403);
     }
 
     @Test
-    void wrongCodesCountTowardsTheLockout() throws Exception {
+    void anotherAccountsSessionDoesNotLendItsSecondFactorToAPassword() throws Exception {
+        Person admin = person(Role.ADMIN, null);
+        enrol(browser(), admin);
+        String basic = ApiClient.basic(admin.username(), admin.password());
+        // A hospital physician's whole session (no second factor for that role)...
+        Person physician = person(Role.HOSPITAL_PHYSICIAN, hospital());
+        Browser physicianBrowser = browser();
+        assertThat(location(physicianBrowser.login(physician.username(), physician.password()))).doesNotContain("error");
+        physicianBrowser.get("/");
+        assertThat(physicianBrowser.withHeaders("GET", "/api/users", null, "Authorization", basic).statusCode()).isEqualTo(401);
+        // ... or a radiologist's, opened with both factors.
+        Person radiologist = person(Role.RADIOLOGIST, null);
+        Browser radiologistBrowser = browser();
+        enrol(radiologistBrowser, radiologist);
+        radiologistBrowser.get("/");
+        assertThat(radiologistBrowser.withHeaders("GET", "/api/users", null, "Authorization",
+                ApiClient.basic(admin.username().toUpperCase(), admin.password())).statusCode()).isEqualTo(401);
+        // Neither session became the administrator's.
+        assertThat(physicianBrowser.api("GET", "/api/users", null, false).statusCode()).isEqualTo(403);
+        assertThat(radiologistBrowser.api("GET", "/api/users", null, false).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void wrongCodesOverTheApiCountAndAreAuditedLikeThePages() throws Exception {
+        Person coordinator = person(Role.COORDINATOR, null);
+        String secret = enrol(browser(), coordinator);
+        String basic = ApiClient.basic(coordinator.username(), coordinator.password());
+        for (int i = 0; i < 3; i++) {
+            ApiClient.Response wrong = api(basic).header(SecondFactorApiGuard.CODE_HEADER, code(secret, step() + 7 + i))
+                    .get("/api/worklist/all");
+            assertThat(wrong.status()).isEqualTo(401);
+        }
+        assertThat(jdbc.sql("""
+                        select count(*) from audit_event
+                        where actor = :u and action = 'LOGIN_SECOND_FACTOR' and outcome = 'REJECTED' and detail = 'code (API)'""")
+                .param("u", coordinator.username()).query(Long.class).single()).isEqualTo(3);
+        // The next try waits, even with the right code...
+        ApiClient.Response waiting = api(basic).header(SecondFactorApiGuard.CODE_HEADER, code(secret, step()))
+                .get("/api/worklist/all");
+        assertThat(waiting.status()).isEqualTo(429);
+        assertThat(waiting.raw().headers().firstValue("Retry-After")).isPresent();
+        // ... and so does the login page from the same place: one count for both doors.
+        assertThat(location(browser().login(coordinator.username(), coordinator.password()))).contains("/login?wait=");
+    }
+
+    @Test
+    void wrongCodesAtThePageSlowDownThenShutOutTheirSource() throws Exception {
         Person radiologist = person(Role.RADIOLOGIST, null);
         String secret = enrol(browser(), radiologist);
         Browser browser = browser();
         browser.login(radiologist.username(), radiologist.password());
         browser.get("/login/second-factor");
-        HttpResponse<String> last = null;
-        for (int i = 0; i < 5; i++) {
-            last = browser.postForm("/login/second-factor", List.of(Map.entry("code", code(secret, step() + 5 + i))));
+        for (int i = 0; i < 3; i++) {
+            assertThat(location(browser.postForm("/login/second-factor", List.of(Map.entry("code", code(secret, step() + 5 + i))))))
+                    .endsWith("/login/second-factor?error");
         }
-        // The fifth wrong code locks the account and ends the pending login.
-        assertThat(location(last)).endsWith("/login?error");
-        assertThat(location(browser().login(radiologist.username(), radiologist.password()))).contains("error");
+        // The fourth code waits, right or wrong.
+        assertThat(location(browser.postForm("/login/second-factor", List.of(Map.entry("code", code(secret, step()))))))
+                .contains("/login/second-factor?wait=");
+        // Ten failures shut this source out: the login half done ends.
+        jdbc.sql("""
+                        insert into login_failure (username, source, kind, at)
+                        select :u, '127.0.0.1', 'SECOND_FACTOR', now() - interval '1 minute' from generate_series(1, 7)""")
+                .param("u", radiologist.username()).update();
+        assertThat(location(browser.postForm("/login/second-factor", List.of(Map.entry("code", code(secret, step()))))))
+                .endsWith("/login?blocked");
+        assertThat(location(browser().login(radiologist.username(), radiologist.password()))).endsWith("/login?blocked");
+        jdbc.sql("delete from login_failure where username = :u").param("u", radiologist.username()).update();
     }
 
 }
