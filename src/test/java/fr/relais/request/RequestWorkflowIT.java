@@ -73,8 +73,12 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         Hospital h = hospital();
         String first = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-SEQ-1", "PATIENT_SIGNED"))
                 .get("accessionNumber").asText();
-        String second = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-SEQ-2", "PATIENT_SIGNED"))
-                .get("accessionNumber").asText();
+        ApiClient.Response answer = h.physician().post("/api/requests", RequestFixtures.headCt("IPP-SEQ-2", "PATIENT_SIGNED"));
+        assertThat(answer.status()).isEqualTo(201);
+        String second = answer.json().get("accessionNumber").asText();
+        // The README reads both from the answer with sed: the id comes first, on one line.
+        assertThat(answer.body()).startsWith("{\"id\":" + answer.json().get("id").asLong() + ",")
+                .contains("\"accessionNumber\":\"" + second + "\"").doesNotContain("\n");
 
         for (String accession : List.of(first, second)) {
             assertThat(accession).hasSize(11).matches("RL[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{9}");

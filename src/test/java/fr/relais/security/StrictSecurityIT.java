@@ -83,6 +83,7 @@ class StrictSecurityIT {
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         // What an operator has: two PEM files.
         Pem relais = keyPair("relais", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1");
+        RELAIS.set(relais);
         Path certificatePem = relais.certificate();
         Path keyPem = relais.key();
         // Two hospitals' client certificates for DICOM over TLS, both in the trust store.
@@ -114,6 +115,7 @@ class StrictSecurityIT {
 
     private static final java.util.concurrent.atomic.AtomicReference<Path> CERTIFICATE = new java.util.concurrent.atomic.AtomicReference<>();
     private static final java.util.concurrent.atomic.AtomicReference<Path> KEY = new java.util.concurrent.atomic.AtomicReference<>();
+    private static final java.util.concurrent.atomic.AtomicReference<Pem> RELAIS = new java.util.concurrent.atomic.AtomicReference<>();
     private static final java.util.concurrent.atomic.AtomicReference<Pem> HOSPITAL_A = new java.util.concurrent.atomic.AtomicReference<>();
     private static final java.util.concurrent.atomic.AtomicReference<Pem> HOSPITAL_B = new java.util.concurrent.atomic.AtomicReference<>();
 
@@ -235,13 +237,14 @@ class StrictSecurityIT {
         int n = SEQUENCE.incrementAndGet();
         String ae = "TLS_" + n;
         hospitals.create(new HospitalRequest("CH TLS " + n, String.format("97%07d", n), null, null, List.of(ae),
-                List.of(fingerprint(HOSPITAL_A.get().x509())), List.of(), List.of()), Actor.SYSTEM);
+                List.of(fingerprint(RELAIS.get().x509())), List.of(), List.of()), Actor.SYSTEM);
         fr.relais.sim.SyntheticCt.GeneratedStudy study = fr.relais.sim.SyntheticCt.generate(
                 fr.relais.sim.SyntheticCt.StudySpec.builder().slices(2).rows(64).columns(64).seed(907).build(), folder);
         List<Path> files = study.instances().stream().map(fr.relais.sim.SyntheticCt.Instance::file).toList();
         int port = dicomDoor.tlsPort();
         assertThat(port).isPositive();
-        List<String> withCertificate = tlsWith(HOSPITAL_A.get());
+        // Here the hospital shows the server's own certificate (the trust store holds it too).
+        List<String> withCertificate = tlsWith(RELAIS.get());
 
         // Plain TCP on the TLS port, and TLS without a client certificate: no association.
         assertThat(storescu(List.of(), port, ae, files).exit()).isNotZero();
