@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.relais.platform.Actor;
 import fr.relais.report.ReportService;
 import fr.relais.report.SignedReport;
+import fr.relais.request.AccessionNumbers;
 import fr.relais.request.RequestView;
 import fr.relais.security.AccountPrincipal;
 import fr.relais.security.Role;
@@ -68,6 +69,11 @@ class FhirDiagnosticReports {
         boolean byReport = REPORT_SYSTEM.equals(system);
         if (byReport && !value.matches("[0-9]{1,18}")) {
             return outcome(HttpStatus.BAD_REQUEST, "value", "A report identifier is a number.");
+        }
+        if (!byReport && AccessionNumbers.isMistyped(value)) {
+            // A RIS operator may type it: a wrong check character is a typo to point out, not "no report".
+            return outcome(HttpStatus.BAD_REQUEST, "value", "Accession number " + value
+                    + " has a wrong check character: a character was mistyped or two neighbours were swapped.");
         }
         List<Long> exams = jdbc.sql(byReport ? """
                         select r.exam_id from report r join exam e on e.id = r.exam_id

@@ -18,6 +18,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSocket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -154,7 +158,8 @@ final class Association {
             return false;
         }
         InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
-        AssociationRequest request = new AssociationRequest(callingAe, calledAe, peer);
+        AssociationRequest request = new AssociationRequest(callingAe, calledAe, peer, socket instanceof SSLSocket,
+                peerCertificate(socket));
         if (!settings.aeTitle().equals(calledAe)) {
             handler.refused(request, "called AE title " + calledAe + " is not " + settings.aeTitle());
             reject(1, 1, RejectReason.CALLED_AE_NOT_RECOGNIZED.code);
@@ -192,6 +197,19 @@ final class Association {
         out.flush();
         log.debug("association {} from {} accepted with {} presentation contexts", id, callingAe, contexts.size());
         return true;
+    }
+
+    /** The leaf certificate the TLS peer showed (the handshake is already done), or null. */
+    private static X509Certificate peerCertificate(Socket socket) {
+        if (!(socket instanceof SSLSocket tls)) {
+            return null;
+        }
+        try {
+            Certificate[] chain = tls.getSession().getPeerCertificates();
+            return chain.length > 0 && chain[0] instanceof X509Certificate leaf ? leaf : null;
+        } catch (SSLPeerUnverifiedException none) {
+            return null;
+        }
     }
 
     private void readUserInformation(Pdu.Reader item) {

@@ -1,6 +1,7 @@
 package fr.relais.dicom;
 
 import java.net.InetSocketAddress;
+import java.security.cert.X509Certificate;
 
 /**
  * The application's side of the DICOM door: it decides who may associate and what becomes of each
@@ -8,8 +9,19 @@ import java.net.InetSocketAddress;
  */
 public interface AssociationHandler {
 
-    /** Who asks: AE titles as sent (trimmed), and the peer's address. */
-    record AssociationRequest(String callingAeTitle, String calledAeTitle, InetSocketAddress peer) {}
+    /**
+     * Who asks: AE titles as sent (trimmed), the peer's address, whether the association came over
+     * TLS, and the certificate the peer showed in the TLS handshake (its leaf; null on the plain port
+     * or when the TLS port asks for none).
+     */
+    record AssociationRequest(String callingAeTitle, String calledAeTitle, InetSocketAddress peer, boolean tls,
+                              X509Certificate peerCertificate) {
+
+        /** A request on the plain port. */
+        public AssociationRequest(String callingAeTitle, String calledAeTitle, InetSocketAddress peer) {
+            this(callingAeTitle, calledAeTitle, peer, false, null);
+        }
+    }
 
     /** Reasons of PS3.8 9.3.4 a service user may give for refusing an association. */
     enum RejectReason {

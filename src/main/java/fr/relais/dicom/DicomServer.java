@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +46,8 @@ public final class DicomServer implements AutoCloseable {
     /**
      * With tls, every association on this port is TLS 1.2 or 1.3 (the DICOM secure transport of
      * PS3.15 B.9, BCP 195); with needClientAuth, only a peer whose certificate the trust store
-     * accepts gets past the handshake. The calling AE title still identifies the hospital.
+     * accepts gets past the handshake. The calling AE title still identifies the hospital; the
+     * handler is given the peer's certificate to check that it is that hospital's.
      */
     public DicomServer(Settings settings, AssociationHandler handler, SSLContext tls, boolean needClientAuth)
             throws IOException {
@@ -93,6 +95,9 @@ public final class DicomServer implements AutoCloseable {
             workers.execute(() -> {
                 try {
                     configure(socket);
+                    if (!handshake(socket, id)) {
+                        return;
+                    }
                     new Association(id, socket, settings, handler, admitted).run();
                 } finally {
                     closeQuietly(socket);
@@ -113,6 +118,24 @@ public final class DicomServer implements AutoCloseable {
             socket.setSendBufferSize(1 << 16);
         } catch (SocketException e) {
             log.debug("socket options not applied: {}", e.toString());
+        }
+    }
+
+    /**
+     * On the TLS port, the handshake is done before the association is read (within the socket's
+     * timeout), so that the peer's certificate is known when the calling AE title is judged.
+     */
+    private boolean handshake(Socket socket, int id) {
+        if (!(socket instanceof SSLSocket tls)) {
+            return true;
+        }
+        try {
+            tls.startHandshake();
+            return true;
+        } catch (IOException e) {
+            log.info("association {} from {}: TLS handshake failed: {}", id, socket.getInetAddress().getHostAddress(),
+                    e.getMessage());
+            return false;
         }
     }
 

@@ -3,14 +3,38 @@ package fr.relais.hospital;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+import java.net.InetAddress;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import java.util.Optional;
 
-/** Who is calling: the hospital behind a calling AE title. */
+/** Who is calling: the hospital behind a calling AE title, and whether the network agrees. */
 @Service
 public class HospitalDirectory {
 
     /** What the intake needs to know of a hospital. */
     public record HospitalRef(long id, String name, int retentionDays) {}
+
+    /**
+     * A hospital as its calling AE title names it, with what else must be true of the association:
+     * on the TLS port, a certificate registered on it (SHA-256 fingerprints, canonical subjects);
+     * on either port, a source address in its networks when it has any.
+     */
+    public record Caller(HospitalRef hospital, List<String> fingerprints, List<String> subjects, List<Cidr> networks) {
+
+        public boolean hasCertificates() {
+            return !fingerprints.isEmpty() || !subjects.isEmpty();
+        }
+
+        public boolean recognises(X509Certificate certificate) {
+            return fingerprints.contains(CertificateIdentity.fingerprint(certificate))
+                    || subjects.contains(CertificateIdentity.canonicalSubject(certificate));
+        }
+
+        public boolean admitsAddress(InetAddress address) {
+            return networks.isEmpty() || (address != null && networks.stream().anyMatch(n -> n.contains(address)));
+        }
+    }
 
     private final JdbcClient jdbc;
 
@@ -24,6 +48,73 @@ public class HospitalDirectory {
                 from hospital_ae_title a join hospital h on h.id = a.hospital_id
                 where a.ae_title = :ae""")
                 .param("ae", callingAeTitle)
+                .query(HospitalRef.class)
+                .optional();
+    }
+
+    /** The hospital behind a calling AE title, with its certificates and networks. */
+    public Optional<Caller> findCaller(String callingAeTitle) {
+        return findByCallingAeTitle(callingAeTitle).map(h -> new Caller(h,
+                jdbc.sql("select sha256 from hospital_certificate_fingerprint where hospital_id = :id")
+                        .param("id", h.id()).query(String.class).list(),
+                jdbc.sql("select subject_canonical from hospital_certificate_subject where hospital_id = :id")
+                        .param("id", h.id()).query(String.class).list(),
+                jdbc.sql("select network::text from hospital_network where hospital_id = :id")
+                        .param("id", h.id()).query(String.class).list().stream().map(Cidr::parse).toList()));
+    }
+
+    /**
+     * Why this association may not speak for the caller's hospital, or empty when it may.
+     * acceptWithoutCertificate: whether, on the TLS port, a hospital with no certificate registered
+     * is taken on its AE title alone (off by default).
+     */
+    public Optional<String> refusal(Caller caller, String callingAeTitle, InetAddress from, boolean tls,
+                                    X509Certificate certificate, boolean acceptWithoutCertificate) {
+        String hospital = caller.hospital().name() + " (hospital " + caller.hospital().id() + ")";
+        if (!caller.admitsAddress(from)) {
+            return Optional.of("calling AE title " + callingAeTitle + " of " + hospital + " called from "
+                    + (from == null ? "an unknown address" : from.getHostAddress()) + ", outside its registered networks "
+                    + caller.networks().stream().map(Cidr::toString).toList());
+        }
+        if (!tls) {
+            return Optional.empty();
+        }
+        if (certificate == null) {
+            if (!caller.hasCertificates() && acceptWithoutCertificate) {
+                return Optional.empty();
+            }
+            return Optional.of("calling AE title " + callingAeTitle + " of " + hospital
+                    + " showed no client certificate on the TLS port");
+        }
+        if (caller.recognises(certificate)) {
+            return Optional.empty();
+        }
+        String shown = "the certificate shown (subject " + certificate.getSubjectX500Principal().getName()
+                + ", SHA-256 " + CertificateIdentity.fingerprint(certificate) + ")";
+        Optional<HospitalRef> owner = ownerOf(certificate);
+        if (owner.isPresent()) {
+            return Optional.of(shown + " is registered for " + owner.get().name() + " (hospital " + owner.get().id()
+                    + "), not for " + hospital + " whose calling AE title " + callingAeTitle + " it used");
+        }
+        if (!caller.hasCertificates()) {
+            if (acceptWithoutCertificate) {
+                return Optional.empty();
+            }
+            return Optional.of(hospital + " has no client certificate registered for the TLS port, so "
+                    + shown + " cannot speak for calling AE title " + callingAeTitle);
+        }
+        return Optional.of(shown + " is not one registered for " + hospital + " (calling AE title " + callingAeTitle + ")");
+    }
+
+    /** The hospital a certificate is registered on, if any. */
+    public Optional<HospitalRef> ownerOf(X509Certificate certificate) {
+        return jdbc.sql("""
+                select h.id, h.name, h.retention_days from hospital h
+                where h.id in (select hospital_id from hospital_certificate_fingerprint where sha256 = :sha256
+                               union select hospital_id from hospital_certificate_subject where subject_canonical = :subject)
+                order by h.id limit 1""")
+                .param("sha256", CertificateIdentity.fingerprint(certificate))
+                .param("subject", CertificateIdentity.canonicalSubject(certificate))
                 .query(HospitalRef.class)
                 .optional();
     }

@@ -18,7 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The client hospitals and their calling AE titles (tables hospital, hospital_ae_title). */
+/**
+ * The client hospitals, their calling AE titles and what else identifies them on the network
+ * (tables hospital, hospital_ae_title, hospital_certificate_fingerprint, hospital_certificate_subject,
+ * hospital_network).
+ */
 @Service
 public class HospitalService {
 
@@ -26,7 +30,18 @@ public class HospitalService {
 
     private record TitleRow(long hospitalId, String aeTitle) {}
 
-    private record Holder(String aeTitle, long hospitalId, String hospitalName) {}
+    private record ValueRow(long hospitalId, String value) {}
+
+    /** The network identity of one hospital, as registered. */
+    private record Identity(List<String> fingerprints, List<String> subjects, List<String> networks) {
+        static final Identity NONE = new Identity(List.of(), List.of(), List.of());
+    }
+
+    private static final String FINGERPRINTS = "select hospital_id, sha256 as value from hospital_certificate_fingerprint";
+    private static final String SUBJECTS = "select hospital_id, subject as value from hospital_certificate_subject";
+    private static final String NETWORKS = "select hospital_id, network::text as value from hospital_network";
+
+    private record Holder(String value, long hospitalId, String hospitalName) {}
 
     private static final String SELECT_ROW = "select id, name, finess, time_zone, retention_days, created_at from hospital";
 
@@ -47,7 +62,30 @@ public class HospitalService {
                 .query(TitleRow.class).list()) {
             titles.computeIfAbsent(t.hospitalId(), k -> new ArrayList<>()).add(t.aeTitle());
         }
-        return rows.stream().map(r -> toHospital(r, titles.getOrDefault(r.id(), List.of()))).toList();
+        Map<Long, List<String>> fingerprints = valuesByHospital(FINGERPRINTS + " order by sha256");
+        Map<Long, List<String>> subjects = valuesByHospital(SUBJECTS + " order by subject");
+        Map<Long, List<String>> networks = valuesByHospital(NETWORKS + " order by network");
+        return rows.stream().map(r -> toHospital(r, titles.getOrDefault(r.id(), List.of()),
+                new Identity(fingerprints.getOrDefault(r.id(), List.of()), subjects.getOrDefault(r.id(), List.of()),
+                        networks.getOrDefault(r.id(), List.of())))).toList();
+    }
+
+    private Map<Long, List<String>> valuesByHospital(String sql) {
+        Map<Long, List<String>> out = new LinkedHashMap<>();
+        for (ValueRow v : jdbc.sql(sql).query(ValueRow.class).list()) {
+            out.computeIfAbsent(v.hospitalId(), k -> new ArrayList<>()).add(v.value());
+        }
+        return out;
+    }
+
+    private Identity identityOf(long id) {
+        return new Identity(valuesOf(FINGERPRINTS, id, "sha256"), valuesOf(SUBJECTS, id, "subject"),
+                valuesOf(NETWORKS, id, "network"));
+    }
+
+    private List<String> valuesOf(String sql, long id, String order) {
+        return jdbc.sql(sql + " where hospital_id = :id order by " + order).param("id", id)
+                .query(ValueRow.class).list().stream().map(ValueRow::value).toList();
     }
 
     public Hospital get(long id) {
@@ -56,12 +94,12 @@ public class HospitalService {
 
     public Optional<Hospital> find(long id) {
         return jdbc.sql(SELECT_ROW + " where id = :id").param("id", id).query(Row.class).optional()
-                .map(r -> toHospital(r, titlesOf(id)));
+                .map(r -> toHospital(r, titlesOf(id), identityOf(id)));
     }
 
     public Optional<Hospital> findByName(String name) {
         return jdbc.sql(SELECT_ROW + " where name = :name").param("name", name).query(Row.class).optional()
-                .map(r -> toHospital(r, titlesOf(r.id())));
+                .map(r -> toHospital(r, titlesOf(r.id()), identityOf(r.id())));
     }
 
     @Transactional
@@ -79,11 +117,12 @@ public class HospitalService {
                     .param("at", OffsetDateTime.now(clock))
                     .query(Long.class).single();
             insertTitles(id, request.aeTitles());
+            replaceIdentity(id, request);
         } catch (DuplicateKeyException raced) {
             throw conflictFrom(raced, request);
         }
         audit.record(actor.username(), "HOSPITAL_CREATED", "hospital:" + id, actor.source(), AuditLog.Outcome.SUCCESS,
-                "AE titles " + String.join(", ", request.aeTitles()));
+                describe(request.aeTitles(), identityOf(id)));
         return get(id);
     }
 
@@ -104,11 +143,12 @@ public class HospitalService {
                     .update();
             jdbc.sql("delete from hospital_ae_title where hospital_id = :id").param("id", id).update();
             insertTitles(id, request.aeTitles());
+            replaceIdentity(id, request);
         } catch (DuplicateKeyException raced) {
             throw conflictFrom(raced, request);
         }
         audit.record(actor.username(), "HOSPITAL_UPDATED", "hospital:" + id, actor.source(), AuditLog.Outcome.SUCCESS,
-                "AE titles " + String.join(", ", request.aeTitles()));
+                describe(request.aeTitles(), identityOf(id)));
         return get(id);
     }
 
@@ -125,12 +165,84 @@ public class HospitalService {
         audit.record(actor.username(), "HOSPITAL_DELETED", "hospital:" + id, actor.source(), AuditLog.Outcome.SUCCESS, null);
     }
 
+    /** Replaces each list the request gives; a list it leaves out (null) stays as registered. */
+    private void replaceIdentity(long id, HospitalRequest request) {
+        if (request.certificateFingerprints() != null) {
+            jdbc.sql("delete from hospital_certificate_fingerprint where hospital_id = :id").param("id", id).update();
+            for (String sha256 : request.certificateFingerprints()) {
+                jdbc.sql("insert into hospital_certificate_fingerprint (sha256, hospital_id) values (:sha256, :id)")
+                        .param("sha256", sha256).param("id", id).update();
+            }
+        }
+        if (request.certificateSubjects() != null) {
+            jdbc.sql("delete from hospital_certificate_subject where hospital_id = :id").param("id", id).update();
+            for (String subject : request.certificateSubjects()) {
+                jdbc.sql("""
+                        insert into hospital_certificate_subject (subject_canonical, subject, hospital_id)
+                        values (:canonical, :subject, :id)""")
+                        .param("canonical", CertificateIdentity.canonicalSubject(subject)).param("subject", subject)
+                        .param("id", id).update();
+            }
+        }
+        if (request.networks() != null) {
+            jdbc.sql("delete from hospital_network where hospital_id = :id").param("id", id).update();
+            for (String network : request.networks()) {
+                jdbc.sql("insert into hospital_network (hospital_id, network) values (:id, cast(:network as cidr))")
+                        .param("id", id).param("network", network).update();
+            }
+        }
+    }
+
+    /** The audit entry's detail: everything that identifies the hospital on the network, as now saved. */
+    private static String describe(List<String> titles, Identity identity) {
+        return "AE titles " + String.join(", ", titles)
+                + "; certificates " + (identity.fingerprints().isEmpty() && identity.subjects().isEmpty() ? "none"
+                        : String.join(", ", concat(identity.fingerprints().stream().map(f -> "SHA-256 " + f).toList(),
+                                identity.subjects().stream().map(d -> "subject " + d).toList())))
+                + "; networks " + (identity.networks().isEmpty() ? "any" : String.join(", ", identity.networks()));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
     private void checkUnique(HospitalRequest request, Long self) {
+        if (request.certificateFingerprints() != null && !request.certificateFingerprints().isEmpty()) {
+            jdbc.sql("""
+                    select f.sha256, h.id as hospital_id, h.name as hospital_name
+                    from hospital_certificate_fingerprint f join hospital h on h.id = f.hospital_id
+                    where f.sha256 in (:values) order by f.sha256""")
+                    .param("values", request.certificateFingerprints())
+                    .query((rs, n) -> new Holder(rs.getString("sha256"), rs.getLong("hospital_id"), rs.getString("hospital_name")))
+                    .list().stream().filter(h -> self == null || h.hospitalId() != self).findFirst()
+                    .ifPresent(h -> {
+                        throw new ConflictException("certificateFingerprints", "hospital.certificate.taken",
+                                "Certificate " + h.value() + " already identifies " + h.hospitalName(),
+                                h.value(), h.hospitalName());
+                    });
+        }
+        if (request.certificateSubjects() != null && !request.certificateSubjects().isEmpty()) {
+            List<String> canonical = request.certificateSubjects().stream().map(CertificateIdentity::canonicalSubject).toList();
+            jdbc.sql("""
+                    select s.subject, h.id as hospital_id, h.name as hospital_name
+                    from hospital_certificate_subject s join hospital h on h.id = s.hospital_id
+                    where s.subject_canonical in (:values) order by s.subject""")
+                    .param("values", canonical)
+                    .query((rs, n) -> new Holder(rs.getString("subject"), rs.getLong("hospital_id"), rs.getString("hospital_name")))
+                    .list().stream().filter(h -> self == null || h.hospitalId() != self).findFirst()
+                    .ifPresent(h -> {
+                        throw new ConflictException("certificateSubjects", "hospital.certificate.taken",
+                                "Certificate subject " + h.value() + " already identifies " + h.hospitalName(),
+                                h.value(), h.hospitalName());
+                    });
+        }
         for (Holder holder : holdersOf(request.aeTitles())) {
             if (self == null || holder.hospitalId() != self) {
                 throw new ConflictException("aeTitles", "hospital.aeTitle.taken",
-                        "AE title " + holder.aeTitle() + " already belongs to " + holder.hospitalName(),
-                        holder.aeTitle(), holder.hospitalName());
+                        "AE title " + holder.value() + " already belongs to " + holder.hospitalName(),
+                        holder.value(), holder.hospitalName());
             }
         }
         jdbc.sql("select id, name from hospital where name = :name").param("name", request.name())
@@ -155,7 +267,7 @@ public class HospitalService {
             return List.of();
         }
         return jdbc.sql("""
-                select a.ae_title, h.id as hospital_id, h.name as hospital_name
+                select a.ae_title as value, h.id as hospital_id, h.name as hospital_name
                 from hospital_ae_title a join hospital h on h.id = a.hospital_id
                 where a.ae_title in (:titles) order by a.ae_title""")
                 .param("titles", titles)
@@ -183,7 +295,8 @@ public class HospitalService {
                 .param("id", id).query(String.class).list();
     }
 
-    private static Hospital toHospital(Row r, List<String> titles) {
-        return new Hospital(r.id(), r.name(), r.finess(), r.timeZone(), r.retentionDays(), List.copyOf(titles), r.createdAt());
+    private static Hospital toHospital(Row r, List<String> titles, Identity identity) {
+        return new Hospital(r.id(), r.name(), r.finess(), r.timeZone(), r.retentionDays(), List.copyOf(titles),
+                identity.fingerprints(), identity.subjects(), identity.networks(), r.createdAt());
     }
 }

@@ -6,6 +6,7 @@ import fr.relais.audit.RefusedAttempts;
 import fr.relais.dicom.AssociationHandler;
 import fr.relais.dicom.DicomServer;
 import fr.relais.hospital.HospitalDirectory;
+import fr.relais.hospital.HospitalDirectory.Caller;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
 import fr.relais.platform.RelaisProperties;
 import org.springframework.boot.ssl.SslBundle;
@@ -20,7 +21,9 @@ import java.util.Optional;
 
 /**
  * The DICOM door: C-STORE and C-ECHO on port 11112 for registered hospitals. The calling AE title
- * says which hospital is sending; an unknown one is refused at association time and audited. A
+ * says which hospital is sending; an unknown one is refused at association time and audited, and so
+ * is a known one calling from outside the hospital's networks or, on the TLS port, without a
+ * certificate registered on that hospital ({@link HospitalDirectory#refusal}). A
  * caller that is no hospital may be another kind of peer ({@link PeerDoor}: an AI engine's answer).
  */
 @Component
@@ -106,8 +109,8 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
 
     @Override
     public Decision associate(AssociationRequest request) {
-        Optional<HospitalRef> hospital = hospitals.findByCallingAeTitle(request.callingAeTitle());
-        if (hospital.isEmpty()) {
+        Optional<Caller> caller = hospitals.findCaller(request.callingAeTitle());
+        if (caller.isEmpty()) {
             for (PeerDoor door : peers) {
                 Optional<StoreHandler> peer = door.open(request);
                 if (peer.isPresent()) {
@@ -119,7 +122,16 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
             refusals.refused(UNKNOWN_CALLER, "DICOM_ASSOCIATION", address(request), why);
             return new Reject(RejectReason.CALLING_AE_NOT_RECOGNIZED, why);
         }
-        return new Accept(new HospitalSession(hospital.get(), request));
+        HospitalRef hospital = caller.get().hospital();
+        Optional<String> refusal = hospitals.refusal(caller.get(), request.callingAeTitle(),
+                request.peer() == null ? null : request.peer().getAddress(), request.tls(), request.peerCertificate(),
+                settings.tlsAcceptWithoutCertificate());
+        if (refusal.isPresent()) {
+            audit.record("dicom:" + request.callingAeTitle(), "DICOM_ASSOCIATION", "hospital:" + hospital.id(),
+                    address(request), Outcome.REJECTED, refusal.get());
+            return new Reject(RejectReason.CALLING_AE_NOT_RECOGNIZED, refusal.get());
+        }
+        return new Accept(new HospitalSession(hospital, request));
     }
 
     @Override

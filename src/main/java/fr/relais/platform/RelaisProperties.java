@@ -34,10 +34,12 @@ public record RelaisProperties(
     /**
      * tlsPort, when set, opens a second listener where every association is TLS, with the SSL bundle
      * named tlsBundle (spring.ssl.bundle.pem.&lt;name&gt;: our certificate and key; a trust store
-     * there makes the hospitals show a certificate it accepts).
+     * there makes the hospitals show a certificate it accepts). On that port a hospital must show a
+     * certificate registered on it; tlsAcceptWithoutCertificate lets a hospital that has none
+     * registered in on its AE title alone, as before.
      */
     public record Dicom(int port, String ae, int maxAssociations, int maxPduLength, int idleTimeoutSeconds,
-                        Integer tlsPort, String tlsBundle) {}
+                        Integer tlsPort, String tlsBundle, boolean tlsAcceptWithoutCertificate) {}
 
     public record Intake(int stableSeconds) {}
 

@@ -58,6 +58,8 @@ public class RequestService {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
+    private static final int ACCESSION_ATTEMPTS = 10;
+
     RequestService(JdbcClient jdbc, TransactionTemplate tx, ExamLifecycle exams, ExamTypeService examTypes,
                    Sealer sealer, ObjectStore store, AuditLog audit, ApplicationEventPublisher events, Clock clock) {
         this.jdbc = jdbc;
@@ -82,41 +84,52 @@ public class RequestService {
         checkConsent(r.consent(), r.urgency(), r.trustedPersonName(), r.consentJustification());
         long examId = inTransaction(() -> {
             long id = exams.open(by.hospitalId(), null, ExamState.REQUESTED, now, by.username());
-            String accession = "RL" + String.format("%08d",
-                    jdbc.sql("select nextval('accession_number_seq')").query(Long.class).single());
-            jdbc.sql("""
-                    insert into exam_request (exam_id, hospital_id, accession_number, patient_key, family_name_sealed,
-                        given_name_sealed, birth_date_sealed, sex, exam_type_code, clinical_context, question, urgency,
-                        creatinine_umol_l, contrast_allergy, pregnancy, requesting_physician, callback_phone,
-                        requested_by, requested_at, consent)
-                    values (:exam, :hospital, :accession, :patient, :family, :given, :birth, :sex, :type, :context,
-                        :question, :urgency, :creatinine, :allergy, :pregnancy, :physician, :phone, :by, :at, :consent)""")
-                    .param("exam", id)
-                    .param("hospital", by.hospitalId())
-                    .param("accession", accession)
-                    .param("patient", r.patientId().trim())
-                    .param("family", sealer.seal(FAMILY_NAME, r.familyName().trim()))
-                    .param("given", sealer.seal(GIVEN_NAME, r.givenName().trim()))
-                    .param("birth", sealer.seal(BIRTH_DATE, r.birthDate().toString()))
-                    .param("sex", r.sex())
-                    .param("type", type.code())
-                    .param("context", r.clinicalContext().trim())
-                    .param("question", r.question().trim())
-                    .param("urgency", r.urgency().name())
-                    .param("creatinine", r.creatinineUmolPerL())
-                    .param("allergy", r.contrastAllergy())
-                    .param("pregnancy", r.pregnancy() == null ? null : r.pregnancy().name())
-                    .param("physician", r.requestingPhysician().trim())
-                    .param("phone", r.callbackPhone().trim())
-                    .param("by", by.id())
-                    .param("at", ExamLifecycle.utc(now))
-                    .param("consent", r.consent().name())
-                    .update();
+            // Random numbers collide once in a very long while: another draw, without aborting the transaction.
+            int inserted = 0;
+            for (int attempt = 0; inserted == 0; attempt++) {
+                if (attempt == ACCESSION_ATTEMPTS) {
+                    throw new IllegalStateException("no free accession number after " + attempt + " draws");
+                }
+                inserted = insertRequest(id, AccessionNumbers.next(), r, by, type, now);
+            }
             insertConsentEvent(id, r.consent(), r.trustedPersonName(), r.consentJustification(), null, null, by, now);
             return id;
         });
         audit.record(by.username(), "REQUEST_FILED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS, r.urgency().name());
         return published(examId, "filed");
+    }
+
+    /** The request's row under that accession number; 0 when the number is already taken. */
+    private int insertRequest(long id, String accession, NewRequest r, AccountPrincipal by, ExamType type, Instant now) {
+        return jdbc.sql("""
+                insert into exam_request (exam_id, hospital_id, accession_number, patient_key, family_name_sealed,
+                    given_name_sealed, birth_date_sealed, sex, exam_type_code, clinical_context, question, urgency,
+                    creatinine_umol_l, contrast_allergy, pregnancy, requesting_physician, callback_phone,
+                    requested_by, requested_at, consent)
+                values (:exam, :hospital, :accession, :patient, :family, :given, :birth, :sex, :type, :context,
+                    :question, :urgency, :creatinine, :allergy, :pregnancy, :physician, :phone, :by, :at, :consent)
+                on conflict (accession_number) do nothing""")
+                .param("exam", id)
+                .param("hospital", by.hospitalId())
+                .param("accession", accession)
+                .param("patient", r.patientId().trim())
+                .param("family", sealer.seal(FAMILY_NAME, r.familyName().trim()))
+                .param("given", sealer.seal(GIVEN_NAME, r.givenName().trim()))
+                .param("birth", sealer.seal(BIRTH_DATE, r.birthDate().toString()))
+                .param("sex", r.sex())
+                .param("type", type.code())
+                .param("context", r.clinicalContext().trim())
+                .param("question", r.question().trim())
+                .param("urgency", r.urgency().name())
+                .param("creatinine", r.creatinineUmolPerL())
+                .param("allergy", r.contrastAllergy())
+                .param("pregnancy", r.pregnancy() == null ? null : r.pregnancy().name())
+                .param("physician", r.requestingPhysician().trim())
+                .param("phone", r.callbackPhone().trim())
+                .param("by", by.id())
+                .param("at", ExamLifecycle.utc(now))
+                .param("consent", r.consent().name())
+                .update();
     }
 
     public List<RequestView> list(AccountPrincipal viewer, Set<ExamState> states) {

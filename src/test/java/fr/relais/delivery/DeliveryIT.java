@@ -226,6 +226,16 @@ class DeliveryIT extends BaseIntegrationTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().get("resourceType").asText()).isEqualTo("OperationOutcome");
         assertThat(as(site.physician()).get("/fhir/DiagnosticReport").status()).isEqualTo(400);
+        // A typo in an accession number typed by a person: its check character says so.
+        String accession = signed.accession();
+        int i = 2;
+        while (accession.charAt(i) == accession.charAt(i + 1)) {
+            i++;
+        }
+        String swapped = accession.substring(0, i) + accession.charAt(i + 1) + accession.charAt(i) + accession.substring(i + 2);
+        ApiClient.Response typo = as(site.physician()).get("/fhir/DiagnosticReport?identifier=" + swapped);
+        assertThat(typo.status()).isEqualTo(400);
+        assertThat(typo.json().at("/issue/0/diagnostics").asText()).contains(swapped, "wrong check character");
     }
 
     @Test

@@ -176,4 +176,38 @@ class HospitalAdminPagesIT extends BaseIntegrationTest {
         assertThat(browser.get("/admin/users").body()).contains("manip.form", "Compte manip.form créé.");
         browser().loggedInAs("manip.form", "form-password-123");
     }
+
+    @Test
+    void theFormRegistersCertificatesAndNetworksAndShowsWhatIsWrongWithThem() {
+        Browser browser = adminBrowser();
+        assertThat(browser.get("/admin/hospitals/new").body()).contains("Identité sur le réseau",
+                "empreintes SHA-256", "Réseaux d’origine autorisés", "name=\"networks\"");
+        String name = unique("CH Réseau");
+        String ae = uniqueAeTitle("NET_FORM");
+        String subject = "CN=ct." + ae.toLowerCase() + ".example,O=CH Reseau,C=FR";
+
+        List<Map.Entry<String, String>> bad = form(name, uniqueFiness(), ae, "");
+        bad.addAll(List.of(Map.entry("networks", "10.12.0.0/16"), Map.entry("networks", "10.12.0.300/32"),
+                Map.entry("certificateFingerprints", "12:34"), Map.entry("certificateFingerprints", ""),
+                Map.entry("certificateSubjects", subject), Map.entry("certificateSubjects", "")));
+        HttpResponse<String> refused = browser.postForm("/admin/hospitals", bad);
+        assertThat(refused.statusCode()).isEqualTo(200);
+        assertThat(refused.body()).contains("Le formulaire contient des erreurs", "« 10.12.0.300/32 » n’est pas un réseau",
+                "« 12:34 » n’est pas une empreinte SHA-256", "value=\"" + subject + "\"");
+        assertThat(jdbc.sql("select count(*) from hospital where name = :name").param("name", name)
+                .query(Long.class).single()).isZero();
+
+        // One subject with its commas, one network: kept as typed (the subject is not split at its commas).
+        List<Map.Entry<String, String>> good = form(name, uniqueFiness(), ae, "");
+        good.addAll(List.of(Map.entry("networks", "10.12.0.0/16"), Map.entry("networks", ""),
+                Map.entry("certificateFingerprints", ""), Map.entry("certificateFingerprints", ""),
+                Map.entry("certificateSubjects", subject), Map.entry("certificateSubjects", "")));
+        assertThat(browser.postForm("/admin/hospitals", good).statusCode()).isEqualTo(302);
+        long id = jdbc.sql("select id from hospital where name = :name").param("name", name).query(Long.class).single();
+        assertThat(jdbc.sql("select subject from hospital_certificate_subject where hospital_id = :id").param("id", id)
+                .query(String.class).list()).containsExactly(subject);
+        assertThat(jdbc.sql("select network::text from hospital_network where hospital_id = :id").param("id", id)
+                .query(String.class).list()).containsExactly("10.12.0.0/16");
+        assertThat(browser.get("/admin/hospitals/" + id + "/edit").body()).contains("value=\"10.12.0.0/16\"", subject);
+    }
 }

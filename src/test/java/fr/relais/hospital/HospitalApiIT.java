@@ -268,4 +268,100 @@ class HospitalApiIT extends BaseIntegrationTest {
         assertThat(jdbc.sql("select count(*) from audit_event where action = 'HOSPITAL_DELETED' and object = :o")
                 .param("o", "hospital:" + empty).query(Long.class).single()).isEqualTo(1);
     }
+
+    /** A fingerprint no other test registers, as openssl prints it (colons), partly in lower case. */
+    private static String uniqueFingerprint() {
+        String hex = "3fa9" + String.format("%060X", System.nanoTime());
+        return hex.replaceAll("(..)(?!$)", "$1:");
+    }
+
+    @Test
+    void certificatesAndNetworksAreRegisteredNormalisedKeptWhenLeftOutAndAudited() {
+        String name = unique("CH Identité");
+        String ae = uniqueAeTitle("IDENT");
+        Map<String, Object> body = hospital(name, uniqueFiness(), null, ae);
+        String fingerprint = uniqueFingerprint();
+        body.put("certificateFingerprints", List.of(fingerprint));
+        body.put("certificateSubjects", List.of("CN=ct." + ae.toLowerCase() + ".example, O=CH Identite, C=FR"));
+        body.put("networks", List.of("10.12.0.0/16", "2001:DB8:0:0::/32", "192.0.2.7"));
+
+        ApiClient.Response created = admin().post("/api/hospitals", body);
+
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long id = created.json().get("id").asLong();
+        JsonNode read = admin().get("/api/hospitals/" + id).json();
+        assertThat(texts(read.get("certificateFingerprints"))).containsExactly(fingerprint.replace(":", "").toUpperCase());
+        assertThat(texts(read.get("certificateSubjects"))).containsExactly("CN=ct." + ae.toLowerCase() + ".example,O=CH Identite,C=FR");
+        assertThat(texts(read.get("networks"))).containsExactlyInAnyOrder("10.12.0.0/16", "2001:db8::/32", "192.0.2.7/32");
+        assertThat(jdbc.sql("select detail from audit_event where action = 'HOSPITAL_CREATED' and object = :o")
+                .param("o", "hospital:" + id).query(String.class).single())
+                .contains("SHA-256 3FA9", "subject CN=ct.", "10.12.0.0/16", "2001:db8::/32");
+
+        // A PUT that leaves the lists out keeps them; an empty list clears one.
+        body.remove("certificateFingerprints");
+        body.remove("certificateSubjects");
+        body.put("networks", List.of());
+        ApiClient.Response updated = admin().put("/api/hospitals/" + id, body);
+        assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+        assertThat(texts(updated.json().get("certificateFingerprints"))).hasSize(1);
+        assertThat(texts(updated.json().get("certificateSubjects"))).hasSize(1);
+        assertThat(texts(updated.json().get("networks"))).isEmpty();
+        assertThat(jdbc.sql("select detail from audit_event where action = 'HOSPITAL_UPDATED' and object = :o")
+                .param("o", "hospital:" + id).query(String.class).single()).contains("networks any");
+
+        // One certificate identifies one hospital.
+        Map<String, Object> other = hospital(unique("CH Autre"), uniqueFiness(), null, uniqueAeTitle("OTHER"));
+        other.put("certificateSubjects", List.of("cn=CT." + ae + ".EXAMPLE,o=ch identite,c=fr"));
+        ApiClient.Response taken = admin().post("/api/hospitals", other);
+        assertThat(taken.status()).isEqualTo(409);
+        assertThat(taken.json().get("detail").asText()).contains(name);
+    }
+
+    @Test
+    void aBadFingerprintSubjectOrNetworkIsA400ProblemAndChangesNothing() {
+        String name = unique("CH Mauvaise identité");
+        String ae = uniqueAeTitle("BADID");
+        long id = admin().post("/api/hospitals", hospital(name, uniqueFiness(), null, ae)).json().get("id").asLong();
+        Map<String, Object> body = hospital(name, uniqueFiness(), null, ae);
+
+        body.put("certificateFingerprints", List.of("AB:CD:EF"));
+        ApiClient.Response fingerprint = admin().put("/api/hospitals/" + id, body);
+        assertThat(fingerprint.status()).isEqualTo(400);
+        assertThat(fingerprint.contentType()).startsWith("application/problem+json");
+        JsonNode error = fingerprint.json().get("errors").get(0);
+        assertThat(error.get("field").asText()).startsWith("certificateFingerprints");
+        assertThat(error.get("message").asText()).contains("AB:CD:EF", "64 chiffres hexadécimaux", "on en compte 6");
+
+        body.remove("certificateFingerprints");
+        body.put("certificateSubjects", List.of("ct.example"));
+        ApiClient.Response subject = admin().put("/api/hospitals/" + id, body);
+        assertThat(subject.status()).isEqualTo(400);
+        assertThat(subject.json().get("errors").get(0).get("message").asText()).contains("nom distingué");
+
+        body.remove("certificateSubjects");
+        body.put("networks", List.of("10.12.0.0/16", "10.12.3.4/16"));
+        ApiClient.Response hostBits = admin().put("/api/hospitals/" + id, body);
+        assertThat(hostBits.status()).isEqualTo(400);
+        assertThat(hostBits.json().get("errors").get(0).get("field").asText()).isEqualTo("networks[1]");
+        assertThat(hostBits.json().get("errors").get(0).get("message").asText()).contains("10.12.3.4/16", "10.12.0.0/16 ?");
+
+        body.put("networks", List.of("ch-pau.example/24"));
+        ApiClient.Response hostName = admin().put("/api/hospitals/" + id, body);
+        assertThat(hostName.status()).isEqualTo(400);
+        assertThat(hostName.json().get("errors").get(0).get("message").asText()).contains("pas un nom d’hôte");
+
+        body.put("networks", List.of("10.0.0.0/33"));
+        ApiClient.Response prefix = admin().language("en").put("/api/hospitals/" + id, body);
+        assertThat(prefix.status()).isEqualTo(400);
+        assertThat(prefix.json().get("errors").get(0).get("message").asText()).contains("0 to 32 for IPv4");
+
+        // Nothing was changed, not even the FINESS of the same request.
+        JsonNode read = admin().get("/api/hospitals/" + id).json();
+        assertThat(texts(read.get("certificateFingerprints"))).isEmpty();
+        assertThat(texts(read.get("certificateSubjects"))).isEmpty();
+        assertThat(texts(read.get("networks"))).isEmpty();
+        assertThat(read.get("finess").asText()).isNotEqualTo(body.get("finess"));
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'HOSPITAL_UPDATED' and object = :o")
+                .param("o", "hospital:" + id).query(Long.class).single()).isZero();
+    }
 }

@@ -8,6 +8,7 @@ import fr.relais.sim.SyntheticCt.GeneratedStudy;
 import fr.relais.storage.ObjectStore;
 import fr.relais.support.Await;
 import fr.relais.support.Dcmtk;
+import fr.relais.ApiClient;
 import fr.relais.BaseIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -131,6 +132,46 @@ class DicomIntakeIT extends BaseIntegrationTest {
                 select count(*) from audit_event
                 where actor = 'dicom:STRANGER_CT' and action = 'DICOM_ASSOCIATION' and outcome = 'REJECTED'""")
                 .query(Integer.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void aHospitalWithRegisteredNetworksIsRefusedFromElsewhereAndAcceptedFromWithin() throws Exception {
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(2).seed(31).build(), work);
+        String faraway = uniqueAeTitle("NET_FAR");
+        long far = hospitalWithNetworks(faraway, "10.12.0.0/16", "2001:db8::/32");
+        String local = uniqueAeTitle("NET_NEAR");
+        long near = hospitalWithNetworks(local, "10.12.0.0/16", "127.0.0.0/8");
+
+        // Loopback is outside 10.12.0.0/16 and 2001:db8::/32: its AE title alone is not enough.
+        Dcmtk.Result refused = Dcmtk.storescu(dicomDoor.port(), faraway, "RELAIS", study.files());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.output()).containsIgnoringCase("Calling AE Title Not Recognized");
+        assertThat(Dcmtk.echoscu(dicomDoor.port(), faraway, "RELAIS").exitCode()).isNotZero();
+        assertThat(countInstances(far)).isZero();
+        assertThat(jdbc.sql("""
+                select detail from audit_event
+                where actor = :actor and action = 'DICOM_ASSOCIATION' and outcome = 'REJECTED' and object = :object
+                order by id limit 1""")
+                .param("actor", "dicom:" + faraway).param("object", "hospital:" + far).query(String.class).single())
+                .contains("127.0.0.1", "outside its registered networks", "10.12.0.0/16", "2001:db8::/32");
+
+        // 127.0.0.0/8 holds loopback.
+        Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), local, "RELAIS", study.files());
+        assertThat(sent.exitCode()).as(sent.output()).isZero();
+        assertThat(countInstances(near)).isEqualTo(2);
+
+        // Without networks, as before: from anywhere.
+        String anywhere = uniqueAeTitle("NET_ANY");
+        assertThat(Dcmtk.echoscu(dicomDoor.port(), anywhere, "RELAIS").exitCode()).isNotZero();
+        newHospital(anywhere);
+        assertThat(Dcmtk.echoscu(dicomDoor.port(), anywhere, "RELAIS").exitCode()).isZero();
+    }
+
+    private long hospitalWithNetworks(String aeTitle, String... networks) {
+        ApiClient.Response response = admin().post("/api/hospitals", Map.of("name", unique("CH " + aeTitle),
+                "finess", uniqueFiness(), "aeTitles", List.of(aeTitle), "networks", List.of(networks)));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json().get("id").asLong();
     }
 
     @Test

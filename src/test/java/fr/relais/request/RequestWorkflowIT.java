@@ -52,7 +52,8 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-1", "PATIENT_SIGNED"));
         long id = filed.get("id").asLong();
         String accession = filed.get("accessionNumber").asText();
-        assertThat(accession).matches("RL\\d{8}");
+        assertThat(accession).matches("RL[2-9A-HJKMNP-Z]{9}");
+        assertThat(AccessionNumbers.isValid(accession)).isTrue();
         assertThat(filed.get("state").asText()).isEqualTo("REQUESTED");
         assertThat(RequestFixtures.accept(jdbc, radiologist(), id).get("state").asText()).isEqualTo("PROTOCOLED");
 
@@ -65,6 +66,44 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         assertThat(request.get("seriesCount").asInt()).isEqualTo(1);
         assertThat(request.get("decidedBy").asText()).isNotBlank();
         assertThat(events(id)).containsExactly("REQUESTED", "PROTOCOLED", "ACQUIRING", "READY");
+    }
+
+    @Test
+    void twoRequestsFiledOneAfterTheOtherGetUnrelatedAccessionNumbersThatCannotBeGuessed() {
+        Hospital h = hospital();
+        String first = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-SEQ-1", "PATIENT_SIGNED"))
+                .get("accessionNumber").asText();
+        ApiClient.Response answer = h.physician().post("/api/requests", RequestFixtures.headCt("IPP-SEQ-2", "PATIENT_SIGNED"));
+        assertThat(answer.status()).isEqualTo(201);
+        String second = answer.json().get("accessionNumber").asText();
+        // The README reads both from the answer with sed: the id comes first, on one line.
+        assertThat(answer.body()).startsWith("{\"id\":" + answer.json().get("id").asLong() + ",")
+                .contains("\"accessionNumber\":\"" + second + "\"").doesNotContain("\n");
+
+        for (String accession : List.of(first, second)) {
+            assertThat(accession).hasSize(11).matches("RL[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{9}");
+            assertThat(AccessionNumbers.isValid(accession)).as(accession).isTrue();
+        }
+        assertThat(second).isNotEqualTo(first);
+        // Not a counter: the random parts differ in more than their last characters.
+        assertThat(second.substring(0, 8)).isNotEqualTo(first.substring(0, 8));
+        assertThat(jdbc.sql("select count(*) from pg_class where relname = 'accession_number_seq'")
+                .query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void anOlderSequentialAccessionNumberStillMatchesItsStudy() throws Exception {
+        Hospital h = hospital();
+        long id = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-OLD", "PATIENT_SIGNED")).get("id").asLong();
+        // As numbered before random accession numbers: RL and 8 digits.
+        String old = String.format("RL%08d", 90_000_000 + id);
+        owner().sql("update exam_request set accession_number = :a where exam_id = :id").param("a", old).param("id", id).update();
+        RequestFixtures.accept(jdbc, radiologist(), id);
+
+        send(h, SyntheticCt.StudySpec.builder().slices(2).patientId("OTHER-ID").accession(old).seed(62).build());
+
+        awaitState(id, "READY");
+        assertThat(h.physician().get("/api/requests/" + id).json().get("accessionNumber").asText()).isEqualTo(old);
     }
 
     @Test

@@ -58,26 +58,42 @@ class StrictSecurityIT {
     private static final Pattern SECRET = Pattern.compile("id=\"totp-secret\">([A-Z2-7 ]+)<");
     private static SSLContext trust;
 
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) throws Exception {
-        Path keyStore = DATA_DIR.resolve("tls.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "relais", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", keyStore.toString(), "-storepass", "changeit").inheritIO().start();
+    /** A key pair made by keytool as an operator would, as the two PEM files DCMTK and Spring read. */
+    private record Pem(Path certificate, Path key, Certificate x509) {}
+
+    private static Pem keyPair(String name, String dname, String... extensions) throws Exception {
+        Path keyStore = DATA_DIR.resolve(name + ".p12");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", dname, "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", "changeit"));
+        command.addAll(List.of(extensions));
+        Process keytool = new ProcessBuilder(command).inheritIO().start();
         assertThat(keytool.waitFor()).isZero();
         KeyStore store = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keyStore)) {
             store.load(in, "changeit".toCharArray());
         }
-        Certificate certificate = store.getCertificate("relais");
-        PrivateKey key = (PrivateKey) store.getKey("relais", "changeit".toCharArray());
+        Certificate certificate = store.getCertificate(name);
+        PrivateKey key = (PrivateKey) store.getKey(name, "changeit".toCharArray());
+        return new Pem(Files.writeString(DATA_DIR.resolve(name + ".crt"), pem("CERTIFICATE", certificate.getEncoded())),
+                Files.writeString(DATA_DIR.resolve(name + ".key"), pem("PRIVATE KEY", key.getEncoded())), certificate);
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws Exception {
         // What an operator has: two PEM files.
-        Path certificatePem = Files.writeString(DATA_DIR.resolve("relais.crt"), pem("CERTIFICATE", certificate.getEncoded()));
-        Path keyPem = Files.writeString(DATA_DIR.resolve("relais.key"), pem("PRIVATE KEY", key.getEncoded()));
+        Pem relais = keyPair("relais", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1");
+        RELAIS.set(relais);
+        Path certificatePem = relais.certificate();
+        Path keyPem = relais.key();
+        // Two hospitals' client certificates for DICOM over TLS, both in the trust store.
+        HOSPITAL_A.set(keyPair("hospital-a", "CN=ct.hopital-a.example,O=Hopital A,C=FR"));
+        HOSPITAL_B.set(keyPair("hospital-b", "CN=ct.hopital-b.example,O=Hopital B,C=FR"));
+        Path trustedPem = Files.writeString(DATA_DIR.resolve("trusted.crt"), Files.readString(certificatePem)
+                + Files.readString(HOSPITAL_A.get().certificate()) + Files.readString(HOSPITAL_B.get().certificate()));
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
-        trusted.setCertificateEntry("relais", certificate);
+        trusted.setCertificateEntry("relais", relais.x509());
         TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trustManagers.init(trusted);
         trust = SSLContext.getInstance("TLS");
@@ -92,13 +108,16 @@ class StrictSecurityIT {
         registry.add("relais.dicom.tls-port", () -> 0);
         registry.add("spring.ssl.bundle.pem.dicom.keystore.certificate", certificatePem::toString);
         registry.add("spring.ssl.bundle.pem.dicom.keystore.private-key", keyPem::toString);
-        registry.add("spring.ssl.bundle.pem.dicom.truststore.certificate", certificatePem::toString);
+        registry.add("spring.ssl.bundle.pem.dicom.truststore.certificate", trustedPem::toString);
         CERTIFICATE.set(certificatePem);
         KEY.set(keyPem);
     }
 
     private static final java.util.concurrent.atomic.AtomicReference<Path> CERTIFICATE = new java.util.concurrent.atomic.AtomicReference<>();
     private static final java.util.concurrent.atomic.AtomicReference<Path> KEY = new java.util.concurrent.atomic.AtomicReference<>();
+    private static final java.util.concurrent.atomic.AtomicReference<Pem> RELAIS = new java.util.concurrent.atomic.AtomicReference<>();
+    private static final java.util.concurrent.atomic.AtomicReference<Pem> HOSPITAL_A = new java.util.concurrent.atomic.AtomicReference<>();
+    private static final java.util.concurrent.atomic.AtomicReference<Pem> HOSPITAL_B = new java.util.concurrent.atomic.AtomicReference<>();
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
@@ -186,34 +205,108 @@ class StrictSecurityIT {
         return new Storescu(process.waitFor(), output);
     }
 
+    private static List<String> tlsWith(Pem client) {
+        return List.of("+tls", client.key().toString(), client.certificate().toString(), "-pw", "+cf", CERTIFICATE.get().toString());
+    }
+
+    private static String fingerprint(Certificate certificate) throws Exception {
+        return java.util.HexFormat.ofDelimiter(":").withUpperCase()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+    }
+
+    private long instancesOf(String studyUid) {
+        return jdbc.sql("""
+                select count(*) from instance i join series se on se.id = i.series_id join study st on st.id = se.study_id
+                where st.study_uid = :uid""").param("uid", studyUid).query(Long.class).single();
+    }
+
+    private String lastRefusal(String ae) {
+        return jdbc.sql("""
+                select detail from audit_event where actor = :actor and action = 'DICOM_ASSOCIATION' and outcome = 'REJECTED'
+                order by id desc limit 1""").param("actor", "dicom:" + ae).query(String.class).optional().orElse("");
+    }
+
+    private static fr.relais.sim.SyntheticCt.GeneratedStudy study(Path folder, int seed) throws Exception {
+        return fr.relais.sim.SyntheticCt.generate(fr.relais.sim.SyntheticCt.StudySpec.builder().slices(2).rows(64)
+                .columns(64).seed(seed).build(), folder);
+    }
+
     @Test
     void dicomOverTlsStoresForAHospitalWithACertificateAndRefusesOthers(@TempDir Path folder) throws Exception {
         fr.relais.support.Dcmtk.requireDcmtk();
         int n = SEQUENCE.incrementAndGet();
         String ae = "TLS_" + n;
-        hospitals.create(new HospitalRequest("CH TLS " + n, String.format("97%07d", n), null, null, List.of(ae)), Actor.SYSTEM);
+        hospitals.create(new HospitalRequest("CH TLS " + n, String.format("97%07d", n), null, null, List.of(ae),
+                List.of(fingerprint(RELAIS.get().x509())), List.of(), List.of()), Actor.SYSTEM);
         fr.relais.sim.SyntheticCt.GeneratedStudy study = fr.relais.sim.SyntheticCt.generate(
                 fr.relais.sim.SyntheticCt.StudySpec.builder().slices(2).rows(64).columns(64).seed(907).build(), folder);
         List<Path> files = study.instances().stream().map(fr.relais.sim.SyntheticCt.Instance::file).toList();
         int port = dicomDoor.tlsPort();
         assertThat(port).isPositive();
-        List<String> withCertificate = List.of("+tls", KEY.get().toString(), CERTIFICATE.get().toString(),
-                "-pw", "+cf", CERTIFICATE.get().toString());
+        // Here the hospital shows the server's own certificate (the trust store holds it too).
+        List<String> withCertificate = tlsWith(RELAIS.get());
 
         // Plain TCP on the TLS port, and TLS without a client certificate: no association.
         assertThat(storescu(List.of(), port, ae, files).exit()).isNotZero();
         assertThat(storescu(List.of("+tla", "-ic"), port, ae, files).exit()).isNotZero();
-        assertThat(jdbc.sql("select count(*) from study where study_uid = :uid").param("uid", study.studyInstanceUid())
-                .query(Long.class).single()).isZero();
+        assertThat(instancesOf(study.studyInstanceUid())).isZero();
 
         Storescu sent = storescu(withCertificate, port, ae, files);
         assertThat(sent.exit()).as(sent.output()).isZero();
-        assertThat(jdbc.sql("""
-                        select count(*) from instance i join series se on se.id = i.series_id join study st on st.id = se.study_id
-                        where st.study_uid = :uid""").param("uid", study.studyInstanceUid()).query(Long.class).single())
-                .isEqualTo(2);
+        assertThat(instancesOf(study.studyInstanceUid())).isEqualTo(2);
         // The calling AE still identifies the hospital: an unknown one is refused over TLS too.
         assertThat(storescu(withCertificate, port, "NOBODY_" + n, files).exit()).isNotZero();
+    }
+
+    @Test
+    void onTheTlsPortTheCertificateMustBeOneRegisteredOnTheCallingHospital(@TempDir Path folder) throws Exception {
+        fr.relais.support.Dcmtk.requireDcmtk();
+        int n = SEQUENCE.incrementAndGet();
+        String aeA = "TLSA_" + n;
+        String aeB = "TLSB_" + n;
+        String aeC = "TLSC_" + n;
+        // A by its certificate's fingerprint, B by its certificate's subject, C with no certificate registered.
+        long a = hospitals.create(new HospitalRequest("CH TLS A " + n, String.format("96%07d", n), null, null, List.of(aeA),
+                List.of(fingerprint(HOSPITAL_A.get().x509()).toLowerCase()), List.of(), List.of()), Actor.SYSTEM).id();
+        long b = hospitals.create(new HospitalRequest("CH TLS B " + n, String.format("95%07d", n), null, null, List.of(aeB),
+                List.of(), List.of("cn=CT.HOPITAL-B.EXAMPLE, o=Hopital B, c=FR"), List.of()), Actor.SYSTEM).id();
+        hospitals.create(new HospitalRequest("CH TLS C " + n, String.format("94%07d", n), null, null, List.of(aeC)), Actor.SYSTEM);
+        int port = dicomDoor.tlsPort();
+        var first = study(Files.createDirectories(folder.resolve("1")), 911);
+
+        // A's certificate with B's AE title: refused, and the audit trail says whose certificate it was.
+        Storescu crossed = storescu(tlsWith(HOSPITAL_A.get()), port, aeB, first.files());
+        assertThat(crossed.exit()).isNotZero();
+        assertThat(crossed.output()).containsIgnoringCase("Calling AE Title Not Recognized");
+        assertThat(instancesOf(first.studyInstanceUid())).isZero();
+        assertThat(lastRefusal(aeB)).contains("registered for CH TLS A " + n + " (hospital " + a + ")",
+                "not for CH TLS B " + n + " (hospital " + b + ")", aeB, "CN=ct.hopital-a.example");
+        // And B's with A's.
+        assertThat(storescu(tlsWith(HOSPITAL_B.get()), port, aeA, first.files()).exit()).isNotZero();
+        assertThat(lastRefusal(aeA)).contains("registered for CH TLS B " + n);
+        // A hospital with no certificate registered is refused on the TLS port, even with a trusted one.
+        assertThat(storescu(tlsWith(HOSPITAL_A.get()), port, aeC, first.files()).exit()).isNotZero();
+        assertThat(lastRefusal(aeC)).contains("registered for CH TLS A " + n);
+        assertThat(instancesOf(first.studyInstanceUid())).isZero();
+
+        // Each with its own: stored (A by fingerprint, B by subject).
+        Storescu ownA = storescu(tlsWith(HOSPITAL_A.get()), port, aeA, first.files());
+        assertThat(ownA.exit()).as(ownA.output()).isZero();
+        assertThat(instancesOf(first.studyInstanceUid())).isEqualTo(2);
+        var second = study(Files.createDirectories(folder.resolve("2")), 912);
+        Storescu ownB = storescu(tlsWith(HOSPITAL_B.get()), port, aeB, second.files());
+        assertThat(ownB.exit()).as(ownB.output()).isZero();
+        assertThat(instancesOf(second.studyInstanceUid())).isEqualTo(2);
+
+        // Networks apply on the TLS port too: A from outside its networks is refused, its certificate kept.
+        var current = hospitals.get(a);
+        hospitals.update(a, new HospitalRequest(current.name(), current.finess(), null, null, current.aeTitles(),
+                null, null, List.of("10.12.0.0/16")), Actor.SYSTEM);
+        assertThat(hospitals.get(a).certificateFingerprints()).hasSize(1);
+        var third = study(Files.createDirectories(folder.resolve("3")), 913);
+        assertThat(storescu(tlsWith(HOSPITAL_A.get()), port, aeA, third.files()).exit()).isNotZero();
+        assertThat(lastRefusal(aeA)).contains("outside its registered networks");
+        assertThat(instancesOf(third.studyInstanceUid())).isZero();
     }
 
     @Test
