@@ -50,6 +50,9 @@ public abstract class BaseIntegrationTest {
         registry.add("relais.ops.metrics-cache", () -> "0s");
         // The retention purge runs when a test asks, with the clock it gives, never behind its back.
         registry.add("relais.retention.first-check-millis", () -> "86400000");
+        // Refusals counted per minute (RefusedAttempts) are written when a test asks, so that it
+        // knows how many entries a flood leaves.
+        registry.add("relais.audit.refusal-minute-millis", () -> "86400000");
         // Nor the AI's catch-up of lost dispatches: a test calls it with its own window.
         registry.add("relais.ai.catch-up-after", () -> "1d");
         // The shared server's clients log in with a password alone; StrictSecurityIT runs the

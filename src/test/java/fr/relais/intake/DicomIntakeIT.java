@@ -32,6 +32,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DicomIntakeIT extends BaseIntegrationTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    fr.relais.audit.RefusedAttempts refusals;
+
     @Autowired
     ObjectStore store;
 
@@ -122,6 +125,7 @@ class DicomIntakeIT extends BaseIntegrationTest {
     void anUnregisteredCallingAeIsRejectedAtAssociationAndAudited() throws Exception {
         GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(2).seed(13).build(), work);
         long before = jdbc.sql("select count(*) from instance").query(Long.class).single();
+        refusals.flush();
 
         Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), "STRANGER_CT", "RELAIS", study.files());
 
@@ -130,8 +134,31 @@ class DicomIntakeIT extends BaseIntegrationTest {
         assertThat(jdbc.sql("select count(*) from instance").query(Long.class).single()).isEqualTo(before);
         assertThat(jdbc.sql("""
                 select count(*) from audit_event
-                where actor = 'dicom:STRANGER_CT' and action = 'DICOM_ASSOCIATION' and outcome = 'REJECTED'""")
+                where actor = 'dicom:unknown' and action = 'DICOM_ASSOCIATION' and outcome = 'REJECTED'
+                  and detail like '%STRANGER_CT%'""")
                 .query(Integer.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void aFloodOfUnknownAeTitlesLeavesABoundedNumberOfAuditEntries() throws Exception {
+        refusals.flush();
+        long before = jdbc.sql("select coalesce(max(id), 0) from audit_event").query(Long.class).single();
+        for (int i = 0; i < 60; i++) {
+            String ae = "GUESS_" + i;
+            assertThatThrownBy(() -> RawScu.associate("127.0.0.1", dicomDoor.port(), ae, "RELAIS").close())
+                    .hasMessageContaining("not accepted");
+        }
+        refusals.flush();
+        List<String> entries = jdbc.sql("""
+                        select detail from audit_event where id > :before and action = 'DICOM_ASSOCIATION' and actor = 'dicom:unknown'
+                        order by id""").param("before", before).query(String.class).list();
+        assertThat(entries).hasSize(2);
+        assertThat(entries.get(0)).contains("GUESS_0");
+        assertThat(entries.get(1)).startsWith("59 more refused since").contains("GUESS_59");
+        // A registered hospital is still served.
+        String ae = uniqueAeTitle("AFTER_FLOOD");
+        createHospital(unique("CH Après"), ae);
+        assertThat(Dcmtk.echoscu(dicomDoor.port(), ae, "RELAIS").exitCode()).isZero();
     }
 
     @Test
