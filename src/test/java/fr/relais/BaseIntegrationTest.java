@@ -50,6 +50,8 @@ public abstract class BaseIntegrationTest {
         registry.add("relais.ops.metrics-cache", () -> "0s");
         // The retention purge runs when a test asks, with the clock it gives, never behind its back.
         registry.add("relais.retention.first-check-millis", () -> "86400000");
+        // The ARTIM timer (10 s by default) drops stalled connections within a test's patience.
+        registry.add("relais.dicom.artim-seconds", () -> 2);
         // Refusals counted per minute (RefusedAttempts) are written when a test asks, so that it
         // knows how many entries a flood leaves.
         registry.add("relais.audit.refusal-minute-millis", () -> "86400000");

@@ -56,7 +56,13 @@ final class Association {
     private final Socket socket;
     private final DicomServer.Settings settings;
     private final AssociationHandler handler;
-    private final boolean admitted;
+    private final Admission admission;
+    private final Runnable negotiated;
+    private Admission.Ticket slot;
+    /** What the data set being received holds of the reception budget (bytes of heap). */
+    private long reserved;
+    /** Why the data set being received is dropped for want of budget, or null. */
+    private String overBudget;
     private DataInputStream in;
     private OutputStream out;
     private int peerMaxPdu = 16384;
@@ -69,12 +75,14 @@ final class Association {
     private final GrowableBuffer dataSet = new GrowableBuffer(1 << 20);
     private DimseCommand pending;
 
-    Association(int id, Socket socket, DicomServer.Settings settings, AssociationHandler handler, boolean admitted) {
+    Association(int id, Socket socket, DicomServer.Settings settings, AssociationHandler handler, Admission admission,
+                Runnable negotiated) {
         this.id = id;
         this.socket = socket;
         this.settings = settings;
         this.handler = handler;
-        this.admitted = admitted;
+        this.admission = admission;
+        this.negotiated = negotiated;
     }
 
     void run() {
@@ -103,6 +111,10 @@ final class Association {
             log.error("association {} from {} failed", id, callingAe, e);
             abort();
         } finally {
+            giveBackReservation();
+            if (slot != null) {
+                slot.close();
+            }
             if (storeHandler != null) {
                 storeHandler.ended();
             }
@@ -146,13 +158,6 @@ final class Association {
             }
         }
 
-        if (!admitted) {
-            // Presentation-layer rejection, "local limit exceeded": the sender should retry later.
-            reject(2, 3, 2);
-            log.warn("association {} from {} refused: {} associations already open", id, callingAe,
-                    settings.maxAssociations());
-            return false;
-        }
         if (!Uids.APPLICATION_CONTEXT.equals(applicationContext)) {
             reject(1, 1, 2);
             return false;
@@ -171,7 +176,19 @@ final class Association {
             log.info("association {} from {} rejected: {}", id, callingAe, rejection.detail());
             return false;
         }
-        storeHandler = ((Accept) decision).handler();
+        Accept accepted = (Accept) decision;
+        slot = admission.associate(accepted.caller(), peer.getAddress());
+        if (slot == null) {
+            // Presentation-layer rejection, "local limit exceeded": the sender should retry later.
+            reject(2, 3, 2);
+            String why = "local limit exceeded: " + settings.maxAssociations() + " associations in all, "
+                    + settings.limits().maxPerCaller() + " per hospital, " + settings.limits().maxPerSource()
+                    + " per address";
+            handler.refused(request, why);
+            log.warn("association {} from {} refused: {}", id, callingAe, why);
+            return false;
+        }
+        storeHandler = accepted.handler();
 
         Pdu.Writer ac = new Pdu.Writer(A_ASSOCIATE_AC);
         ac.u16(1).u16(0).bytes(calledAeRaw).bytes(callingAeRaw).zeros(32);
@@ -195,6 +212,7 @@ final class Association {
         ac.item(0x50, user.body());
         out.write(ac.pdu());
         out.flush();
+        negotiated.run();
         log.debug("association {} from {} accepted with {} presentation contexts", id, callingAe, contexts.size());
         return true;
     }
@@ -326,11 +344,52 @@ final class Association {
                 if (dataSet.size() + (long) valueLength > settings.maxObjectBytes()) {
                     throw new ProtocolException("data set larger than " + settings.maxObjectBytes() + " bytes");
                 }
-                dataSet.readFrom(in, valueLength);
+                if (overBudget == null && !reserveFor(dataSet.size() + (long) valueLength)) {
+                    // The rest of this data set is read and dropped: the association stays in step.
+                    giveBackReservation();
+                    dataSet.release(1 << 20);
+                }
+                if (overBudget != null) {
+                    in.skipNBytes(valueLength);
+                } else {
+                    dataSet.readFrom(in, valueLength);
+                }
                 if (last) {
                     onDataSet(pc);
                 }
             }
+        }
+    }
+
+    /**
+     * Holds enough of the reception budget for a data set of this many bytes so far; when the budget
+     * cannot, says why in {@link #overBudget} (the C-STORE then answers A700).
+     */
+    private boolean reserveFor(long bytes) {
+        long needed = bytes * ReceptionBudget.HEAP_PER_BYTE;
+        if (needed <= reserved) {
+            return true;
+        }
+        // Ahead by as much again (at most 4 MiB of data), so that a large object does not ask at every fragment.
+        long ahead = Math.min(needed * 2, needed + (4L << 20) * ReceptionBudget.HEAP_PER_BYTE);
+        for (long target : new long[] {ahead, needed}) {
+            if (settings.budget().tryReserve(target - reserved)) {
+                reserved = target;
+                return true;
+            }
+        }
+        // An error comment is an LO: 64 characters.
+        long budgetMib = settings.budget().capacity() >> 20;
+        overBudget = settings.budget().couldEverHold(bytes)
+                ? "receptions fill the " + budgetMib + " MiB memory budget: retry later"
+                : "over " + (bytes >> 20) + " MiB: larger than this server can receive (" + budgetMib + " MiB)";
+        return false;
+    }
+
+    private void giveBackReservation() {
+        if (reserved > 0) {
+            settings.budget().release(reserved);
+            reserved = 0;
         }
     }
 
@@ -365,6 +424,8 @@ final class Association {
         if (sopClass == null || sopClass.isEmpty() || cmd.affectedSopInstanceUid() == null
                 || cmd.affectedSopInstanceUid().isEmpty()) {
             status = StoreStatus.cannotUnderstand("C-STORE-RQ lacks the affected SOP class or instance UID");
+        } else if (overBudget != null) {
+            status = StoreStatus.outOfResources(overBudget);
         } else if (!sopClass.equals(pc.abstractSyntax())) {
             status = StoreStatus.dataSetDoesNotMatch("SOP class differs from its presentation context");
         } else {
@@ -377,6 +438,8 @@ final class Association {
             }
         }
         dataSet.release(1 << 20);
+        giveBackReservation();
+        overBudget = null;
         sendResponse(pc, DimseCommand.response(C_STORE_RSP, cmd.messageId(), sopClass,
                 cmd.affectedSopInstanceUid(), status));
     }

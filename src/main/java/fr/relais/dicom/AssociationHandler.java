@@ -36,8 +36,15 @@ public interface AssociationHandler {
 
     sealed interface Decision permits Accept, Reject {}
 
-    /** Accept, with the handler that receives this association's objects. */
-    record Accept(StoreHandler handler) implements Decision {}
+    /**
+     * Accept, with the handler that receives this association's objects; caller names who holds
+     * the association (a hospital: "hospital:12") for the per-caller bound, or null.
+     */
+    record Accept(StoreHandler handler, String caller) implements Decision {
+        public Accept(StoreHandler handler) {
+            this(handler, null);
+        }
+    }
 
     record Reject(RejectReason reason, String detail) implements Decision {}
 

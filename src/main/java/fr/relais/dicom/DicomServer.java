@@ -11,16 +11,21 @@ import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A C-STORE and C-ECHO service class provider speaking the DICOM upper layer over TCP. One thread
- * per association, bounded: many hospitals send at once, and one that misbehaves only ends its own
- * association.
+ * per connection, bounded: a connection negotiates within the ARTIM timer in a pool bounded per
+ * source, then holds an association slot only once its caller is accepted ({@link Admission});
+ * data sets in flight share one {@link ReceptionBudget}. Many hospitals send at once, and one that
+ * misbehaves, or a flood of peers that are none, only ends its own connections.
  */
 public final class DicomServer implements AutoCloseable {
 
@@ -28,13 +33,42 @@ public final class DicomServer implements AutoCloseable {
 
     /** The limits that protect the server from its peers. */
     public record Settings(String aeTitle, int port, int maxAssociations, int maxPduLength,
-                           int idleTimeoutSeconds, long maxObjectBytes) {}
+                           int idleTimeoutSeconds, long maxObjectBytes, Limits limits, ReceptionBudget budget) {
+
+        /** With the default limits and a budget of half the heap (a test's or an engine's own server). */
+        public Settings(String aeTitle, int port, int maxAssociations, int maxPduLength, int idleTimeoutSeconds,
+                        long maxObjectBytes) {
+            this(aeTitle, port, maxAssociations, maxPduLength, idleTimeoutSeconds, maxObjectBytes,
+                    Limits.DEFAULT, ReceptionBudget.halfTheHeap());
+        }
+    }
+
+    /**
+     * artimSeconds: the whole A-ASSOCIATE-RQ (and the TLS handshake) must arrive within it (the
+     * ARTIM timer of PS3.8 9.1.5); connections still negotiating, overall and per source address;
+     * associations per caller (a hospital) and per source address.
+     */
+    public record Limits(int artimSeconds, int maxNegotiating, int maxNegotiatingPerSource, int maxPerCaller,
+                         int maxPerSource) {
+        public static final Limits DEFAULT = new Limits(10, 128, 16, 16, 32);
+
+        public Limits {
+            if (artimSeconds < 1 || maxNegotiating < 1 || maxNegotiatingPerSource < 1 || maxPerCaller < 1 || maxPerSource < 1) {
+                throw new IllegalArgumentException("DICOM limits must be positive: " + artimSeconds + ", " + maxNegotiating
+                        + ", " + maxNegotiatingPerSource + ", " + maxPerCaller + ", " + maxPerSource);
+            }
+        }
+    }
+
+    /** A failed accept (too many open files, say) waits before the next, up to this long. */
+    private static final long MAX_ACCEPT_BACKOFF_MILLIS = 1000;
 
     private final Settings settings;
     private final AssociationHandler handler;
     private final ServerSocket serverSocket;
-    private final ExecutorService workers;
-    private final Semaphore slots;
+    private final ThreadPoolExecutor workers;
+    private final Admission admission;
+    private final ScheduledExecutorService artim;
     private final Thread acceptor;
     private final AtomicInteger associationIds = new AtomicInteger();
     private volatile boolean running = true;
@@ -53,12 +87,19 @@ public final class DicomServer implements AutoCloseable {
             throws IOException {
         this.settings = settings;
         this.handler = handler;
-        this.slots = new Semaphore(settings.maxAssociations());
+        this.admission = new Admission(settings.limits(), settings.maxAssociations());
         this.serverSocket = tls == null ? new ServerSocket() : tlsServerSocket(tls, needClientAuth);
         serverSocket.setReuseAddress(true);
         serverSocket.bind(new InetSocketAddress(settings.port()), 128);
-        this.workers = Executors.newCachedThreadPool(r -> {
+        // Every connection negotiating or associated has its thread, and no more can exist.
+        int threads = settings.limits().maxNegotiating() + settings.maxAssociations();
+        this.workers = new ThreadPoolExecutor(0, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "dicom-association");
+            t.setDaemon(true);
+            return t;
+        });
+        this.artim = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dicom-artim");
             t.setDaemon(true);
             return t;
         });
@@ -80,32 +121,76 @@ public final class DicomServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        long backoff = 0;
         while (running) {
             Socket socket;
             try {
                 socket = serverSocket.accept();
+                backoff = 0;
             } catch (IOException e) {
                 if (running) {
-                    log.warn("DICOM accept failed: {}", e.toString());
+                    // Never spin: out of file descriptors, accept fails at once, again and again.
+                    backoff = Math.min(MAX_ACCEPT_BACKOFF_MILLIS, Math.max(10, backoff * 2));
+                    log.warn("DICOM accept failed ({}); next try in {} ms", e.toString(), backoff);
+                    pause(backoff);
                 }
                 continue;
             }
             int id = associationIds.incrementAndGet();
-            boolean admitted = slots.tryAcquire();
-            workers.execute(() -> {
-                try {
-                    configure(socket);
-                    if (!handshake(socket, id)) {
-                        return;
-                    }
-                    new Association(id, socket, settings, handler, admitted).run();
-                } finally {
-                    closeQuietly(socket);
-                    if (admitted) {
-                        slots.release();
-                    }
-                }
-            });
+            Admission.Ticket negotiating = admission.negotiate(socket.getInetAddress());
+            if (negotiating == null) {
+                // Before a byte is read there is nobody to answer: the peer may retry.
+                log.info("connection {} from {} closed: too many connections negotiating", id,
+                        socket.getInetAddress().getHostAddress());
+                closeQuietly(socket);
+                continue;
+            }
+            try {
+                workers.execute(() -> serve(id, socket, negotiating));
+            } catch (RejectedExecutionException full) {
+                negotiating.close();
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private void serve(int id, Socket socket, Admission.Ticket negotiating) {
+        // ARTIM: however slowly the bytes come, the request is whole within the timer or the connection ends.
+        ScheduledFuture<?> timer = artim.schedule(() -> {
+            log.info("connection {} from {} closed: no whole A-ASSOCIATE-RQ within {} s (ARTIM)", id,
+                    socket.getInetAddress().getHostAddress(), settings.limits().artimSeconds());
+            closeQuietly(socket);
+        }, settings.limits().artimSeconds(), TimeUnit.SECONDS);
+        Runnable negotiated = () -> {
+            timer.cancel(false);
+            negotiating.close();
+            setTimeout(socket, settings.idleTimeoutSeconds());
+        };
+        try {
+            configure(socket);
+            if (handshake(socket, id)) {
+                new Association(id, socket, settings, handler, admission, negotiated).run();
+            }
+        } finally {
+            timer.cancel(false);
+            negotiating.close();
+            closeQuietly(socket);
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void setTimeout(Socket socket, int seconds) {
+        try {
+            socket.setSoTimeout(seconds * 1000);
+        } catch (SocketException e) {
+            log.debug("socket timeout not applied: {}", e.toString());
         }
     }
 
@@ -113,7 +198,8 @@ public final class DicomServer implements AutoCloseable {
         try {
             // DCMTK writes a response in two writes; without this each one waits for a delayed ACK.
             socket.setTcpNoDelay(true);
-            socket.setSoTimeout(settings.idleTimeoutSeconds() * 1000);
+            // Until the association is accepted, no read waits longer than the ARTIM timer.
+            socket.setSoTimeout(Math.min(settings.idleTimeoutSeconds(), settings.limits().artimSeconds()) * 1000);
             socket.setReceiveBufferSize(1 << 20);
             socket.setSendBufferSize(1 << 16);
         } catch (SocketException e) {
@@ -155,6 +241,7 @@ public final class DicomServer implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
+        artim.shutdownNow();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -5,6 +5,7 @@ import fr.relais.audit.AuditLog.Outcome;
 import fr.relais.audit.RefusedAttempts;
 import fr.relais.dicom.AssociationHandler;
 import fr.relais.dicom.DicomServer;
+import fr.relais.dicom.ReceptionBudget;
 import fr.relais.hospital.HospitalDirectory;
 import fr.relais.hospital.HospitalDirectory.Caller;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
@@ -41,6 +42,7 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
     private volatile DicomServer server;
     private volatile DicomServer tlsServer;
     private final SslBundles sslBundles;
+    private final ReceptionBudget budget;
 
     /** The actor of refusals of callers that are no hospital: their AE title is in the detail. */
     static final String UNKNOWN_CALLER = "dicom:unknown";
@@ -49,6 +51,8 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
               RefusedAttempts refusals, List<PeerDoor> peers, SslBundles sslBundles) {
         this.refusals = refusals;
         this.sslBundles = sslBundles;
+        Integer budgetMb = properties.dicom().receptionBudgetMb();
+        this.budget = budgetMb == null || budgetMb <= 0 ? ReceptionBudget.halfTheHeap() : new ReceptionBudget((long) budgetMb << 20);
         this.settings = properties.dicom();
         this.hospitals = hospitals;
         this.intake = intake;
@@ -89,8 +93,24 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
     }
 
     private DicomServer.Settings serverSettings(int port) {
+        DicomServer.Limits defaults = DicomServer.Limits.DEFAULT;
+        DicomServer.Limits limits = new DicomServer.Limits(
+                orDefault(settings.artimSeconds(), defaults.artimSeconds()),
+                orDefault(settings.maxNegotiating(), defaults.maxNegotiating()),
+                orDefault(settings.maxNegotiatingPerSource(), defaults.maxNegotiatingPerSource()),
+                orDefault(settings.maxPerHospital(), defaults.maxPerCaller()),
+                orDefault(settings.maxPerSource(), defaults.maxPerSource()));
         return new DicomServer.Settings(settings.ae(), port, settings.maxAssociations(), settings.maxPduLength(),
-                settings.idleTimeoutSeconds(), MAX_OBJECT_BYTES);
+                settings.idleTimeoutSeconds(), MAX_OBJECT_BYTES, limits, budget);
+    }
+
+    private static int orDefault(Integer value, int otherwise) {
+        return value == null ? otherwise : value;
+    }
+
+    /** The heap data sets in flight take together, shared by the plain and the TLS port. */
+    public ReceptionBudget budget() {
+        return budget;
     }
 
     @Override
@@ -131,7 +151,7 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
                     address(request), Outcome.REJECTED, refusal.get());
             return new Reject(RejectReason.CALLING_AE_NOT_RECOGNIZED, refusal.get());
         }
-        return new Accept(new HospitalSession(hospital, request));
+        return new Accept(new HospitalSession(hospital, request), "hospital:" + hospital.id());
     }
 
     @Override

@@ -30,7 +30,12 @@ public record RelaisProperties(
         }
     }
 
-    /** port 0 picks a free port (tests); maxAssociations bounds the threads serving hospitals at once. */
+    /**
+     * port 0 picks a free port (tests); maxAssociations bounds the threads serving hospitals at once.
+     * artimSeconds, maxNegotiating(PerSource), maxPerHospital, maxPerSource: see DicomServer.Limits
+     * (unset: its defaults); receptionBudgetMb: the heap data sets in flight may take together
+     * (unset or 0: half the heap).
+     */
     /**
      * tlsPort, when set, opens a second listener where every association is TLS, with the SSL bundle
      * named tlsBundle (spring.ssl.bundle.pem.&lt;name&gt;: our certificate and key; a trust store
@@ -39,7 +44,9 @@ public record RelaisProperties(
      * registered in on its AE title alone, as before.
      */
     public record Dicom(int port, String ae, int maxAssociations, int maxPduLength, int idleTimeoutSeconds,
-                        Integer tlsPort, String tlsBundle, boolean tlsAcceptWithoutCertificate) {}
+                        Integer tlsPort, String tlsBundle, boolean tlsAcceptWithoutCertificate,
+                        Integer artimSeconds, Integer maxNegotiating, Integer maxNegotiatingPerSource,
+                        Integer maxPerHospital, Integer maxPerSource, Integer receptionBudgetMb) {}
 
     public record Intake(int stableSeconds) {}
 

@@ -1,0 +1,64 @@
+package fr.relais.dicom;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The heap that data sets being received may take together, whatever the number of senders: a
+ * reception reserves as its data set grows (four times its bytes: the receive buffer with its
+ * growth, then the plaintext and ciphertext copies of the store), and gives it back once answered.
+ * Past the budget the sender gets "out of resources, retry later" (A700) instead of the server an
+ * OutOfMemoryError; an object that alone exceeds it can never be taken and says so.
+ */
+public final class ReceptionBudget {
+
+    /** How many bytes of heap a reception holds per byte of data set received. */
+    static final int HEAP_PER_BYTE = 4;
+
+    private final long capacity;
+    private final AtomicLong reserved = new AtomicLong();
+    private final AtomicLong peak = new AtomicLong();
+
+    public ReceptionBudget(long capacityBytes) {
+        this.capacity = capacityBytes;
+    }
+
+    /** Half the heap the JVM may grow to: the other half serves pages, queries and the viewer. */
+    public static ReceptionBudget halfTheHeap() {
+        return new ReceptionBudget(Runtime.getRuntime().maxMemory() / 2);
+    }
+
+    public long capacity() {
+        return capacity;
+    }
+
+    /** What receptions hold now, and the most they held at once: for metrics and tests. */
+    public long reserved() {
+        return reserved.get();
+    }
+
+    public long peak() {
+        return peak.get();
+    }
+
+    boolean tryReserve(long bytes) {
+        while (true) {
+            long now = reserved.get();
+            if (now + bytes > capacity) {
+                return false;
+            }
+            if (reserved.compareAndSet(now, now + bytes)) {
+                peak.accumulateAndGet(now + bytes, Math::max);
+                return true;
+            }
+        }
+    }
+
+    void release(long bytes) {
+        reserved.addAndGet(-bytes);
+    }
+
+    /** Whether an object of this many bytes could ever be received, the budget all to itself. */
+    boolean couldEverHold(long dataSetBytes) {
+        return dataSetBytes * HEAP_PER_BYTE <= capacity;
+    }
+}
