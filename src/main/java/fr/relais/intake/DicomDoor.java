@@ -48,11 +48,15 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
     static final String UNKNOWN_CALLER = "dicom:unknown";
 
     DicomDoor(RelaisProperties properties, HospitalDirectory hospitals, IntakeService intake, AuditLog audit,
-              RefusedAttempts refusals, List<PeerDoor> peers, SslBundles sslBundles) {
+              RefusedAttempts refusals, List<PeerDoor> peers, SslBundles sslBundles,
+              io.micrometer.core.instrument.MeterRegistry meters) {
         this.refusals = refusals;
         this.sslBundles = sslBundles;
         Integer budgetMb = properties.dicom().receptionBudgetMb();
         this.budget = budgetMb == null || budgetMb <= 0 ? ReceptionBudget.halfTheHeap() : new ReceptionBudget((long) budgetMb << 20);
+        meters.gauge("relais.dicom.reception.reserved.bytes", budget, ReceptionBudget::reserved);
+        meters.gauge("relais.dicom.reception.peak.bytes", budget, ReceptionBudget::peak);
+        meters.gauge("relais.dicom.reception.budget.bytes", budget, ReceptionBudget::capacity);
         this.settings = properties.dicom();
         this.hospitals = hospitals;
         this.intake = intake;
