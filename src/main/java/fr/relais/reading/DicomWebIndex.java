@@ -26,8 +26,10 @@ class DicomWebIndex {
     record MetadataRow(long instanceId, String objectKey, String metadata) {}
 
     private final JdbcClient jdbc;
+    private final StudyAccess access;
 
-    DicomWebIndex(JdbcClient jdbc) {
+    DicomWebIndex(JdbcClient jdbc, StudyAccess access) {
+        this.access = access;
         this.jdbc = jdbc;
     }
 
@@ -55,7 +57,7 @@ class DicomWebIndex {
         sql.append(" order by s.id desc limit :limit offset :offset");
         params.put("limit", limit);
         params.put("offset", offset);
-        return StudyAccess.bind(jdbc.sql(sql.toString()).params(params), user)
+        return access.bind(jdbc.sql(sql.toString()).params(params), user)
                 .query((rs, n) -> new StudyRow(rs.getLong("id"), rs.getString("study_uid"),
                         rs.getObject("study_date", LocalDate.class), rs.getString("accession_number"),
                         rs.getString("modalities"), rs.getInt("series_count"), rs.getInt("instance_count")))
@@ -120,7 +122,7 @@ class DicomWebIndex {
      * lookup in one query, for the requests that come by the hundred (frames).
      */
     java.util.Optional<String> readableObject(AccountPrincipal user, String studyUid, String seriesUid, String sopInstanceUid) {
-        return StudyAccess.bind(jdbc.sql("""
+        return access.bind(jdbc.sql("""
                         select i.object_key from study s join exam e on e.study_id = s.id
                         join series x on x.study_id = s.id join instance i on i.series_id = x.id
                         where s.study_uid = :study and x.series_uid = :series and i.sop_instance_uid = :sop and"""

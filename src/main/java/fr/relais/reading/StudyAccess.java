@@ -4,10 +4,15 @@ import fr.relais.exam.ExamState;
 import fr.relais.exam.ExamStateMachine;
 import fr.relais.security.AccountPrincipal;
 import fr.relais.security.Role;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +28,15 @@ import java.util.Optional;
 @Component
 public class StudyAccess {
 
+    /**
+     * The exam's report was signed by the reader within the author's window: they may look again
+     * (read-only) for addenda and the hospital's questions. Read from the exam's log.
+     */
+    private static final String SIGNED_BY_READER = """
+            (e.state in ('REPORTED', 'DELIVERED') and exists (
+                select 1 from exam_event signed where signed.exam_id = e.id and signed.to_state = 'REPORTED'
+                and signed.actor = :readerName and signed.at > :authorSince))""";
+
     /** The condition on {@code e} (exam) for the parameters {@link #bind} sets. */
     static final String CONDITION = """
             e.state not in (:hiddenStates)
@@ -30,7 +44,9 @@ public class StudyAccess {
                 select earlier.id from exam held join study claimed on claimed.id = held.study_id
                 join study earlier on earlier.patient_id = claimed.patient_id
                                   and earlier.first_received_at <= claimed.first_received_at
-                where held.state = 'IN_READING' and held.claimed_by = :reader))""";
+                where held.state = 'IN_READING' and held.claimed_by = :reader)
+            or """ + SIGNED_BY_READER + ")";
+
 
     /**
      * The condition on {@code e} alone: who may open the exam itself (its viewer), whether or not
@@ -38,25 +54,37 @@ public class StudyAccess {
      */
     static final String EXAM_CONDITION = """
             e.state not in (:hiddenStates)
-            and (:privileged or (e.state = 'IN_READING' and e.claimed_by = :reader))""";
+            and (:privileged or (e.state = 'IN_READING' and e.claimed_by = :reader) or """ + SIGNED_BY_READER + ")";
 
     static final List<String> HIDDEN_STATES = Arrays.stream(ExamState.values())
             .filter(ExamStateMachine::imagesHidden).map(Enum::name).toList();
 
     private final JdbcClient jdbc;
+    private final Clock clock;
+    private final Duration authorWindow;
 
-    StudyAccess(JdbcClient jdbc) {
+    StudyAccess(JdbcClient jdbc, Clock clock, @Value("${relais.reading.author-access:24h}") Duration authorWindow) {
         this.jdbc = jdbc;
+        this.clock = clock;
+        this.authorWindow = authorWindow;
     }
 
     static boolean privileged(AccountPrincipal user) {
         return user.role() == Role.ADMIN || user.role() == Role.COORDINATOR;
     }
 
-    static JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, AccountPrincipal user) {
+    JdbcClient.StatementSpec bind(JdbcClient.StatementSpec statement, AccountPrincipal user) {
         return statement.param("hiddenStates", HIDDEN_STATES)
                 .param("privileged", privileged(user))
-                .param("reader", user.id());
+                .param("reader", user.id())
+                .param("readerName", user.username())
+                .param("authorSince", OffsetDateTime.ofInstant(clock.instant().minus(authorWindow), ZoneOffset.UTC));
+    }
+
+    /** Whether the user signed this exam's report and is within the author's window: read-only then. */
+    public boolean authorLookingAgain(AccountPrincipal user, long examId) {
+        return !privileged(user) && bind(jdbc.sql("select count(*) from exam e where e.id = :exam and e.claimed_by is distinct from :reader and "
+                + SIGNED_BY_READER).param("exam", examId), user).query(Long.class).single() > 0;
     }
 
     /** The id of the study with this UID that the user may read, if any. */

@@ -74,8 +74,11 @@ class ViewerPageController {
         model.addAttribute("exam", exam);
         model.addAttribute("overlay", overlay(exam, me, actor));
         model.addAttribute("aiFlags", aiResults.flagsOf(examId));
-        // The holder's viewer tells the worklist it is still reading, so that the claim does not time out.
-        model.addAttribute("holder", me.role() == Role.RADIOLOGIST);
+        // The author of a signed report looks again, read-only; only the holder's viewer tells the
+        // worklist it is still reading, so that the claim does not time out.
+        boolean lookingAgain = access.authorLookingAgain(me, examId);
+        model.addAttribute("readOnly", lookingAgain);
+        model.addAttribute("holder", me.role() == Role.RADIOLOGIST && !lookingAgain);
         // The report is written beside the images: the editor for the holder, the report as it stands for the others.
         // (A coordinator's viewer of an exam not reported yet has none.)
         try {

@@ -122,12 +122,17 @@ public class ReportService {
             throw notFound(examId);
         }
         if (exam.heldBy(viewer)) {
-            return stored.orElseGet(() -> proposal(examId));
+            return withAi(stored.orElseGet(() -> proposal(examId)), viewer);
         }
         ReportView report = stored.orElseThrow(() -> notFound(examId));
         audit.record(viewer.username(), "REPORT_OPENED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,
                 "report:" + report.reportId() + " " + report.state());
-        return report;
+        return withAi(report, viewer);
+    }
+
+    /** The engines' answers go with the report to those who review them; the hospital's users get none. */
+    private ReportView withAi(ReportView report, AccountPrincipal viewer) {
+        return viewer.role().isHospitalRole() ? report : report.withAiResults(aiResults.ofExam(report.examId()));
     }
 
     /** The signed report of a request, for the hospital portal: empty (and nothing audited) until it is signed. */
@@ -455,7 +460,7 @@ public class ReportService {
         ReportTemplates.Sections s = templates.proposal(request);
         return new ReportView(null, examId, request.accessionNumber(), ReportState.DRAFT, 0, s.indication(),
                 s.technique(), s.findings(), s.conclusion(), false, null, null, null, null, null, null, null, null,
-                List.of(), List.of());
+                List.of(), List.of(), List.of());
     }
 
     private Optional<ReportView> stored(long examId) {
@@ -482,7 +487,7 @@ public class ReportService {
                 rs.getBoolean("critical"), category(rs.getString("critical_category")), rs.getString("author_name"),
                 instant(rs, "updated_at"), instant(rs, "signed_at"), rs.getString("signed_by_name"),
                 instant(rs, "first_image_at"), turnaround == null ? null : turnaround.longValue(),
-                rs.getString("task_state"), addenda(id), callbacks(id));
+                rs.getString("task_state"), addenda(id), callbacks(id), List.of());
     }
 
     private List<Addendum> addenda(long reportId) {

@@ -545,6 +545,47 @@ class ReportIT extends BaseIntegrationTest {
     }
 
     @Test
+    void theReportApiCarriesTheExamsAiResultsForTheirReviewersButNotForTheHospital() {
+        long exam = claimedExam();
+        long result = jdbc.sql("""
+                        insert into ai_result (exam_id, engine_id, engine_version, finding, score, positive, received_at)
+                        values (:exam, (select id from ai_engine where kind = 'BUILTIN' order by id limit 1), '1', 'ICH', 0.12,
+                                false, now()) returning id""")
+                .param("exam", exam).query(Long.class).single();
+        JsonNode draft = as(radiologist).get(path(exam)).json();
+        assertThat(draft.get("aiResults")).hasSize(1);
+        JsonNode ai = draft.get("aiResults").get(0);
+        assertThat(ai.get("id").asLong()).isEqualTo(result);
+        assertThat(ai.get("finding").asText()).isEqualTo("ICH");
+        assertThat(ai.get("score").asDouble()).isEqualTo(0.12);
+        assertThat(ai.get("positive").asBoolean()).isFalse();
+        int version = saved(exam, draft(0, "Pas d’hémorragie.", "Pas d’anomalie intracrânienne aiguë."));
+        assertThat(sign(exam, version, Map.of()).status()).isEqualTo(200);
+        // The hospital reads the signed report, without the engines' answers.
+        JsonNode forHospital = as(physician).get(path(exam)).json();
+        assertThat(forHospital.get("aiResults")).isEmpty();
+    }
+
+    @Test
+    void theAuthorLooksAgainAtTheImagesReadOnlyForADayAndNobodyElseDoes() {
+        long exam = signedExam();
+        Browser author = browser().loggedInAs(radiologist.username(), radiologist.password());
+        java.net.http.HttpResponse<String> viewer = author.get("/reading/exams/" + exam + "/viewer");
+        assertThat(viewer.statusCode()).isEqualTo(200);
+        assertThat(viewer.body()).contains("id=\"read-only\"", "lecture seule").contains("data-holder=\"false\"");
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'STUDY_OPENED' and actor = :u and detail like :d")
+                .param("u", radiologist.username()).param("d", "viewer, exam " + exam).query(Long.class).single()).isEqualTo(1);
+        // Another radiologist on duty for the hospital has no such right.
+        TestAccount other = radiologistOnDuty();
+        assertThat(browser().loggedInAs(other.username(), other.password()).get("/reading/exams/" + exam + "/viewer")
+                .statusCode()).isEqualTo(404);
+        // A day after the signature, the author's window has closed.
+        jdbc.sql("update exam_event set at = at - interval '25 hours' where exam_id = :e and to_state = 'REPORTED'")
+                .param("e", exam).update();
+        assertThat(author.get("/reading/exams/" + exam + "/viewer").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void someoneElsesOrAMissingExamAnswers404() {
         long exam = claimedExam();
         TestAccount stranger = createAccount(Role.RADIOLOGIST, null);
