@@ -133,6 +133,7 @@ class FuzzIT extends BaseIntegrationTest {
                 + notProblems.size() + "; unanswered HTTP " + unanswered.size() + "; C-STORE unanswered "
                 + unansweredStores.size() + "; well-behaved runs " + sender.runs + ", instances acknowledged "
                 + sender.acknowledged.size() + "; seed " + seed);
+        report("slow case (over 2 s)", slowest);
         report("5xx", serverErrors);
         report("hang", hangs);
         report("4xx without problem detail", notProblems);
@@ -156,8 +157,25 @@ class FuzzIT extends BaseIntegrationTest {
         assertThat(unansweredStores).as("well-framed C-STORE requests answered by an abort").isEmpty();
     }
 
+    /** The slowest cases, to see where the budget goes (printed, not asserted). */
+    private final List<String> slowest = Collections.synchronizedList(new ArrayList<>());
+    private final ThreadLocal<String> current = new ThreadLocal<>();
+
     private void oneCase(Random r, String id) {
         int kind = r.nextInt(100);
+        long start = System.nanoTime();
+        current.set(null);
+        try {
+            oneCaseOf(kind, r, id);
+        } finally {
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (millis > 2000) {
+                slowest.add(id + " took " + millis + " ms: " + printable(String.valueOf(current.get()), 300));
+            }
+        }
+    }
+
+    private void oneCaseOf(int kind, Random r, String id) {
         try {
             if (kind < 22) {
                 count("dicom-associate");
@@ -642,6 +660,7 @@ class FuzzIT extends BaseIntegrationTest {
      * hang, since the server has had all its input.
      */
     private byte[] readToEnd(Socket socket, String what) {
+        current.set(what);
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         try {
             if (!socket.isOutputShutdown()) {
