@@ -4,7 +4,6 @@ import fr.relais.audit.AuditLog;
 import fr.relais.hospital.HospitalDirectory;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
 import fr.relais.intake.MultipartRelated.MalformedMultipartException;
-import fr.relais.intake.MultipartRelated.Part;
 import fr.relais.security.AccountPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
@@ -20,6 +19,7 @@ import org.springframework.web.server.ResponseStatusException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +33,10 @@ import java.util.Map;
 class StowController {
 
     static final MediaType DICOM_JSON = MediaType.parseMediaType("application/dicom+json");
-    private static final long MAX_BODY_BYTES = 512L << 20;
+    /** A request is read as a stream, one part in memory at a time; these bound the time and memory one takes. */
+    private static final long MAX_BODY_BYTES = 8L << 30;
+    /** The largest single instance, as at the DICOM door. */
+    private static final long MAX_PART_BYTES = 1L << 30;
 
     /** Failure reasons of PS3.18 Table I.2-1 (and PS3.4 C.4.2.1.4). */
     private static final int CANNOT_UNDERSTAND = 0xC000, SOP_CLASS_NOT_SUPPORTED = 0x0122,
@@ -74,35 +77,60 @@ class StowController {
         HospitalRef hospital = hospitals.findById(user.hospitalId())
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN, "the account's hospital no longer exists"));
         String boundary = checkContentType(contentType);
-        List<Part> parts;
-        try {
-            parts = MultipartRelated.parse(readBounded(request.getInputStream()), boundary);
-        } catch (MalformedMultipartException e) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "malformed multipart/related body: " + e.getMessage());
-        }
-        if (parts.isEmpty()) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "the request holds no instance");
-        }
+        MultipartRelated multipart = new MultipartRelated(new BoundedInputStream(request.getInputStream(), MAX_BODY_BYTES),
+                boundary);
 
         String base = request.getRequestURL().toString().replaceFirst("/dicomweb/studies.*$", "/dicomweb");
         List<Map<String, Object>> referenced = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
-        for (Part part : parts) {
-            if (!part.contentType().toLowerCase(Locale.ROOT).startsWith("application/dicom")) {
-                failed.add(failure(null, null, SOP_CLASS_NOT_SUPPORTED,
-                        "part of type " + part.contentType() + " is not application/dicom"));
-                continue;
+        // One part in memory at a time: each is stored (and answered for) before the next is read.
+        PartBuffer part = new PartBuffer(MAX_PART_BYTES);
+        try {
+            MultipartRelated.PartHeaders headers;
+            while ((headers = multipart.nextPart()) != null) {
+                int number = multipart.parts();
+                boolean dicom = isDicom(headers.contentType());
+                part.reset(dicom);
+                MultipartRelated.BodyEnd end = multipart.readBody(part);
+                if (end == MultipartRelated.BodyEnd.END_OF_STREAM) {
+                    // A truncated part is never handed to intake: its bytes are not what the sender meant.
+                    throw new MalformedMultipartException("part " + number
+                            + " is truncated: the body ended before its closing boundary");
+                }
+                if (!dicom) {
+                    failed.add(failure(null, null, SOP_CLASS_NOT_SUPPORTED,
+                            "part " + number + " of type " + printable(headers.contentType()) + " is not application/dicom"));
+                } else if (part.overflowed()) {
+                    failed.add(failure(null, null, OUT_OF_RESOURCES, "part " + number + " is larger than "
+                            + (MAX_PART_BYTES >> 20) + " MiB, the most one instance may be"));
+                } else {
+                    IntakeService.Outcome outcome = intake.receiveFile(hospital, "user:" + user.username(),
+                            part.bytes(), targetStudy);
+                    switch (outcome.result()) {
+                        case STORED, ALREADY_STORED -> referenced.add(reference(base, outcome));
+                        case UNSUPPORTED_CLASS -> failed.add(failure(outcome, SOP_CLASS_NOT_SUPPORTED));
+                        case INVALID -> failed.add(failure(outcome, CANNOT_UNDERSTAND));
+                        case MISMATCH -> failed.add(failure(outcome, DOES_NOT_MATCH));
+                        case FAILED -> failed.add(failure(outcome, OUT_OF_RESOURCES));
+                    }
+                }
             }
-            IntakeService.Outcome outcome = intake.receiveFile(hospital, "user:" + user.username(), part.body(),
-                    targetStudy);
-            switch (outcome.result()) {
-                case STORED, ALREADY_STORED -> referenced.add(reference(base, outcome));
-                case UNSUPPORTED_CLASS -> failed.add(failure(outcome, SOP_CLASS_NOT_SUPPORTED));
-                case INVALID -> failed.add(failure(outcome, CANNOT_UNDERSTAND));
-                case MISMATCH -> failed.add(failure(outcome, DOES_NOT_MATCH));
-                case FAILED -> failed.add(failure(outcome, OUT_OF_RESOURCES));
+        } catch (MalformedMultipartException | BodyTooLargeException e) {
+            boolean tooLarge = e instanceof BodyTooLargeException;
+            String why = tooLarge ? "a STOW-RS request may carry at most " + (MAX_BODY_BYTES >> 30)
+                    + " GiB; send the study in several requests" : "malformed multipart/related body: " + e.getMessage();
+            if (referenced.isEmpty() && failed.isEmpty()) {
+                // Nothing was stored: the request as a whole is refused.
+                throw new ResponseStatusException(tooLarge ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST, why);
             }
+            // What was stored before the fault stays stored, and the answer must say so.
+            failed.add(failure(null, null, tooLarge ? OUT_OF_RESOURCES : CANNOT_UNDERSTAND,
+                    why + (tooLarge ? "" : "; the parts after it were not read")));
         }
+        if (referenced.isEmpty() && failed.isEmpty()) {
+            throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "the request holds no instance");
+        }
+
         audit.record(user.username(), "STOW_RS", "hospital:" + hospital.id(), request.getRemoteAddr(),
                 failed.isEmpty() ? AuditLog.Outcome.SUCCESS : AuditLog.Outcome.FAILED,
                 referenced.size() + " stored, " + failed.size() + " failed");
@@ -145,13 +173,101 @@ class StowController {
         }
     }
 
-    private static byte[] readBounded(InputStream in) throws IOException {
-        byte[] body = in.readNBytes((int) MAX_BODY_BYTES + 1);
-        if (body.length > MAX_BODY_BYTES) {
-            throw new ResponseStatusException(HttpStatus.PAYLOAD_TOO_LARGE,
-                    "a STOW-RS request may carry at most " + (MAX_BODY_BYTES >> 20) + " MiB; send the study in several requests");
+    /** The part's type is application/dicom (parameters such as transfer-syntax aside). */
+    private static boolean isDicom(String partType) {
+        try {
+            MediaType type = MediaType.parseMediaType(partType);
+            return "application".equals(type.getType()) && "dicom".equals(type.getSubtype());
+        } catch (RuntimeException e) {
+            return false;
         }
-        return body;
+    }
+
+    /** A sender's header value in an answer: printable ASCII only, and short. */
+    private static String printable(String value) {
+        String clean = value.replaceAll("[^\\x20-\\x7E]", "?");
+        return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
+    }
+
+    /** The request body is larger than a STOW-RS request may be. */
+    static final class BodyTooLargeException extends IOException {
+        BodyTooLargeException() {
+            super("request body too large");
+        }
+    }
+
+    /** Counts what is read, and refuses to read past the cap. */
+    private static final class BoundedInputStream extends java.io.FilterInputStream {
+        private final long cap;
+        private long read;
+
+        BoundedInputStream(InputStream in, long cap) {
+            super(in);
+            this.cap = cap;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (read > cap) {
+                throw new BodyTooLargeException();
+            }
+            int n = super.read(b, off, (int) Math.min(len, cap + 1 - read));
+            if (n > 0) {
+                read += n;
+            }
+            return n;
+        }
+    }
+
+    /** The current part's bytes, kept up to a cap (past it the part is only read through, not kept). */
+    private static final class PartBuffer implements MultipartRelated.Sink {
+        private final long cap;
+        private byte[] bytes = new byte[64 * 1024];
+        private int size;
+        private boolean keep;
+        private boolean overflowed;
+
+        PartBuffer(long cap) {
+            this.cap = cap;
+        }
+
+        void reset(boolean keep) {
+            this.keep = keep;
+            size = 0;
+            overflowed = false;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (!keep || overflowed) {
+                return;
+            }
+            if ((long) size + len > cap) {
+                overflowed = true;
+                size = 0;
+                bytes = new byte[64 * 1024]; // give the memory back now, not at the end of the request
+                return;
+            }
+            if (size + len > bytes.length) {
+                bytes = Arrays.copyOf(bytes, (int) Math.min(Math.max((long) size + len, 2L * bytes.length), cap));
+            }
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+
+        boolean overflowed() {
+            return overflowed;
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(bytes, size);
+        }
     }
 
     private static Map<String, Object> reference(String base, IntakeService.Outcome outcome) {

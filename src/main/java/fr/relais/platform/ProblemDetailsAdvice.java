@@ -21,6 +21,7 @@ import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -51,6 +52,12 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         String message = text(ex);
         List<FieldMessage> errors = ex.field() == null ? List.of() : List.of(new FieldMessage(ex.field(), message));
         return problem(ex.status(), message, errors, request.getRequestURI());
+    }
+
+    @ExceptionHandler(MultipartException.class)
+    ResponseEntity<Object> handleMultipart(MultipartException ex, HttpServletRequest request) {
+        return problem(HttpStatus.BAD_REQUEST, text("problem.multipart.malformed",
+                "The multipart/form-data body cannot be read."), List.of(), request.getRequestURI());
     }
 
     @ExceptionHandler(DataIntegrityViolationException.class)

@@ -9,7 +9,15 @@ import fr.relais.sim.SyntheticCt.GeneratedStudy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,6 +129,104 @@ class StowRsIT extends BaseIntegrationTest {
         ApiClient.Response asAdmin = admin().postBytes("/dicomweb/studies", MULTIPART, body);
         assertThat(asAdmin.status()).isEqualTo(403);
         assertThat(asAdmin.json().get("detail").asText()).contains("hospital accounts");
+    }
+
+    @Test
+    void aBodyOfManyPartsIsStreamedAndEveryInstanceStored() throws Exception {
+        long hospital = createHospital(unique("CH Stow"), uniqueAeTitle("STOW"));
+        TestAccount technologist = createAccount(Role.HOSPITAL_TECHNOLOGIST, hospital);
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1).rows(512).columns(512)
+                .seed(35).build(), work);
+        byte[] slice = Files.readAllBytes(study.files().get(0));
+        String uid = study.sopInstanceUids().get(0);
+        int parts = 300;
+
+        // About 160 MB sent as it is generated (chunked): neither side ever holds the whole body.
+        HttpResponse<String> response = streamed(technologist, parts, k -> withUid(slice, uid, k), parts);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(new ObjectMapper().readTree(response.body()).get("00081199").get("Value")).hasSize(parts);
+        assertThat(instances(hospital)).isEqualTo(parts);
+    }
+
+    @Test
+    void aTruncatedLastPartIsReportedFailedAndThePartsBeforeItStored() throws Exception {
+        long hospital = createHospital(unique("CH Stow"), uniqueAeTitle("STOW"));
+        TestAccount technologist = createAccount(Role.HOSPITAL_TECHNOLOGIST, hospital);
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1).seed(36).build(), work);
+        byte[] slice = Files.readAllBytes(study.files().get(0));
+        String uid = study.sopInstanceUids().get(0);
+
+        // Three whole parts, then a fourth cut short: the body ends without its closing boundary.
+        HttpResponse<String> response = streamed(technologist, 4,
+                k -> k < 3 ? withUid(slice, uid, k) : Arrays.copyOf(withUid(slice, uid, k), slice.length / 2), 3);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        JsonNode body = new ObjectMapper().readTree(response.body());
+        assertThat(body.get("00081199").get("Value")).hasSize(3);
+        JsonNode failed = body.get("00081198").get("Value");
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).get("00081197").get("Value").get(0).asInt()).isEqualTo(0xC000);
+        assertThat(failed.get(0).get("00000902").get("Value").get(0).asText()).contains("part 4 is truncated");
+        assertThat(instances(hospital)).isEqualTo(3);
+    }
+
+    /**
+     * POSTs count parts, generated one at a time, in a chunked request; only the first closed ones
+     * are followed by their delimiter (and the close delimiter ends the body only when all are).
+     */
+    private HttpResponse<String> streamed(TestAccount account, int count, java.util.function.IntFunction<byte[]> part,
+                                          int closed) throws Exception {
+        java.util.Enumeration<InputStream> pieces = new java.util.Enumeration<>() {
+            private int k;
+
+            @Override
+            public boolean hasMoreElements() {
+                return k <= count;
+            }
+
+            @Override
+            public InputStream nextElement() {
+                int n = k++;
+                if (n == count) {
+                    return new ByteArrayInputStream(closed == count
+                            ? ("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII) : new byte[0]);
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                out.writeBytes(("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.writeBytes(part.apply(n));
+                if (n < closed) {
+                    out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                return new ByteArrayInputStream(out.toByteArray());
+            }
+        };
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/dicomweb/studies"))
+                .header("Content-Type", MULTIPART)
+                .header("Authorization", ApiClient.basic(account.username(), account.password()))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new SequenceInputStream(pieces)))
+                .build();
+        return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The file with its SOP instance UID's last digits made k: same length, a UID of its own. */
+    private static byte[] withUid(byte[] file, String uid, int k) {
+        String renewed = uid.substring(0, uid.length() - 6) + String.format("%06d", k);
+        byte[] from = uid.getBytes(StandardCharsets.US_ASCII);
+        byte[] to = renewed.getBytes(StandardCharsets.US_ASCII);
+        byte[] out = file.clone();
+        for (int i = 0; i + from.length <= out.length; i++) {
+            if (Arrays.equals(out, i, i + from.length, from, 0, from.length)) {
+                System.arraycopy(to, 0, out, i, to.length);
+            }
+        }
+        return out;
+    }
+
+    private int instances(long hospital) {
+        return jdbc.sql("""
+                select count(*) from instance i join series se on se.id = i.series_id join study s on s.id = se.study_id
+                where s.hospital_id = :h""").param("h", hospital).query(Integer.class).single();
     }
 
     private static byte[] multipart(byte[]... files) {
