@@ -179,12 +179,12 @@ final class Association {
         Accept accepted = (Accept) decision;
         slot = admission.associate(accepted.caller(), peer.getAddress());
         if (slot == null) {
-            // Presentation-layer rejection, "local limit exceeded": the sender should retry later.
-            reject(2, 3, 2);
             String why = "local limit exceeded: " + settings.maxAssociations() + " associations in all, "
                     + settings.limits().maxPerCaller() + " per hospital, " + settings.limits().maxPerSource()
                     + " per address";
             handler.refused(request, why);
+            // Presentation-layer rejection, "local limit exceeded": the sender should retry later.
+            reject(2, 3, 2);
             log.warn("association {} from {} refused: {}", id, callingAe, why);
             return false;
         }
