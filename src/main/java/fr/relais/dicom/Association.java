@@ -59,8 +59,8 @@ final class Association {
     private final Admission admission;
     private final Runnable negotiated;
     private Admission.Ticket slot;
-    /** What the data set being received holds of the reception budget (bytes of heap). */
-    private long reserved;
+    /** What the data set being received holds of the reception budget. */
+    private ReceptionBudget.Reservation reservation;
     /** Why the data set being received is dropped for want of budget, or null. */
     private String overBudget;
     private DataInputStream in;
@@ -83,6 +83,7 @@ final class Association {
         this.handler = handler;
         this.admission = admission;
         this.negotiated = negotiated;
+        this.reservation = settings.budget().reserve();
     }
 
     void run() {
@@ -111,7 +112,7 @@ final class Association {
             log.error("association {} from {} failed", id, callingAe, e);
             abort();
         } finally {
-            giveBackReservation();
+            reservation.close();
             if (slot != null) {
                 slot.close();
             }
@@ -344,9 +345,9 @@ final class Association {
                 if (dataSet.size() + (long) valueLength > settings.maxObjectBytes()) {
                     throw new ProtocolException("data set larger than " + settings.maxObjectBytes() + " bytes");
                 }
-                if (overBudget == null && !reserveFor(dataSet.size() + (long) valueLength)) {
+                if (overBudget == null && !reservation.grow(dataSet.size() + (long) valueLength)) {
                     // The rest of this data set is read and dropped: the association stays in step.
-                    giveBackReservation();
+                    overBudget = reservation.refusal();
                     dataSet.release(1 << 20);
                 }
                 if (overBudget != null) {
@@ -358,38 +359,6 @@ final class Association {
                     onDataSet(pc);
                 }
             }
-        }
-    }
-
-    /**
-     * Holds enough of the reception budget for a data set of this many bytes so far; when the budget
-     * cannot, says why in {@link #overBudget} (the C-STORE then answers A700).
-     */
-    private boolean reserveFor(long bytes) {
-        long needed = bytes * ReceptionBudget.HEAP_PER_BYTE;
-        if (needed <= reserved) {
-            return true;
-        }
-        // Ahead by as much again (at most 4 MiB of data), so that a large object does not ask at every fragment.
-        long ahead = Math.min(needed * 2, needed + (4L << 20) * ReceptionBudget.HEAP_PER_BYTE);
-        for (long target : new long[] {ahead, needed}) {
-            if (settings.budget().tryReserve(target - reserved)) {
-                reserved = target;
-                return true;
-            }
-        }
-        // An error comment is an LO: 64 characters.
-        long budgetMib = settings.budget().capacity() >> 20;
-        overBudget = settings.budget().couldEverHold(bytes)
-                ? "receptions fill the " + budgetMib + " MiB memory budget: retry later"
-                : "over " + (bytes >> 20) + " MiB: larger than this server can receive (" + budgetMib + " MiB)";
-        return false;
-    }
-
-    private void giveBackReservation() {
-        if (reserved > 0) {
-            settings.budget().release(reserved);
-            reserved = 0;
         }
     }
 
@@ -438,7 +407,7 @@ final class Association {
             }
         }
         dataSet.release(1 << 20);
-        giveBackReservation();
+        reservation.close();
         overBudget = null;
         sendResponse(pc, DimseCommand.response(C_STORE_RSP, cmd.messageId(), sopClass,
                 cmd.affectedSopInstanceUid(), status));

@@ -61,4 +61,57 @@ public final class ReceptionBudget {
     boolean couldEverHold(long dataSetBytes) {
         return dataSetBytes * HEAP_PER_BYTE <= capacity;
     }
+
+    /** What one reception holds, grown as its data set grows and given back once; not thread-safe. */
+    public Reservation reserve() {
+        return new Reservation();
+    }
+
+    public final class Reservation implements AutoCloseable {
+        private long held;
+        private String refusal;
+
+        private Reservation() {}
+
+        /**
+         * Holds enough for a data set of this many bytes so far (ahead by as much again, at most
+         * 4 MiB of data, so that a large object does not ask at every fragment). False, with
+         * {@link #refusal} saying why in at most 64 characters (a DICOM error comment), when the
+         * budget cannot; what was held is then given back.
+         */
+        public boolean grow(long dataBytes) {
+            long needed = dataBytes * HEAP_PER_BYTE;
+            if (needed <= held) {
+                return true;
+            }
+            long ahead = Math.min(needed * 2, needed + (4L << 20) * HEAP_PER_BYTE);
+            for (long target : new long[] {ahead, needed}) {
+                if (tryReserve(target - held)) {
+                    held = target;
+                    return true;
+                }
+            }
+            close();
+            long budgetMib = capacity >> 20;
+            refusal = couldEverHold(dataBytes)
+                    ? "receptions fill the " + budgetMib + " MiB memory budget: retry later"
+                    : "over " + (dataBytes >> 20) + " MiB: larger than this server can receive (" + budgetMib + " MiB)";
+            return false;
+        }
+
+        /** Why the last {@link #grow} failed, or null. */
+        public String refusal() {
+            return refusal;
+        }
+
+        /** Gives everything back; the reservation may grow again for the next data set. */
+        @Override
+        public void close() {
+            if (held > 0) {
+                release(held);
+                held = 0;
+            }
+            refusal = null;
+        }
+    }
 }

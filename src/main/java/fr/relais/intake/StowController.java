@@ -1,5 +1,6 @@
 package fr.relais.intake;
 
+import fr.relais.dicom.ReceptionBudget;
 import fr.relais.audit.AuditLog;
 import fr.relais.hospital.HospitalDirectory;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
@@ -45,8 +46,10 @@ class StowController {
     private final IntakeService intake;
     private final HospitalDirectory hospitals;
     private final AuditLog audit;
+    private final DicomDoor dicomDoor;
 
-    StowController(IntakeService intake, HospitalDirectory hospitals, AuditLog audit) {
+    StowController(IntakeService intake, HospitalDirectory hospitals, AuditLog audit, DicomDoor dicomDoor) {
+        this.dicomDoor = dicomDoor;
         this.intake = intake;
         this.hospitals = hospitals;
         this.audit = audit;
@@ -84,7 +87,7 @@ class StowController {
         List<Map<String, Object>> referenced = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
         // One part in memory at a time: each is stored (and answered for) before the next is read.
-        PartBuffer part = new PartBuffer(MAX_PART_BYTES);
+        PartBuffer part = new PartBuffer(MAX_PART_BYTES, dicomDoor.budget().reserve());
         try {
             MultipartRelated.PartHeaders headers;
             while ((headers = multipart.nextPart()) != null) {
@@ -103,6 +106,8 @@ class StowController {
                 } else if (part.overflowed()) {
                     failed.add(failure(null, null, OUT_OF_RESOURCES, "part " + number + " is larger than "
                             + (MAX_PART_BYTES >> 20) + " MiB, the most one instance may be"));
+                } else if (part.overBudget() != null) {
+                    failed.add(failure(null, null, OUT_OF_RESOURCES, "part " + number + ": " + part.overBudget()));
                 } else {
                     IntakeService.Outcome outcome = intake.receiveFile(hospital, "user:" + user.username(),
                             part.bytes(), targetStudy);
@@ -126,6 +131,8 @@ class StowController {
             // What was stored before the fault stays stored, and the answer must say so.
             failed.add(failure(null, null, tooLarge ? OUT_OF_RESOURCES : CANNOT_UNDERSTAND,
                     why + (tooLarge ? "" : "; the parts after it were not read")));
+        } finally {
+            part.done();
         }
         if (referenced.isEmpty() && failed.isEmpty()) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "the request holds no instance");
@@ -225,27 +232,42 @@ class StowController {
         }
     }
 
-    /** The current part's bytes, kept up to a cap (past it the part is only read through, not kept). */
+    /**
+     * The current part's bytes, kept up to a cap and within the reception budget the DICOM door
+     * shares (past either, the part is only read through, not kept).
+     */
     private static final class PartBuffer implements MultipartRelated.Sink {
         private final long cap;
+        private final ReceptionBudget.Reservation reservation;
         private byte[] bytes = new byte[64 * 1024];
         private int size;
         private boolean keep;
         private boolean overflowed;
+        private String overBudget;
 
-        PartBuffer(long cap) {
+        PartBuffer(long cap, ReceptionBudget.Reservation reservation) {
             this.cap = cap;
+            this.reservation = reservation;
         }
 
         void reset(boolean keep) {
             this.keep = keep;
             size = 0;
             overflowed = false;
+            overBudget = null;
+            reservation.close();
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
-            if (!keep || overflowed) {
+            if (!keep || overflowed || overBudget != null) {
+                return;
+            }
+            // The exact copy handed to intake is one more than a DICOM reception holds.
+            if (!reservation.grow(((long) size + len) * 5 / 4)) {
+                overBudget = reservation.refusal();
+                size = 0;
+                bytes = new byte[64 * 1024];
                 return;
             }
             if ((long) size + len > cap) {
@@ -263,6 +285,15 @@ class StowController {
 
         boolean overflowed() {
             return overflowed;
+        }
+
+        String overBudget() {
+            return overBudget;
+        }
+
+        /** The request is answered: what the last part held goes back to the budget. */
+        void done() {
+            reservation.close();
         }
 
         byte[] bytes() {

@@ -83,6 +83,28 @@ class StowRsIT extends BaseIntegrationTest {
     }
 
     @Test
+    void stowRsSharesTheDicomDoorsMemoryBudgetAndAsksToRetryWhenItIsFull() throws Exception {
+        long hospital = createHospital(unique("CH Stow"), uniqueAeTitle("STOW"));
+        TestAccount technologist = createAccount(Role.HOSPITAL_TECHNOLOGIST, hospital);
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1).seed(34).build(), work);
+        byte[] file = Files.readAllBytes(study.files().get(0));
+        fr.relais.dicom.ReceptionBudget budget = dicomDoor.budget();
+        // Other receptions hold all of the budget but a few bytes.
+        fr.relais.dicom.ReceptionBudget.Reservation others = budget.reserve();
+        assertThat(others.grow((budget.capacity() - budget.reserved()) / 4 - 1024)).isTrue();
+        try {
+            ApiClient.Response refused = as(technologist).postBytes("/dicomweb/studies", MULTIPART, multipart(file));
+            assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+            JsonNode failed = refused.json().get("00081198").get("Value").get(0);
+            assertThat(failed.get("00081197").get("Value").get(0).asInt()).isEqualTo(0xA700);
+            assertThat(failed.get("00000902").get("Value").get(0).asText()).contains("retry later");
+        } finally {
+            others.close();
+        }
+        assertThat(as(technologist).postBytes("/dicomweb/studies", MULTIPART, multipart(file)).status()).isEqualTo(200);
+    }
+
+    @Test
     void anInstanceOfAnotherStudyIsRefusedWhenPostedToAStudy() throws Exception {
         long hospital = createHospital(unique("CH Stow"), uniqueAeTitle("STOW"));
         TestAccount technologist = createAccount(Role.HOSPITAL_TECHNOLOGIST, hospital);
