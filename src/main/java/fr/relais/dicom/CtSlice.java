@@ -16,17 +16,29 @@ import com.pixelmed.dicom.TagFromName;
 public record CtSlice(String sopInstanceUid, String seriesInstanceUid, String modality, int rows, int columns,
                       double rowSpacing, double columnSpacing, double sliceThickness, double z, short[] hu) {
 
+    /**
+     * The largest slice the engines read: the detector keeps a few bytes per pixel, so that a
+     * header may not make it allocate more than this, whatever it claims.
+     */
+    public static final int MAX_PIXELS = 2048 * 2048;
+
     /** Reads a stored Part 10 object; an object this class cannot read says why. */
     public static CtSlice read(byte[] part10) throws DicomHeader.InvalidObjectException {
         AttributeList l = DicomWeb.read(part10, true);
-        int rows = Attribute.getSingleIntegerValueOrDefault(l, TagFromName.Rows, 0);
-        int columns = Attribute.getSingleIntegerValueOrDefault(l, TagFromName.Columns, 0);
-        int bits = Attribute.getSingleIntegerValueOrDefault(l, TagFromName.BitsAllocated, 0);
-        int samples = Attribute.getSingleIntegerValueOrDefault(l, TagFromName.SamplesPerPixel, 1);
+        DicomWeb.Frames frames = DicomWeb.frames(part10);
+        // The geometry the frames were cut by, proven against the pixel data's length.
+        int rows = frames.rows();
+        int columns = frames.columns();
+        int bits = frames.bitsAllocated();
+        int samples = frames.samplesPerPixel();
         boolean signed = Attribute.getSingleIntegerValueOrDefault(l, TagFromName.PixelRepresentation, 0) == 1;
         if (bits != 16 || samples != 1 || rows <= 0 || columns <= 0) {
             throw new DicomHeader.InvalidObjectException("not a 16-bit grey image (bits allocated " + bits
                     + ", samples per pixel " + samples + ")");
+        }
+        if ((long) rows * columns > MAX_PIXELS) {
+            throw new DicomHeader.InvalidObjectException("a slice of " + rows + " x " + columns
+                    + " pixels is larger than the engines read");
         }
         double slope = Attribute.getSingleDoubleValueOrDefault(l, TagFromName.RescaleSlope, 1.0);
         double intercept = Attribute.getSingleDoubleValueOrDefault(l, TagFromName.RescaleIntercept, 0.0);
@@ -38,13 +50,12 @@ public record CtSlice(String sopInstanceUid, String seriesInstanceUid, String mo
         double[] position = Attribute.getDoubleValues(l, TagFromName.ImagePositionPatient);
         double z = position != null && position.length == 3 ? position[2]
                 : Attribute.getSingleDoubleValueOrDefault(l, TagFromName.SliceLocation, Double.NaN);
-        DicomWeb.Frames frames = DicomWeb.frames(part10);
         if (frames.encapsulated()) {
             throw new DicomHeader.InvalidObjectException("compressed pixel data (" + frames.transferSyntax()
                     + ") is not read here");
         }
         byte[] raw = frames.frame(1);
-        if (raw.length < rows * columns * 2) {
+        if (raw.length < 2L * rows * columns) {
             throw new DicomHeader.InvalidObjectException("the frame is shorter than its rows and columns");
         }
         // Explicit VR big endian (retired) is the one stored syntax whose words are not little endian.

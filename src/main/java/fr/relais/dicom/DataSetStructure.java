@@ -19,6 +19,11 @@ final class DataSetStructure {
     private int rows, columns, bitsAllocated, samplesPerPixel = 1, frameCount = 1;
     private int pixelStart = -1, pixelEnd = -1;
     private boolean encapsulated;
+    /** The rest of the image pixel module, for {@link PixelModule}: null when absent, -1 when not one US value. */
+    private Integer samplesValue, rowsValue, columnsValue, bitsAllocatedValue, bitsStoredValue, highBitValue,
+            planarValue;
+    private String photometric, numberOfFrames;
+    private long extendedOffsetTableLength = -1;
 
     private DataSetStructure(byte[] b, int limit, boolean explicitVr) {
         this.b = b;
@@ -28,12 +33,55 @@ final class DataSetStructure {
 
     /** Checks data[offset..end): the data set, without any file meta header. */
     static void verify(byte[] data, int offset, int end, String transferSyntaxUid) throws InvalidObjectException {
+        walk(data, offset, end, transferSyntaxUid);
+    }
+
+    /** Checks data[offset..end) as {@link #verify} does, and says what its image pixel module declares. */
+    static PixelModule pixelModule(byte[] data, int offset, int end, String transferSyntaxUid)
+            throws InvalidObjectException {
+        DataSetStructure w = walk(data, offset, end, transferSyntaxUid);
+        if (w.pixelStart < 0) {
+            return new PixelModule(w.samplesValue, w.photometric, w.rowsValue, w.columnsValue, w.bitsAllocatedValue,
+                    w.bitsStoredValue, w.highBitValue, w.planarValue, w.numberOfFrames, false, false, 0, 0, -1,
+                    w.extendedOffsetTableLength);
+        }
+        if (!w.encapsulated) {
+            return new PixelModule(w.samplesValue, w.photometric, w.rowsValue, w.columnsValue, w.bitsAllocatedValue,
+                    w.bitsStoredValue, w.highBitValue, w.planarValue, w.numberOfFrames, true, false,
+                    (long) w.pixelEnd - w.pixelStart, 0, -1, w.extendedOffsetTableLength);
+        }
+        // Items of encapsulated pixel data (PS3.5 A.4): the basic offset table, then the fragments.
+        int pos = w.pixelStart;
+        long table = -1;
+        int fragments = 0;
+        long bytes = 0;
+        while (pos + 8 <= w.pixelEnd && LittleEndian.u16(data, pos) == 0xFFFE && LittleEndian.u16(data, pos + 2) == 0xE000) {
+            long length = LittleEndian.u32(data, pos + 4);
+            if (length == UNDEFINED || pos + 8 + length > w.pixelEnd) {
+                throw new InvalidObjectException("encapsulated Pixel Data holds an item that is not a fragment");
+            }
+            if (table < 0) {
+                table = length;
+            } else {
+                fragments++;
+                bytes += length;
+            }
+            pos += 8 + (int) length;
+        }
+        return new PixelModule(w.samplesValue, w.photometric, w.rowsValue, w.columnsValue, w.bitsAllocatedValue,
+                w.bitsStoredValue, w.highBitValue, w.planarValue, w.numberOfFrames, true, true, bytes, fragments,
+                table, w.extendedOffsetTableLength);
+    }
+
+    private static DataSetStructure walk(byte[] data, int offset, int end, String transferSyntaxUid)
+            throws InvalidObjectException {
         boolean explicit = !Uids.IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
         DataSetStructure walker = new DataSetStructure(data, end, explicit);
         int reached = walker.elements(offset, 0, false);
         if (reached != end) {
             throw new InvalidObjectException("data set is truncated or malformed at byte " + reached);
         }
+        return walker;
     }
 
     /**
@@ -61,17 +109,49 @@ final class DataSetStructure {
     private void topLevel(int group, int element, int value, long length) {
         if (group == 0x0028) {
             switch (element) {
-                case 0x0002 -> samplesPerPixel = length == 2 ? u16(value) : samplesPerPixel;
-                case 0x0008 -> frameCount = integerString(value, (int) length, frameCount);
-                case 0x0010 -> rows = length == 2 ? u16(value) : rows;
-                case 0x0011 -> columns = length == 2 ? u16(value) : columns;
-                case 0x0100 -> bitsAllocated = length == 2 ? u16(value) : bitsAllocated;
+                case 0x0002 -> {
+                    samplesPerPixel = length == 2 ? u16(value) : samplesPerPixel;
+                    samplesValue = us(value, length);
+                }
+                case 0x0004 -> photometric = text(value, length);
+                case 0x0006 -> planarValue = us(value, length);
+                case 0x0008 -> {
+                    frameCount = integerString(value, (int) length, frameCount);
+                    numberOfFrames = text(value, length);
+                }
+                case 0x0010 -> {
+                    rows = length == 2 ? u16(value) : rows;
+                    rowsValue = us(value, length);
+                }
+                case 0x0011 -> {
+                    columns = length == 2 ? u16(value) : columns;
+                    columnsValue = us(value, length);
+                }
+                case 0x0100 -> {
+                    bitsAllocated = length == 2 ? u16(value) : bitsAllocated;
+                    bitsAllocatedValue = us(value, length);
+                }
+                case 0x0101 -> bitsStoredValue = us(value, length);
+                case 0x0102 -> highBitValue = us(value, length);
                 default -> { }
             }
+        } else if (group == 0x7FE0 && element == 0x0001) {
+            extendedOffsetTableLength = length == UNDEFINED ? -1 : length;
         } else if (group == 0x7FE0 && element == 0x0010) {
             pixelStart = value;
             encapsulated = length == UNDEFINED;
         }
+    }
+
+    private Integer us(int at, long length) {
+        return length == 2 ? u16(at) : -1;
+    }
+
+    private String text(int at, long length) {
+        if (length == UNDEFINED || length > 64) {
+            return "";
+        }
+        return new String(b, at, (int) length, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", " ").trim();
     }
 
     private int integerString(int at, int length, int fallback) {

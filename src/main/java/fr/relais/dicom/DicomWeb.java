@@ -32,16 +32,22 @@ public final class DicomWeb {
     /**
      * The frames of a stored object, in its stored transfer syntax: slices of the pixel data when
      * uncompressed, the fragments of each frame joined when encapsulated. Nothing is copied until a
-     * frame is asked for.
+     * frame is asked for, and nothing is sized on the header alone: an uncompressed frame is
+     * computed from its number, encapsulated frames are at most as many as the fragments received.
      */
     public static final class Frames {
         private final String transferSyntax;
         private final byte[] bytes;
-        private final int[][] ranges; // per frame: start, end, start, end... in bytes
+        private final DataSetStructure.PixelData geometry;
+        private final long frameBytes; // uncompressed: each frame's length
+        private final int[][] ranges; // encapsulated, per frame: start, end, start, end... in bytes
 
-        private Frames(String transferSyntax, byte[] bytes, int[][] ranges) {
+        private Frames(String transferSyntax, byte[] bytes, DataSetStructure.PixelData geometry, long frameBytes,
+                       int[][] ranges) {
             this.transferSyntax = transferSyntax;
             this.bytes = bytes;
+            this.geometry = geometry;
+            this.frameBytes = frameBytes;
             this.ranges = ranges;
         }
 
@@ -50,11 +56,27 @@ public final class DicomWeb {
         }
 
         public boolean encapsulated() {
-            return !Uids.isUncompressed(transferSyntax);
+            return ranges != null;
         }
 
         public int count() {
-            return ranges.length;
+            return ranges != null ? ranges.length : geometry.frameCount();
+        }
+
+        public int rows() {
+            return geometry.rows();
+        }
+
+        public int columns() {
+            return geometry.columns();
+        }
+
+        public int bitsAllocated() {
+            return geometry.bitsAllocated();
+        }
+
+        public int samplesPerPixel() {
+            return geometry.samplesPerPixel();
         }
 
         /** The length of frame n, 1-based, in bytes. */
@@ -75,11 +97,24 @@ public final class DicomWeb {
             }
         }
 
+        /** Where uncompressed frame n, 1-based, starts in the object's bytes. */
+        int offset(int n) {
+            return range(n)[0];
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
         private int[] range(int n) {
-            if (n < 1 || n > ranges.length) {
-                throw new IndexOutOfBoundsException("frame " + n + " of " + ranges.length);
+            if (n < 1 || n > count()) {
+                throw new IndexOutOfBoundsException("frame " + n + " of " + count());
             }
-            return ranges[n - 1];
+            if (ranges != null) {
+                return ranges[n - 1];
+            }
+            int start = geometry.start() + (int) ((n - 1) * frameBytes);
+            return new int[]{start, start + (int) frameBytes};
         }
 
         /** The bytes of frame n, 1-based. */
@@ -136,21 +171,22 @@ public final class DicomWeb {
         String syntax = Part10.transferSyntax(part10);
         int offset = Part10.dataSetOffset(part10);
         DataSetStructure.PixelData pixels = DataSetStructure.image(part10, offset, part10.length, syntax);
-        return new Frames(syntax, part10, pixels.encapsulated() ? fragments(part10, pixels) : slices(pixels));
+        return pixels.encapsulated() ? new Frames(syntax, part10, pixels, 0, fragments(part10, pixels))
+                : new Frames(syntax, part10, pixels, frameBytes(pixels), null);
     }
 
-    private static int[][] slices(DataSetStructure.PixelData p) throws DicomHeader.InvalidObjectException {
-        long frameBytes = (long) p.rows() * p.columns() * p.samplesPerPixel() * p.bitsAllocated() / 8;
-        if (p.rows() <= 0 || p.columns() <= 0 || p.bitsAllocated() < 8 || p.bitsAllocated() % 8 != 0
-                || p.frameCount() < 1 || frameBytes * p.frameCount() > p.end() - p.start()) {
+    /** The length of each uncompressed frame, once the pixel data is proven to hold them all. */
+    private static long frameBytes(DataSetStructure.PixelData p) throws DicomHeader.InvalidObjectException {
+        if (p.rows() <= 0 || p.columns() <= 0 || p.samplesPerPixel() < 1 || p.samplesPerPixel() > 4
+                || p.bitsAllocated() < 8 || p.bitsAllocated() > 64 || p.bitsAllocated() % 8 != 0 || p.frameCount() < 1) {
             throw new DicomHeader.InvalidObjectException("pixel data does not hold the frames its header announces");
         }
-        int[][] ranges = new int[p.frameCount()][];
-        for (int i = 0; i < ranges.length; i++) {
-            int start = p.start() + (int) (i * frameBytes);
-            ranges[i] = new int[]{start, start + (int) frameBytes};
+        long frameBytes = (long) p.rows() * p.columns() * p.samplesPerPixel() * (p.bitsAllocated() / 8);
+        // A division, not a product: frames × bytes may not fit in a long.
+        if (p.frameCount() > (p.end() - p.start()) / frameBytes) {
+            throw new DicomHeader.InvalidObjectException("pixel data does not hold the frames its header announces");
         }
-        return ranges;
+        return frameBytes;
     }
 
     /**
@@ -162,9 +198,12 @@ public final class DicomWeb {
         List<int[]> items = new ArrayList<>(); // start, end of each item's value
         int pos = p.start();
         while (pos + 8 <= p.end() && LittleEndian.u16(b, pos + 2) == 0xE000) {
-            int length = (int) LittleEndian.u32(b, pos + 4);
-            items.add(new int[]{pos + 8, pos + 8 + length});
-            pos += 8 + length;
+            long length = LittleEndian.u32(b, pos + 4);
+            if (pos + 8 + length > p.end()) {
+                throw new DicomHeader.InvalidObjectException("encapsulated pixel data holds an item that is not a fragment");
+            }
+            items.add(new int[]{pos + 8, pos + 8 + (int) length});
+            pos += 8 + (int) length;
         }
         if (items.isEmpty()) {
             throw new DicomHeader.InvalidObjectException("encapsulated pixel data has no offset table");
@@ -173,6 +212,11 @@ public final class DicomWeb {
         int frames = Math.max(1, p.frameCount());
         if (items.isEmpty()) {
             throw new DicomHeader.InvalidObjectException("encapsulated pixel data has no fragment");
+        }
+        // Each frame starts a fragment of its own: the count received, not the header's, bounds the table.
+        if (frames > items.size()) {
+            throw new DicomHeader.InvalidObjectException("encapsulated pixel data has " + items.size()
+                    + " fragments for " + frames + " frames");
         }
         int[][] ranges = new int[frames][];
         if (frames == 1) {
@@ -232,44 +276,45 @@ public final class DicomWeb {
         if (frames.encapsulated()) {
             throw new UnsupportedOperationException("rendering of transfer syntax " + frames.transferSyntax() + " is not supported yet");
         }
-        AttributeList list = read(part10, true);
-        int rows = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0);
-        int columns = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0);
-        int bits = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsAllocated, 0);
-        int samples = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.SamplesPerPixel, 1);
-        if (samples != 1 || (bits != 8 && bits != 16)) {
+        // The geometry the frames were cut by: what the pixel data was proven to hold.
+        int rows = frames.rows();
+        int columns = frames.columns();
+        int bits = frames.bitsAllocated();
+        if (frames.samplesPerPixel() != 1 || (bits != 8 && bits != 16)) {
             throw new UnsupportedOperationException("only grey images of 8 or 16 bits are rendered");
         }
+        int start = frames.offset(n);
+        AttributeList list = read(part10, true);
         boolean signed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0) == 1;
         double slope = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleSlope, 1.0);
         double intercept = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleIntercept, 0.0);
         boolean inverted = "MONOCHROME1".equals(Attribute.getSingleStringValueOrEmptyString(list,
                 TagFromName.PhotometricInterpretation).trim());
-        byte[] frame = frames.frame(n);
-        double[] values = new double[rows * columns];
-        double min = Double.MAX_VALUE;
-        double max = -Double.MAX_VALUE;
-        for (int i = 0; i < values.length; i++) {
-            int stored = bits == 8 ? frame[i] & 0xFF
-                    : signed ? (short) LittleEndian.u16(frame, 2 * i) : LittleEndian.u16(frame, 2 * i);
-            values[i] = stored * slope + intercept;
-            min = Math.min(min, values[i]);
-            max = Math.max(max, values[i]);
-        }
+        byte[] b = frames.bytes();
+        int pixels = rows * columns; // at most the frame's length, which fits in the object
         Window w = window;
         if (w == null) {
             double[] centers = Attribute.getDoubleValues(list, TagFromName.WindowCenter);
             double[] widths = Attribute.getDoubleValues(list, TagFromName.WindowWidth);
-            w = centers != null && widths != null && centers.length > 0 && widths.length > 0 && widths[0] >= 1
-                    ? new Window(centers[0], widths[0])
-                    : new Window((min + max) / 2, Math.max(1, max - min));
+            if (centers != null && widths != null && centers.length > 0 && widths.length > 0 && widths[0] >= 1) {
+                w = new Window(centers[0], widths[0]);
+            } else {
+                double min = Double.MAX_VALUE;
+                double max = -Double.MAX_VALUE;
+                for (int i = 0; i < pixels; i++) {
+                    double x = stored(b, start, i, bits, signed) * slope + intercept;
+                    min = Math.min(min, x);
+                    max = Math.max(max, x);
+                }
+                w = new Window((min + max) / 2, Math.max(1, max - min));
+            }
         }
         BufferedImage image = new BufferedImage(columns, rows, BufferedImage.TYPE_BYTE_GRAY);
         byte[] out = ((java.awt.image.DataBufferByte) image.getRaster().getDataBuffer()).getData();
         double low = w.center() - 0.5 - (w.width() - 1) / 2;
         double high = w.center() - 0.5 + (w.width() - 1) / 2;
-        for (int i = 0; i < values.length; i++) {
-            double x = values[i];
+        for (int i = 0; i < pixels; i++) {
+            double x = stored(b, start, i, bits, signed) * slope + intercept;
             int grey = x <= low ? 0 : x > high ? 255
                     : (int) Math.round(((x - (w.center() - 0.5)) / (w.width() - 1) + 0.5) * 255);
             out[i] = (byte) (inverted ? 255 - grey : grey);
@@ -277,7 +322,23 @@ public final class DicomWeb {
         return image;
     }
 
+    private static int stored(byte[] b, int start, int i, int bits, boolean signed) {
+        return bits == 8 ? b[start + i] & 0xFF
+                : signed ? (short) LittleEndian.u16(b, start + 2 * i) : LittleEndian.u16(b, start + 2 * i);
+    }
+
     static AttributeList read(byte[] part10, boolean stopAtPixels) throws DicomHeader.InvalidObjectException {
+        // Every length proven to fit first: the parser must not size a value on a length the bytes do not back.
+        int offset;
+        try {
+            offset = Part10.dataSetOffset(part10);
+        } catch (IllegalArgumentException e) {
+            throw new DicomHeader.InvalidObjectException("not a DICOM Part 10 file");
+        }
+        if (offset > part10.length) {
+            throw new DicomHeader.InvalidObjectException("DICOM file is truncated inside its meta header");
+        }
+        DataSetStructure.verify(part10, offset, part10.length, Part10.transferSyntax(part10));
         AttributeList list = new AttributeList();
         try {
             DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(part10));

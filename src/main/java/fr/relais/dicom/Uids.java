@@ -78,6 +78,17 @@ public final class Uids {
             Map.entry("1.2.840.10008.5.1.4.1.1.88.59", "Key Object Selection Document"),
             Map.entry("1.2.840.10008.5.1.4.1.1.88.67", "X-Ray Radiation Dose SR"));
 
+    /** The received classes whose objects are documents or states, without pixels of their own. */
+    private static final Set<String> WITHOUT_PIXELS = Set.of(
+            "1.2.840.10008.5.1.4.1.1.11.1", "1.2.840.10008.5.1.4.1.1.104.1", "1.2.840.10008.5.1.4.1.1.88.11",
+            "1.2.840.10008.5.1.4.1.1.88.22", "1.2.840.10008.5.1.4.1.1.88.33", "1.2.840.10008.5.1.4.1.1.88.59",
+            "1.2.840.10008.5.1.4.1.1.88.67");
+
+    /** A received image class: its objects must carry Pixel Data. */
+    public static boolean isImageClass(String sopClassUid) {
+        return RECEIVED_CLASSES.containsKey(sopClassUid) && !WITHOUT_PIXELS.contains(sopClassUid);
+    }
+
     /** Storage classes get a presentation context, so that a refused one gets a status with a reason. */
     static boolean isStorageClass(String uid) {
         return uid.startsWith(STORAGE_PREFIX);

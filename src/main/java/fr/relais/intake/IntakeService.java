@@ -3,6 +3,7 @@ package fr.relais.intake;
 import fr.relais.dicom.DicomHeader;
 import fr.relais.dicom.DicomHeader.InvalidObjectException;
 import fr.relais.dicom.Part10;
+import fr.relais.dicom.PixelModule;
 import fr.relais.dicom.Uids;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
 import fr.relais.storage.ObjectStore;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -139,6 +141,18 @@ public class IntakeService {
         if (!Uids.isReceivedClass(header.sopClassUid())) {
             refusedCounter.increment();
             return new Outcome(Result.UNSUPPORTED_CLASS, "SOP class " + header.sopClassUid() + " is not received", header);
+        }
+        // Before anything is written: every later reader sizes its work on this header.
+        Optional<String> pixels;
+        try {
+            pixels = PixelModule.of(transferSyntax, dataSet.bytes(), dataSet.offset(), dataSet.offset() + dataSet.length())
+                    .problem(header.sopClassUid(), transferSyntax);
+        } catch (InvalidObjectException e) {
+            pixels = Optional.of(e.getMessage());
+        }
+        if (pixels.isPresent()) {
+            refusedCounter.increment();
+            return new Outcome(Result.INVALID, pixels.get(), header);
         }
         byte[] meta = Part10.fileMetaHeader(header.sopClassUid(), header.sopInstanceUid(), transferSyntax, sourceAe,
                 provenance.encode());

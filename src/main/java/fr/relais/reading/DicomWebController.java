@@ -260,7 +260,7 @@ class DicomWebController {
         try {
             cut = DicomWeb.frames(objects.read(objectKey));
         } catch (DicomHeader.InvalidObjectException e) {
-            throw new NotFoundException("dicomweb.frame.none", "Cette instance ne contient pas d’image.");
+            throw new NotFoundException("dicomweb.frame.none", "Cette instance ne contient pas d’image lisible : {0}.", e.getMessage());
         }
         FrameNegotiation.Answer answer = FrameNegotiation.choose(accept, cut.transferSyntax())
                 .orElseThrow(() -> new NotAcceptableException("dicomweb.frames.notAcceptable",
@@ -333,7 +333,7 @@ class DicomWebController {
         } catch (IndexOutOfBoundsException e) {
             throw new NotFoundException("dicomweb.frame.missing", "L’instance n’a pas de trame {0}.", frame);
         } catch (DicomHeader.InvalidObjectException e) {
-            throw new NotFoundException("dicomweb.frame.none", "Cette instance ne contient pas d’image.");
+            throw new NotFoundException("dicomweb.frame.none", "Cette instance ne contient pas d’image lisible : {0}.", e.getMessage());
         }
         if (viewport != null) {
             image = fit(image, viewport[0], viewport[1]);
@@ -377,16 +377,23 @@ class DicomWebController {
                 "window attend centre,largeur[,linear] avec une largeur d’au moins 1");
     }
 
+    /** The largest picture drawn for a client, a side: the client chooses the size, not the server's memory. */
+    static final int MAX_VIEWPORT = 2048;
+
     static int[] parseViewport(String viewport) {
         if (viewport == null) {
             return null;
         }
         String[] parts = viewport.split(",");
         if (parts.length == 2 && parts[0].matches("[1-9][0-9]{0,3}") && parts[1].matches("[1-9][0-9]{0,3}")) {
-            return new int[]{Integer.parseInt(parts[0]), Integer.parseInt(parts[1])};
+            int width = Integer.parseInt(parts[0]);
+            int height = Integer.parseInt(parts[1]);
+            if (width <= MAX_VIEWPORT && height <= MAX_VIEWPORT) {
+                return new int[]{width, height};
+            }
         }
         throw new InvalidInputException("viewport", "dicomweb.viewport.invalid",
-                "viewport attend largeur,hauteur en pixels (1 à 9999)");
+                "viewport attend largeur,hauteur en pixels (1 à {0})", String.valueOf(MAX_VIEWPORT));
     }
 
     private void sendInstances(AccountPrincipal user, long studyId, List<InstanceRow> instances,

@@ -272,6 +272,28 @@ class DicomIntakeIT extends BaseIntegrationTest {
     }
 
     @Test
+    void anImageWhosePixelDataCannotHoldItsFramesIsRefusedWithItsReasonAndTheRestOfTheAssociationIsStored()
+            throws Exception {
+        long hospital = newHospital("BAYONNE_CT");
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(2).seed(17).build(),
+                Files.createDirectories(work.resolve("good")));
+        TestObjects.Image crafted = TestObjects.image().rows(1).columns(1).samples(0).frames("300000000").bits(8, 8, 7);
+        Path craftedFile = crafted.write(work.resolve("crafted.dcm"));
+        int objectsBefore = objectFiles().size();
+
+        // One association: a good slice, the crafted object, the other good slice; -nh goes on after a refusal.
+        Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), "BAYONNE_CT", "RELAIS", List.of("-nh", "-d"),
+                List.of(study.files().get(0), craftedFile, study.files().get(1)));
+
+        assertThat(sent.output()).contains("Cannot understand").contains("SamplesPerPixel 0 is not 1 to 4");
+        assertThat(countInstances(hospital)).isEqualTo(2);
+        assertThat(jdbc.sql("select count(*) from instance where sop_instance_uid = :uid")
+                .param("uid", crafted.sopInstanceUid()).query(Long.class).single()).isZero();
+        // Nothing of the refused object was written: the store holds the two good slices more, no other file.
+        assertThat(objectFiles()).hasSize(objectsBefore + 2);
+    }
+
+    @Test
     void anUnsupportedSopClassGetsAStatusNamingIt() throws Exception {
         newHospital("MARMANDE_CT");
         GeneratedStudy other = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1).seed(16).build(), work);

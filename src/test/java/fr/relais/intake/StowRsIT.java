@@ -67,6 +67,29 @@ class StowRsIT extends BaseIntegrationTest {
     }
 
     @Test
+    void anImageWhosePixelDataCannotHoldItsFramesFailsWithItsReasonAndTheGoodPartIsStored() throws Exception {
+        long hospital = createHospital(unique("CH Stow"), uniqueAeTitle("STOW"));
+        TestAccount technologist = createAccount(Role.HOSPITAL_TECHNOLOGIST, hospital);
+        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1).seed(34).build(), work);
+        fr.relais.dicom.TestObjects.Image crafted = fr.relais.dicom.TestObjects.image()
+                .rows(1).columns(1).samples(0).frames("300000000").bits(8, 8, 7);
+
+        ApiClient.Response response = as(technologist).postBytes("/dicomweb/studies", MULTIPART,
+                multipart(Files.readAllBytes(study.files().get(0)), crafted.file()));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        JsonNode failed = response.json().get("00081198").get("Value");
+        assertThat(failed).hasSize(1);
+        assertThat(failed.get(0).get("00081155").get("Value").get(0).asText()).isEqualTo(crafted.sopInstanceUid());
+        assertThat(failed.get(0).get("00081197").get("Value").get(0).asInt()).isEqualTo(0xC000);
+        assertThat(failed.get(0).get("00000902").get("Value").get(0).asText())
+                .isEqualTo("SamplesPerPixel 0 is not 1 to 4; NumberOfFrames 300000000 does not fit the 8 bytes of Pixel Data");
+        assertThat(response.json().get("00081199").get("Value")).hasSize(1);
+        assertThat(jdbc.sql("select count(*) from instance where sop_instance_uid = :uid")
+                .param("uid", crafted.sopInstanceUid()).query(Long.class).single()).isZero();
+    }
+
+    @Test
     void allPartsGoodIsOkAndAllBadIsConflict() throws Exception {
         long hospital = createHospital(unique("CH Stow"), uniqueAeTitle("STOW"));
         TestAccount technologist = createAccount(Role.HOSPITAL_TECHNOLOGIST, hospital);

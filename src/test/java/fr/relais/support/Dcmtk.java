@@ -15,9 +15,16 @@ public final class Dcmtk {
     private Dcmtk() {}
 
     public static Result storescu(int port, String callingAe, String calledAe, List<Path> files) throws Exception {
+        return storescu(port, callingAe, calledAe, List.of(), files);
+    }
+
+    /** storescu with options of its own, such as {@code -nh} (go on after a refusal) and {@code -d} (print responses). */
+    public static Result storescu(int port, String callingAe, String calledAe, List<String> options, List<Path> files)
+            throws Exception {
         requireDcmtk();
-        List<String> command = new ArrayList<>(List.of("storescu", "-aet", callingAe, "-aec", calledAe,
-                "127.0.0.1", String.valueOf(port)));
+        List<String> command = new ArrayList<>(List.of("storescu", "-aet", callingAe, "-aec", calledAe));
+        command.addAll(options);
+        command.addAll(List.of("127.0.0.1", String.valueOf(port)));
         files.forEach(f -> command.add(f.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("TCP_NODELAY", "1");
