@@ -164,6 +164,14 @@ final class Association {
             return false;
         }
         InetSocketAddress peer = (InetSocketAddress) socket.getRemoteSocketAddress();
+        if (!isAeTitle(calledAeRaw) || !isAeTitle(callingAeRaw)) {
+            // PS3.5 6.2: an AE title is printable ASCII without backslash; anything else is no one's.
+            callingAe = printable(callingAe);
+            reject(1, 1, RejectReason.CALLING_AE_NOT_RECOGNIZED.code);
+            log.info("association {} from {} rejected: an AE title holds control or non-ASCII characters", id,
+                    peer.getAddress().getHostAddress());
+            return false;
+        }
         AssociationRequest request = new AssociationRequest(callingAe, calledAe, peer, socket instanceof SSLSocket,
                 peerCertificate(socket));
         if (!settings.aeTitle().equals(calledAe)) {
@@ -229,6 +237,21 @@ final class Association {
         } catch (SSLPeerUnverifiedException none) {
             return null;
         }
+    }
+
+    private static boolean isAeTitle(byte[] raw) {
+        boolean any = false;
+        for (byte b : raw) {
+            if (b < 0x20 || b > 0x7E || b == '\\') {
+                return false;
+            }
+            any |= b != ' ';
+        }
+        return any;
+    }
+
+    private static String printable(String text) {
+        return text.replaceAll("[^\\x20-\\x7E]", "?");
     }
 
     private void readUserInformation(Pdu.Reader item) {

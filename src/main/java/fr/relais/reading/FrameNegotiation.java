@@ -35,7 +35,11 @@ final class FrameNegotiation {
             return Optional.of(byDefault);
         }
         for (String range : accept.split(",")) {
+            // A range of separators alone (";;;") splits into nothing: it asks for nothing we know.
             String[] parts = range.split(";");
+            if (parts.length == 0) {
+                continue;
+            }
             String type = parts[0].trim().toLowerCase(Locale.ROOT);
             Map<String, String> params = new LinkedHashMap<>();
             for (int k = 1; k < parts.length; k++) {

@@ -94,6 +94,15 @@ class DicomDoorLimitsIT extends BaseIntegrationTest {
     }
 
     @Test
+    void anAeTitleWithControlCharactersIsRejectedAsNoOnes() throws Exception {
+        // Found by the fuzzer (FuzzIT): a NUL in the calling AE title reached the database and failed there.
+        assertThatThrownBy(() -> RawScu.associate("127.0.0.1", dicomDoor.port(), "FU\0Z_7", "RELAIS").close())
+                .hasMessageContaining("PDU type 3, reason 3");
+        assertThatThrownBy(() -> RawScu.associate("127.0.0.1", dicomDoor.port(), "CT\\PAU", "RELAIS").close())
+                .hasMessageContaining("PDU type 3, reason 3");
+    }
+
+    @Test
     void oneHospitalCannotTakeEverySlot() throws Exception {
         String greedy = uniqueAeTitle("GREEDY");
         createHospital(unique("CH Gourmand"), greedy);

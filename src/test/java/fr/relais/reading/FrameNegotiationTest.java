@@ -18,6 +18,13 @@ class FrameNegotiationTest {
     }
 
     @Test
+    void anAcceptHeaderOfSeparatorsAloneAsksForNothingWeServe() {
+        // Found by the fuzzer (FuzzIT): "Accept: ;;;" was a 500.
+        assertThat(FrameNegotiation.choose(";;;", Uids.EXPLICIT_VR_LITTLE_ENDIAN)).isEmpty();
+        assertThat(FrameNegotiation.choose(";, ;;, multipart/related", Uids.EXPLICIT_VR_LITTLE_ENDIAN)).isPresent();
+    }
+
+    @Test
     void anyTransferSyntaxMeansTheStoredOne() {
         assertThat(FrameNegotiation.choose("multipart/related; type=application/octet-stream; transfer-syntax=*", JPEG_LOSSLESS))
                 .hasValue(new FrameNegotiation.Answer("application/octet-stream", JPEG_LOSSLESS));
