@@ -110,9 +110,14 @@
       lastFocused = target;
     }
 
+    // A critical report needs its category and how the call is made: the browser says so before
+    // the page is left, so that nothing typed is at stake in a refusal.
     function showCritical() {
       var on = !!(critical && critical.checked);
       form.querySelectorAll('[data-critical-only]').forEach(function (el) { el.hidden = !on; });
+      if (category) { category.required = on; }
+      var modes = form.querySelectorAll('input[name=callbackMode]');
+      if (modes.length) { modes[0].required = on; }
     }
 
     form.querySelectorAll('textarea[data-section]').forEach(function (t) {

@@ -19,6 +19,7 @@ import fr.relais.security.AccountService;
 import fr.relais.security.Role;
 import fr.relais.worklist.WorklistService;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.support.DefaultMessageSourceResolvable;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -34,7 +35,10 @@ import java.time.Period;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -66,7 +70,25 @@ public class ReportService {
     }
 
     /** What signing checks in the stored draft. */
-    private record Draft(long id, ReportState state, int version, boolean critical, String findings, String conclusion) {}
+    private record Draft(long id, ReportState state, int version, boolean critical, String indication, String technique,
+                         String findings, String conclusion) {
+        /** The sections in the order of the report, each with its field name. */
+        Map<String, String> sections() {
+            Map<String, String> sections = new LinkedHashMap<>();
+            sections.put("indication", indication);
+            sections.put("technique", technique);
+            sections.put("findings", findings);
+            sections.put("conclusion", conclusion);
+            return sections;
+        }
+    }
+
+    /**
+     * A template's choice not made ("[droite / gauche]") or a gap not filled ("[x]", "[...]", "[…]"): such a
+     * report would tell the hospital something nobody decided. A bracket that holds neither a "/"
+     * nor only dots is the radiologist's own text and is left alone.
+     */
+    private static final Pattern UNFILLED = Pattern.compile("\\[[^\\[\\]]*/[^\\[\\]]*]|\\[\\s*(?:\\.{2,}|…|[xX])\\s*]");
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
@@ -280,7 +302,7 @@ public class ReportService {
         Outcome signed = inTransaction(() -> {
             Exam exam = lockHeld(examId, by);
             Draft draft = jdbc.sql("""
-                    select id, state, version, critical, findings, conclusion from report
+                    select id, state, version, critical, indication, technique, findings, conclusion from report
                     where exam_id = :exam for update""")
                     .param("exam", examId).query(Draft.class).optional()
                     .orElseThrow(() -> new ConflictException(null, "report.noDraft",
@@ -293,6 +315,14 @@ public class ReportService {
             }
             if (draft.conclusion().isBlank()) {
                 throw new InvalidInputException("conclusion", "report.conclusion.empty", "the conclusion is empty");
+            }
+            for (Map.Entry<String, String> section : draft.sections().entrySet()) {
+                Matcher unfilled = UNFILLED.matcher(section.getValue() == null ? "" : section.getValue());
+                if (unfilled.find()) {
+                    throw new InvalidInputException(section.getKey(), "report.unfilled",
+                            "the " + section.getKey() + " still holds " + unfilled.group() + ": choose or fill it before signing",
+                            new DefaultMessageSourceResolvable("report." + section.getKey()), unfilled.group());
+                }
             }
             if (call != null) {
                 long callId = insertCallback(draft.id(), call, by, now, null);

@@ -107,10 +107,16 @@ class ReportBrowserIT extends BaseIntegrationTest {
             assertThat(reader.byId("criticalCategory").isDisplayed()).isTrue();
             reader.select("criticalCategory", "HAEMORRHAGE");
             reader.click(By.xpath("//button[contains(@class,'phrase') and text()='Hématome sous-dural']"));
+            // The phrase's choices and gaps are the radiologist's to fill.
+            reader.setValue("findings", reader.byId("findings").getAttribute("value").replace("[droit / gauche]", "droit")
+                    .replaceFirst("\\[x]", "12").replace("[x]", "6"));
             reader.type("conclusion", "Hématome sous-dural aigu droit.");
-            // Signing without saying how the call was made is refused, in words, and nothing is lost.
+            // Signing without saying how the call was made is stopped before the page is left: nothing is at stake.
+            reader.markPage();
             reader.click(By.id("sign"));
-            reader.waitForText(By.cssSelector(".flash"), "Un résultat critique se signe avec l’appel documenté");
+            assertThat(((org.openqa.selenium.JavascriptExecutor) reader.driver())
+                    .executeScript("return document.getElementById('callbackMode-called').validity.valid")).isEqualTo(false);
+            assertThat(reader.pageWasNotReloaded()).isTrue();
             assertThat(reader.byId("conclusion").getAttribute("value")).isEqualTo("Hématome sous-dural aigu droit.");
 
             reader.click(By.id("callbackMode-called"));
@@ -123,5 +129,42 @@ class ReportBrowserIT extends BaseIntegrationTest {
                 select rp.state || ' ' || rp.critical_category || ' ' || c.called_name from report rp
                 join critical_callback c on c.report_id = rp.id where rp.exam_id = :id""")
                 .param("id", exam).query(String.class).single()).isEqualTo("SIGNED HAEMORRHAGE Dr Test");
+    }
+
+    @Test
+    void aSignatureRefusedKeepsEverythingTypedAndACriticalReportIsCheckedBeforeLeavingThePage() {
+        long exam = fixtures.readyExam(hospital, physician.id(), Instant.now().minus(Duration.ofMinutes(5)));
+        ReportFixtures.claim(as(radiologist), exam);
+
+        try (BrowserSession reader = new BrowserSession(port)) {
+            String page = "/reading/exams/" + exam + "/report";
+            reader.login(radiologist.username(), radiologist.password()).open(page);
+            reader.type("conclusion", "Hématome sous-dural aigu droit.");
+            reader.click(By.id("critical"));
+            // No category and no call: the browser says so, and the page is not left.
+            reader.markPage();
+            reader.click(By.id("sign"));
+            assertThat(reader.driver().getCurrentUrl()).endsWith(page);
+            assertThat(reader.pageWasNotReloaded()).isTrue();
+            assertThat(((org.openqa.selenium.JavascriptExecutor) reader.driver())
+                    .executeScript("return document.getElementById('criticalCategory').validity.valid")).isEqualTo(false);
+
+            // A refusal the server makes (the call not read back) keeps every field as typed.
+            reader.select("criticalCategory", "HAEMORRHAGE");
+            reader.click(By.id("callbackMode-called"));
+            reader.setValue("calledName", "Dr Régulateur");
+            reader.type("findings", " Déviation de la ligne médiane de 6 mm.");
+            String findings = reader.byId("findings").getAttribute("value");
+            reader.click(By.id("sign"));
+            reader.waitForText(By.cssSelector(".flash"), "relu");
+            assertThat(reader.byId("findings").getAttribute("value")).isEqualTo(findings);
+            assertThat(reader.byId("conclusion").getAttribute("value")).isEqualTo("Hématome sous-dural aigu droit.");
+            assertThat(reader.byId("critical").isSelected()).isTrue();
+            assertThat(reader.byId("criticalCategory").getAttribute("value")).isEqualTo("HAEMORRHAGE");
+            assertThat(reader.byId("callbackMode-called").isSelected()).isTrue();
+            assertThat(reader.byId("calledName").getAttribute("value")).isEqualTo("Dr Régulateur");
+        }
+        assertThat(jdbc.sql("select state from report where exam_id = :id").param("id", exam).query(String.class).single())
+                .isEqualTo("DRAFT");
     }
 }

@@ -545,6 +545,22 @@ class ReportIT extends BaseIntegrationTest {
     }
 
     @Test
+    void aTemplatesChoiceNotMadeOrAGapNotFilledBlocksTheSignatureWithThePlaceNamed() {
+        long exam = claimedExam();
+        int version = saved(exam, draft(0, "Hématome sous-dural [droite / gauche] de 8 mm.", "Hématome sous-dural."));
+        ApiClient.Response refused = sign(exam, version, Map.of());
+        assertProblem(refused, 400, "« Résultats » contient encore « [droite / gauche] »");
+        assertThat(examState(exam)).isEqualTo("IN_READING");
+        version = saved(exam, draft(version, "Hématome sous-dural droit de 8 mm.", "Hématome sous-dural [...]."));
+        assertProblem(sign(exam, version, Map.of()), 400, "« Conclusion » contient encore « [...] »");
+        version = saved(exam, draft(version, "Hématome sous-dural droit de [x] mm.", "Hématome sous-dural."));
+        assertProblem(sign(exam, version, Map.of()), 400, "« Résultats » contient encore « [x] »");
+        // A bracket of the radiologist's own words is not a placeholder.
+        version = saved(exam, draft(version, "Hématome sous-dural droit de 8 mm [mesuré en coronal].", "Hématome sous-dural."));
+        assertThat(sign(exam, version, Map.of()).status()).isEqualTo(200);
+    }
+
+    @Test
     void theReportApiCarriesTheExamsAiResultsForTheirReviewersButNotForTheHospital() {
         long exam = claimedExam();
         long result = jdbc.sql("""
