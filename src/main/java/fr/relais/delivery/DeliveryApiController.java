@@ -49,6 +49,22 @@ class DeliveryApiController {
         return ResponseEntity.noContent().build();
     }
 
+    /** Nothing more is sent there; what it still owed is cancelled (visible, audited). */
+    @PostMapping("/api/hospitals/{hospitalId}/destinations/{id}/disable")
+    @PreAuthorize("hasRole('ADMIN')")
+    ResponseEntity<Void> disable(@PathVariable long hospitalId, @PathVariable long id, Actor actor) {
+        destinations.disable(hospitalId, id, actor);
+        return ResponseEntity.noContent().build();
+    }
+
+    /** Reports signed from now on go there again; cancelled deliveries are sent again only on request. */
+    @PostMapping("/api/hospitals/{hospitalId}/destinations/{id}/enable")
+    @PreAuthorize("hasRole('ADMIN')")
+    ResponseEntity<Void> enable(@PathVariable long hospitalId, @PathVariable long id, Actor actor) {
+        destinations.enable(hospitalId, id, actor);
+        return ResponseEntity.noContent().build();
+    }
+
     @GetMapping("/api/deliveries")
     @PreAuthorize("hasAnyRole('ADMIN','COORDINATOR')")
     List<DeliveryStatus> deliveries() {
@@ -59,7 +75,7 @@ class DeliveryApiController {
     @PreAuthorize("hasAnyRole('ADMIN','COORDINATOR')")
     ResponseEntity<Void> retry(@PathVariable long id) {
         if (!deliveries.retryNow(id)) {
-            throw new NotFoundException("delivery.notRetryable", "Aucun envoi en attente ou refusé avec ce numéro.");
+            throw new NotFoundException("delivery.notRetryable", "Aucun envoi en attente, refusé ou annulé vers une destination réactivée avec ce numéro.");
         }
         return ResponseEntity.accepted().build();
     }

@@ -26,6 +26,8 @@ class DeliveryPageController {
         var rows = deliveries.rows(null, null);
         model.addAttribute("deliveries", rows);
         model.addAttribute("alarms", rows.stream().filter(DeliveryStatus::late).count());
+        // Not an alarm (nobody is owed it any more), but the hospital's systems never got it.
+        model.addAttribute("unreached", rows.stream().filter(DeliveryStatus::unreached).count());
         return "coordination/deliveries";
     }
 

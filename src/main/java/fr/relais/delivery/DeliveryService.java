@@ -1,5 +1,6 @@
 package fr.relais.delivery;
 
+import fr.relais.audit.AuditLog;
 import fr.relais.exam.ExamLifecycle;
 import fr.relais.exam.ExamState;
 import fr.relais.hospital.HospitalService;
@@ -54,6 +55,7 @@ public class DeliveryService {
     private final Clock clock;
     private final RequestService requests;
     private final ApplicationEventPublisher events;
+    private final AuditLog audit;
     private final Map<Destination.Kind, Channel> channels = new EnumMap<>(Destination.Kind.class);
     private volatile Runnable wake = () -> { };
     private volatile Instant lastSweep = Instant.MIN;
@@ -61,7 +63,8 @@ public class DeliveryService {
     DeliveryService(DeliveryOutbox outbox, ReportService reports, HospitalService hospitals, MessageSource messages,
                     ExamLifecycle lifecycle, TransactionTemplate tx, DeliverySettings settings, Clock clock,
                     List<Channel> channels, MeterRegistry meters, RequestService requests,
-                    ApplicationEventPublisher events) {
+                    ApplicationEventPublisher events, AuditLog audit) {
+        this.audit = audit;
         this.requests = requests;
         this.events = events;
         this.outbox = outbox;
@@ -75,6 +78,9 @@ public class DeliveryService {
         channels.forEach(c -> this.channels.put(c.kind(), c));
         Gauge.builder("relais.delivery.alarms", this, s -> s.alarms())
                 .description("report deliveries refused, or not acknowledged within relais.delivery.alarm-after")
+                .register(meters);
+        Gauge.builder("relais.delivery.unreached", this, s -> s.unreached())
+                .description("signed texts of the last 7 days whose every delivery was cancelled (destination disabled)")
                 .register(meters);
     }
 
@@ -190,6 +196,30 @@ public class DeliveryService {
             requests.find(examId).ifPresent(r -> events.publishEvent(
                     new RequestChanged(examId, r.hospitalId(), ExamState.DELIVERED, r.urgency(), "delivered")));
         }
+    }
+
+    /**
+     * After a destination was closed (in the caller's transaction): each cancelled delivery is
+     * audited on its exam, and a report that some other destination acknowledged and none still owes
+     * is now DELIVERED.
+     */
+    void cancelled(List<DeliveryOutbox.Cancelled> cancelled, String actor, String source, String reason) {
+        for (DeliveryOutbox.Cancelled c : cancelled) {
+            audit.record(actor, "DELIVERY_CANCELLED", "exam:" + c.examId(), source, AuditLog.Outcome.SUCCESS,
+                    "delivery " + c.id() + " of report " + c.reportId() + (c.addendumId() == null ? "" : " addendum " + c.addendumId())
+                            + ": " + reason);
+        }
+        Map<Long, Long> examOfReport = new java.util.LinkedHashMap<>();
+        cancelled.stream().filter(c -> c.addendumId() == null).forEach(c -> examOfReport.put(c.reportId(), c.examId()));
+        examOfReport.forEach((report, exam) -> {
+            if (outbox.signatureDelivered(report)) {
+                markDelivered(exam, report);
+            }
+        });
+    }
+
+    int unreached() {
+        return outbox.unreached(clock.instant().minus(SWEEP_WINDOW));
     }
 
     int alarms() {

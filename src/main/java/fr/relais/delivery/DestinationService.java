@@ -8,7 +8,11 @@ import fr.relais.platform.NotFoundException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
+import org.springframework.transaction.support.TransactionTemplate;
+
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /** The hospitals' report destinations: declared by administrators, audited. */
@@ -19,8 +23,15 @@ public class DestinationService {
     private final HospitalService hospitals;
     private final AuditLog audit;
     private final Clock clock;
+    private final DeliveryOutbox outbox;
+    private final DeliveryService deliveries;
+    private final TransactionTemplate tx;
 
-    DestinationService(JdbcClient jdbc, HospitalService hospitals, AuditLog audit, Clock clock) {
+    DestinationService(JdbcClient jdbc, HospitalService hospitals, AuditLog audit, Clock clock, DeliveryOutbox outbox,
+                       DeliveryService deliveries, TransactionTemplate tx) {
+        this.outbox = outbox;
+        this.deliveries = deliveries;
+        this.tx = tx;
         this.jdbc = jdbc;
         this.hospitals = hospitals;
         this.audit = audit;
@@ -54,16 +65,61 @@ public class DestinationService {
 
     /** A destination with deliveries is disabled rather than removed: their history stays. */
     public void remove(long hospitalId, long id, Actor actor) {
-        get(hospitalId, id);
-        boolean used = jdbc.sql("select exists (select 1 from report_delivery where destination_id = :id)")
-                .param("id", id).query(Boolean.class).single();
-        if (used) {
-            jdbc.sql("update report_destination set enabled = false where id = :id").param("id", id).update();
-        } else {
-            jdbc.sql("delete from report_destination where id = :id").param("id", id).update();
-        }
-        audit.record(actor.username(), used ? "DESTINATION_DISABLED" : "DESTINATION_REMOVED", "hospital:" + hospitalId,
-                actor.source(), AuditLog.Outcome.SUCCESS, "destination " + id);
+        tx.executeWithoutResult(status -> {
+            lock(hospitalId, id);
+            boolean used = jdbc.sql("select exists (select 1 from report_delivery where destination_id = :id)")
+                    .param("id", id).query(Boolean.class).single();
+            if (used) {
+                close(hospitalId, id, actor);
+            } else {
+                jdbc.sql("delete from report_destination where id = :id").param("id", id).update();
+                audit.record(actor.username(), "DESTINATION_REMOVED", "hospital:" + hospitalId, actor.source(),
+                        AuditLog.Outcome.SUCCESS, "destination " + id);
+            }
+        });
+    }
+
+    /**
+     * The destination receives nothing more: in one transaction it is disabled and every delivery
+     * it still owes ends CANCELLED, saying who and when (a send in flight keeps only its answer).
+     */
+    public void disable(long hospitalId, long id, Actor actor) {
+        tx.executeWithoutResult(status -> {
+            if (lock(hospitalId, id)) {
+                close(hospitalId, id, actor);
+            }
+        });
+    }
+
+    /** Enabled again: it gets what is signed from now on; what was cancelled stays so until a coordinator sends it again. */
+    public void enable(long hospitalId, long id, Actor actor) {
+        tx.executeWithoutResult(status -> {
+            if (!lock(hospitalId, id)) {
+                jdbc.sql("""
+                        update report_destination set enabled = true, enabled_since = :now, disabled_at = null, disabled_by = null
+                        where id = :id""").param("id", id).param("now", ExamLifecycle.utc(clock.instant())).update();
+                audit.record(actor.username(), "DESTINATION_ENABLED", "hospital:" + hospitalId, actor.source(),
+                        AuditLog.Outcome.SUCCESS, "destination " + id);
+            }
+        });
+    }
+
+    /** Locks the destination's row against senders enqueueing to it; returns whether it is enabled. */
+    private boolean lock(long hospitalId, long id) {
+        return jdbc.sql("select enabled from report_destination where id = :id and hospital_id = :h for update")
+                .param("id", id).param("h", hospitalId).query(Boolean.class).optional()
+                .orElseThrow(() -> new NotFoundException("destination.notFound", "Destination introuvable."));
+    }
+
+    private void close(long hospitalId, long id, Actor actor) {
+        Instant now = clock.instant();
+        jdbc.sql("update report_destination set enabled = false, disabled_at = :now, disabled_by = :by where id = :id")
+                .param("id", id).param("now", ExamLifecycle.utc(now)).param("by", actor.username()).update();
+        String reason = "destination disabled by " + actor.username() + " at " + now.truncatedTo(ChronoUnit.SECONDS);
+        List<DeliveryOutbox.Cancelled> cancelled = outbox.cancelFor(id, actor.username(), reason, now);
+        audit.record(actor.username(), "DESTINATION_DISABLED", "hospital:" + hospitalId, actor.source(),
+                AuditLog.Outcome.SUCCESS, "destination " + id + ", " + cancelled.size() + " deliveries cancelled");
+        deliveries.cancelled(cancelled, actor.username(), actor.source(), reason);
     }
 
     private Destination get(long hospitalId, long id) {

@@ -1,5 +1,8 @@
 package fr.relais.delivery;
 
+import fr.relais.dicom.SocketDeadline;
+
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,16 +20,23 @@ final class Mllp {
 
     private Mllp() {}
 
-    /** Sends one message and returns the answer; an IOException if none comes within the timeout. */
+    /**
+     * Sends one message and returns the answer; an IOException unless the whole exchange (connect,
+     * send, the complete answer) is over within the timeout, however slowly the peer dribbles bytes.
+     */
     static String exchange(String host, int port, String message, Duration timeout) throws IOException {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            socket.setSoTimeout((int) timeout.toMillis());
-            socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            out.write(frame(message));
-            out.flush();
-            return read(socket.getInputStream());
+        try (Socket socket = new Socket(); SocketDeadline deadline = SocketDeadline.of(socket, timeout)) {
+            try {
+                socket.connect(new InetSocketAddress(host, port), deadline.remainingMillis());
+                socket.setSoTimeout(deadline.remainingMillis());
+                socket.setTcpNoDelay(true);
+                OutputStream out = socket.getOutputStream();
+                out.write(frame(message));
+                out.flush();
+                return read(new BufferedInputStream(socket.getInputStream()));
+            } catch (IOException e) {
+                throw deadline.expired() ? deadline.timedOut() : e;
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package fr.relais.dicom;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -55,8 +56,14 @@ public final class StoreScu {
      * syntax the peer accepted.
      */
     public Status store(String sopClassUid, String sopInstanceUid, DataSetWriter dataSet) throws IOException {
-        try (Session session = open(List.of(sopClassUid))) {
-            return session.store(sopClassUid, sopInstanceUid, dataSet);
+        Socket socket = new Socket();
+        // The timeout bounds the whole exchange, so that a peer answering a byte at a time cannot hold us.
+        try (SocketDeadline deadline = SocketDeadline.of(socket, timeout)) {
+            try (Session session = open(socket, List.of(sopClassUid), deadline)) {
+                return session.store(sopClassUid, sopInstanceUid, dataSet);
+            } catch (IOException e) {
+                throw deadline.expired() ? deadline.timedOut() : e;
+            }
         }
     }
 
@@ -70,11 +77,22 @@ public final class StoreScu {
             throw new IllegalArgumentException("an association proposes 1 to 128 SOP classes, not " + classes.size());
         }
         Socket socket = new Socket();
+        // Connecting and negotiating share one deadline; each C-STORE then has the timeout per read.
+        try (SocketDeadline deadline = SocketDeadline.of(socket, timeout)) {
+            try {
+                return open(socket, classes, deadline);
+            } catch (IOException e) {
+                throw deadline.expired() ? deadline.timedOut() : e;
+            }
+        }
+    }
+
+    private Session open(Socket socket, List<String> classes, SocketDeadline deadline) throws IOException {
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+            socket.connect(new InetSocketAddress(host, port), deadline.remainingMillis());
             socket.setSoTimeout((int) timeout.toMillis());
-            DataInputStream in = new DataInputStream(socket.getInputStream());
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
             OutputStream out = socket.getOutputStream();
             out.write(associateRequest(classes));
             out.flush();

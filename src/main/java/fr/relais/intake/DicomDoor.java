@@ -43,13 +43,15 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
     private volatile DicomServer tlsServer;
     private final SslBundles sslBundles;
     private final ReceptionBudget budget;
+    private final IntakeRecovery recovery;
 
     /** The actor of refusals of callers that are no hospital: their AE title is in the detail. */
     static final String UNKNOWN_CALLER = "dicom:unknown";
 
     DicomDoor(RelaisProperties properties, HospitalDirectory hospitals, IntakeService intake, AuditLog audit,
-              RefusedAttempts refusals, List<PeerDoor> peers, SslBundles sslBundles,
+              RefusedAttempts refusals, List<PeerDoor> peers, SslBundles sslBundles, IntakeRecovery recovery,
               io.micrometer.core.instrument.MeterRegistry meters) {
+        this.recovery = recovery;
         this.refusals = refusals;
         this.sslBundles = sslBundles;
         Integer budgetMb = properties.dicom().receptionBudgetMb();
@@ -77,8 +79,10 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
 
     @Override
     public void start() {
-        // Before the port opens: what was acknowledged before an unclean stop is indexed first.
-        intake.recoverUnindexedObjects();
+        // What was acknowledged before an unclean stop is indexed before the port opens (an earlier phase).
+        if (!recovery.isRunning()) {
+            throw new IllegalStateException("the DICOM port opens only after the recovery of the object store");
+        }
         try {
             server = new DicomServer(serverSettings(settings.port()), this);
         } catch (IOException e) {

@@ -20,13 +20,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The one pipeline every received object goes through, from C-STORE and STOW-RS alike: parse,
@@ -34,8 +30,8 @@ import java.util.Set;
  *
  * <p>The fsync'd object is the durable record: its meta header says which hospital sent it, so
  * the index can be rebuilt from it. That lets the index commit without waiting for its own WAL
- * flush (the slowest step on a virtual disk); after a crash, {@link #recoverUnindexedObjects}
- * indexes the few objects whose commit did not reach the disk, before the DICOM port opens.
+ * flush (the slowest step on a virtual disk); after a crash, {@link IntakeRecovery} indexes the
+ * few objects whose commit did not reach the disk, before the HTTP and DICOM ports open.
  */
 @Service
 public class IntakeService {
@@ -195,59 +191,10 @@ public class IntakeService {
         return new Outcome(Result.STORED, null, header);
     }
 
-    /**
-     * Indexes the objects written since shortly before the newest indexed one that have no index
-     * row: those acknowledged just before a crash whose commit was still in memory. An object that
-     * does not decrypt was never acknowledged (it was not fully written) and is removed.
-     * Returns how many were indexed.
-     */
-    public int recoverUnindexedObjects() {
-        OffsetDateTime newest = jdbc.sql("select max(received_at) from instance").query(OffsetDateTime.class)
-                .optional().orElse(null);
-        Instant from = newest == null ? null : newest.toInstant().minus(Duration.ofHours(1));
-        List<String> keys;
-        try {
-            keys = store.keysSince(from);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list the object store for recovery", e);
-        }
-        if (keys.isEmpty()) {
-            return 0;
-        }
-        Set<String> indexed = new HashSet<>();
-        for (int i = 0; i < keys.size(); i += 1000) {
-            indexed.addAll(jdbc.sql("select object_key from instance where object_key in (:keys)")
-                    .param("keys", keys.subList(i, Math.min(keys.size(), i + 1000))).query(String.class).list());
-        }
-        int recovered = 0;
-        for (String key : keys) {
-            if (!indexed.contains(key) && recover(key)) {
-                recovered++;
-            }
-        }
-        if (recovered > 0) {
-            log.warn("recovery: indexed {} objects acknowledged before an unclean stop", recovered);
-        }
-        return recovered;
-    }
-
-    private boolean recover(String key) {
-        try {
-            byte[] file = store.read(key);
-            Provenance provenance = Provenance.decode(Part10.privateInformation(file));
-            if (provenance == null) {
-                log.warn("recovery: object {} has no provenance; left in place for an administrator", key);
-                return false;
-            }
-            DicomHeader header = DicomHeader.parseFile(file);
-            Outcome outcome = index(provenance, header, Part10.transferSyntax(file),
-                    new StoredObject(key, file.length), store.lastModified(key));
-            return outcome.result() == Result.STORED;
-        } catch (IOException | InvalidObjectException e) {
-            log.warn("recovery: removing object {} that was never completely written: {}", key, e.getMessage());
-            deleteQuietly(key);
-            return false;
-        }
+    /** For the recovery ({@link IntakeRecovery}): indexes an object found on disk without its index row. */
+    Outcome indexRecovered(Provenance provenance, DicomHeader header, String transferSyntax, StoredObject object,
+                           Instant receivedAt) {
+        return index(provenance, header, transferSyntax, object, receivedAt);
     }
 
     private Outcome invalid(String reason) {

@@ -50,7 +50,7 @@ public class RetentionPurge {
             where e.state in ('REPORTED', 'DELIVERED', 'CANCELLED')
               and coalesce(case when e.state = 'CANCELLED' then e.state_changed_at end,
                            (select max(v.at) from exam_event v where v.exam_id = e.id and v.to_state = 'DELIVERED'),
-                           case when not exists (select 1 from report_delivery d where d.report_id = r.id)
+                           case when not exists (select 1 from report_delivery d where d.report_id = r.id and d.state <> 'CANCELLED')
                                 then r.signed_at end)
                   <= cast(:now as timestamptz) - h.retention_days * interval '1 day'""";
 

@@ -19,6 +19,7 @@ import java.util.List;
 /**
  * An administrator's check of one study: every indexed instance is decrypted, its integrity tag
  * verified and its UID compared with the index. Used after an incident, and by the crash test.
+ * Also the list of objects the recovery quarantined.
  */
 @RestController
 class StorageIntegrityController {
@@ -37,6 +38,16 @@ class StorageIntegrityController {
         this.jdbc = jdbc;
         this.store = store;
         this.audit = audit;
+    }
+
+    /**
+     * Objects set aside because they could not be read (a complete file that does not decrypt with
+     * the master key, or does not parse): kept for an administrator, never deleted.
+     */
+    @GetMapping("/api/storage/quarantine")
+    @PreAuthorize("hasRole('ADMIN')")
+    List<ObjectStore.Quarantined> quarantine() throws IOException {
+        return store.quarantined();
     }
 
     @GetMapping("/api/storage/integrity")

@@ -4,6 +4,7 @@ import fr.relais.platform.DataFolder;
 import fr.relais.platform.RelaisProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import javax.crypto.SecretKey;
@@ -30,8 +31,21 @@ public class MasterKey {
 
     private final SecretKey key;
 
+    @Autowired
     public MasterKey(RelaisProperties properties, DataFolder folder) {
-        this.key = new SecretKeySpec(load(properties.masterKey(), folder.root().resolve(FILE_NAME)), "AES");
+        this(load(properties.masterKey(), folder.root().resolve(FILE_NAME)));
+    }
+
+    private MasterKey(byte[] raw) {
+        this.key = new SecretKeySpec(raw, "AES");
+    }
+
+    /** A key given as its 32 bytes (tools and tests that open a store outside the server). */
+    public static MasterKey of(byte[] raw) {
+        if (raw.length != 32) {
+            throw new IllegalArgumentException("a master key holds 32 bytes (AES-256), not " + raw.length);
+        }
+        return new MasterKey(raw.clone());
     }
 
     SecretKey secretKey() {

@@ -1,6 +1,7 @@
 package fr.relais.storage;
 
 import fr.relais.platform.DataFolder;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Service;
 
 import javax.crypto.Cipher;
@@ -33,6 +34,11 @@ import java.util.stream.Stream;
  * Encrypted object store: one file per object, AES-256-GCM with a fresh nonce, the object key as
  * associated data (a file moved under another key fails to open). {@link #put} returns only once
  * the file and its directory entry are on disk (fdatasync), so a caller may acknowledge after it.
+ *
+ * <p>A file says by its own structure whether it was completely written ({@link #shape}): a header
+ * with the sealed length, and a trailer written last, so that a file cut at any byte is told from a
+ * complete one that fails to decrypt (another master key, corruption), which must never be deleted:
+ * {@link #quarantine} sets it aside. Files of the first format (no length, no trailer) still read.
  */
 @Service
 public class ObjectStore {
@@ -47,21 +53,49 @@ public class ObjectStore {
         }
     }
 
+    /** What the structure of a file says of it, before any decryption. */
+    public enum Shape {
+        /** Header, length and trailer agree: completely written (whether it decrypts is another matter). */
+        COMPLETE,
+        /** Cut short (or never filled): it was never acknowledged, for put returns only after the whole file is on disk. */
+        HALF_WRITTEN,
+        /** The first format, which has no structure to tell: only decryption can. */
+        LEGACY,
+        /** Neither: not one of our files, or a damaged header. Set aside, never deleted. */
+        UNKNOWN
+    }
+
+    /** An object set aside because it could not be read: where it was, how large, since when. */
+    public record Quarantined(String key, long size, Instant since) {}
+
+    /** First format: MAGIC, nonce, ciphertext and tag. */
     private static final byte[] MAGIC = "RLSOBJ01".getBytes(StandardCharsets.US_ASCII);
+    /** Current format: MAGIC_2, sealed length (8 bytes, big-endian), nonce, ciphertext and tag, TRAILER. */
+    private static final byte[] MAGIC_2 = "RLSOBJ02".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TRAILER = "RLSEND02".getBytes(StandardCharsets.US_ASCII);
+    private static final int HEADER_2 = MAGIC_2.length + Long.BYTES + 12;
     private static final String SUFFIX = ".dcm.enc";
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BYTES = 16;
     private static final DateTimeFormatter HOUR_FOLDER = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
 
     private final Path root;
+    private final Path quarantine;
     private final MasterKey key;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
     private final Set<Path> knownFolders = ConcurrentHashMap.newKeySet();
     private final ThreadLocal<Buffers> buffers = ThreadLocal.withInitial(Buffers::new);
 
+    @Autowired
     public ObjectStore(DataFolder folder, MasterKey key, Clock clock) {
-        this.root = folder.resolve("objects");
+        this(folder.resolve("objects"), key, clock);
+    }
+
+    /** A store in a folder of its own (objects beside a sibling "quarantine" folder). */
+    public ObjectStore(Path root, MasterKey key, Clock clock) {
+        this.root = root.toAbsolutePath().normalize();
+        this.quarantine = this.root.resolveSibling("quarantine");
         this.key = key;
         this.clock = clock;
     }
@@ -90,13 +124,15 @@ public class ObjectStore {
         byte[] out = buffers.sealed((int) size + TAG_BYTES);
         int written;
         try {
-            written = cipher(Cipher.ENCRYPT_MODE, nonce, key).doFinal(plain, 0, (int) size, out, 0);
+            written = cipher(Cipher.ENCRYPT_MODE, MAGIC_2, nonce, key).doFinal(plain, 0, (int) size, out, 0);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM encryption failed", e);
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer[] parts = {ByteBuffer.wrap(MAGIC), ByteBuffer.wrap(nonce), ByteBuffer.wrap(out, 0, written)};
-            long expected = MAGIC.length + NONCE_BYTES + written;
+            // The trailer goes last: a file cut anywhere lacks it, or is shorter than its header says.
+            ByteBuffer[] parts = {ByteBuffer.wrap(MAGIC_2), ByteBuffer.allocate(Long.BYTES).putLong(0, written),
+                    ByteBuffer.wrap(nonce), ByteBuffer.wrap(out, 0, written), ByteBuffer.wrap(TRAILER)};
+            long expected = HEADER_2 + written + TRAILER.length;
             long total = 0;
             while (total < expected) {
                 total += channel.write(parts);
@@ -119,16 +155,116 @@ public class ObjectStore {
         } catch (NoSuchFileException e) {
             throw new IOException("object " + key + " is missing", e);
         }
-        int header = MAGIC.length + NONCE_BYTES;
-        if (sealed.length < header + TAG_BYTES || !Arrays.equals(sealed, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            throw new IOException("object " + key + " is not a Relais encrypted object");
+        Shape shape = shape(sealed, sealed.length);
+        if (shape == Shape.HALF_WRITTEN || shape == Shape.UNKNOWN) {
+            throw new IOException("object " + key + (shape == Shape.HALF_WRITTEN ? " was never completely written"
+                    : " is not a Relais encrypted object"));
         }
+        boolean legacy = shape == Shape.LEGACY;
+        int header = legacy ? MAGIC.length + NONCE_BYTES : HEADER_2;
+        int end = legacy ? sealed.length : sealed.length - TRAILER.length;
         try {
-            Cipher cipher = cipher(Cipher.DECRYPT_MODE, Arrays.copyOfRange(sealed, MAGIC.length, header), key);
-            return cipher.doFinal(sealed, header, sealed.length - header);
+            Cipher cipher = cipher(Cipher.DECRYPT_MODE, legacy ? MAGIC : MAGIC_2,
+                    Arrays.copyOfRange(sealed, header - NONCE_BYTES, header), key);
+            return cipher.doFinal(sealed, header, end - header);
         } catch (GeneralSecurityException e) {
             throw new IOException("object " + key + " fails its integrity check", e);
         }
+    }
+
+    /** What the file's structure says (its header and trailer only are read). */
+    public Shape shape(String key) throws IOException {
+        try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
+            long size = channel.size();
+            return shape(readAt(channel, 0, (int) Math.min(size, HEADER_2)),
+                    readAt(channel, Math.max(0, size - TRAILER.length), (int) Math.min(size, TRAILER.length)), size);
+        }
+    }
+
+    private static byte[] readAt(FileChannel channel, long position, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(length);
+        while (buffer.hasRemaining() && channel.read(buffer, position + buffer.position()) >= 0) {
+            // until full: the size was read first
+        }
+        return Arrays.copyOf(buffer.array(), buffer.position());
+    }
+
+    private static Shape shape(byte[] file, long size) {
+        byte[] head = Arrays.copyOf(file, (int) Math.min(size, HEADER_2));
+        byte[] tail = Arrays.copyOfRange(file, (int) Math.max(0, size - TRAILER.length), (int) size);
+        return shape(head, tail, size);
+    }
+
+    /** head: the first bytes (at most the current header), tail: the last (at most the trailer's length). */
+    private static Shape shape(byte[] head, byte[] tail, long size) {
+        int magicBytes = (int) Math.min(size, MAGIC_2.length);
+        // All our formats begin "RLSOBJ0": a file cut inside its magic was never more than that.
+        if (!Arrays.equals(head, 0, Math.min(magicBytes, 7), MAGIC_2, 0, Math.min(magicBytes, 7))) {
+            return Shape.UNKNOWN;
+        }
+        if (size < MAGIC_2.length) {
+            return Shape.HALF_WRITTEN;
+        }
+        if (Arrays.equals(head, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            // The first format is too short to hold a nonce and a tag: cut short, whatever else.
+            return size < MAGIC.length + NONCE_BYTES + TAG_BYTES ? Shape.HALF_WRITTEN : Shape.LEGACY;
+        }
+        if (!Arrays.equals(head, 0, MAGIC_2.length, MAGIC_2, 0, MAGIC_2.length)) {
+            return Shape.UNKNOWN;
+        }
+        if (size < MAGIC_2.length + Long.BYTES) {
+            return Shape.HALF_WRITTEN;
+        }
+        long sealedLength = ByteBuffer.wrap(head, MAGIC_2.length, Long.BYTES).getLong();
+        if (sealedLength < TAG_BYTES || sealedLength > Integer.MAX_VALUE) {
+            return Shape.UNKNOWN;
+        }
+        long expected = HEADER_2 + sealedLength + TRAILER.length;
+        if (size < expected) {
+            return Shape.HALF_WRITTEN;
+        }
+        if (size > expected) {
+            return Shape.UNKNOWN;
+        }
+        if (Arrays.equals(tail, TRAILER)) {
+            return Shape.COMPLETE;
+        }
+        // The right length but no trailer: blocks never filled read as zeros; anything else is damage.
+        for (byte b : tail) {
+            if (b != 0) {
+                return Shape.UNKNOWN;
+            }
+        }
+        return Shape.HALF_WRITTEN;
+    }
+
+    /**
+     * Moves an object that cannot be read out of the store, into the quarantine folder beside it
+     * under the same key, for an administrator: never deleted, for it may have been acknowledged.
+     */
+    public void quarantine(String key) throws IOException {
+        Path from = resolve(key);
+        Path to = quarantine.resolve(key).normalize();
+        Files.createDirectories(to.getParent());
+        Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(to.getParent());
+        fsyncDirectory(from.getParent());
+    }
+
+    /** The objects set aside, oldest first. */
+    public List<Quarantined> quarantined() throws IOException {
+        if (!Files.isDirectory(quarantine)) {
+            return List.of();
+        }
+        List<Quarantined> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(quarantine)) {
+            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.add(new Quarantined(quarantine.relativize(f).toString(), Files.size(f),
+                        Files.getLastModifiedTime(f).toInstant()));
+            }
+        }
+        out.sort(java.util.Comparator.comparing(Quarantined::since));
+        return out;
     }
 
     /**
@@ -184,10 +320,10 @@ public class ObjectStore {
         return file;
     }
 
-    private Cipher cipher(int mode, byte[] nonce, String objectKey) throws GeneralSecurityException {
+    private Cipher cipher(int mode, byte[] magic, byte[] nonce, String objectKey) throws GeneralSecurityException {
         Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
         cipher.init(mode, this.key.secretKey(), new GCMParameterSpec(TAG_BYTES * 8, nonce));
-        cipher.updateAAD(MAGIC);
+        cipher.updateAAD(magic);
         cipher.updateAAD(objectKey.getBytes(StandardCharsets.UTF_8));
         return cipher;
     }

@@ -44,6 +44,9 @@ class DeliveryIT extends BaseIntegrationTest {
     @TempDir
     static Path work;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    DeliveryService deliveries;
+
     private record Site(long id, String ae, String name, TestAccount physician, TestAccount radiologist) {}
 
     private record Signed(long examId, String accession, String studyUid, String patientId) {}
@@ -127,6 +130,38 @@ class DeliveryIT extends BaseIntegrationTest {
     }
 
     @Test
+    void aRisThatDribblesItsAckIsGivenUpAtTheDeadlineAndRetriedWhileTheSendersServeOthers() throws Exception {
+        // Two such RIS hold both senders (relais.delivery.senders = 2) unless each attempt has a deadline.
+        Site slowSite = site();
+        Site healthySite = site();
+        try (DribblingRis slowA = new DribblingRis(); DribblingRis slowB = new DribblingRis(); FakeRis healthy = new FakeRis(0)) {
+            long a = destination(slowSite, "HL7_MLLP", slowA.port(), "RIS_DRIBBLE_A");
+            long b = destination(slowSite, "HL7_MLLP", slowB.port(), "RIS_DRIBBLE_B");
+            long h = destination(healthySite, "HL7_MLLP", healthy.port(), "RIS_HEALTHY");
+            Signed slow = sign(slowSite, 707, "Pas d’anomalie.");
+            Await.until("both senders caught by the dribbling RIS", () -> slowA.connections() + slowB.connections(),
+                    n -> n >= 2);
+
+            Signed other = sign(healthySite, 708, "Pas d’anomalie.");
+            Await.until("the healthy RIS served meanwhile", () -> deliveryState(other.examId(), h), "DELIVERED"::equals);
+            assertThat(healthy.received()).hasSize(1);
+
+            for (long destination : new long[]{a, b}) {
+                Await.until("attempt ended at the deadline and retried", () -> attempts(slow.examId(), destination),
+                        n -> n >= 2);
+                assertThat(deliveryState(slow.examId(), destination)).isIn("PENDING", "SENDING");
+                assertThat(lastError(slow.examId(), destination)).contains("within 5000 ms");
+            }
+            assertThat(slowA.connections()).isGreaterThanOrEqualTo(2);
+            assertThat(examState(slow.examId())).isEqualTo("REPORTED");
+            for (long destination : new long[]{a, b}) {
+                assertThat(admin().post("/api/hospitals/" + slowSite.id() + "/destinations/" + destination + "/disable",
+                        null).status()).isEqualTo(204);
+            }
+        }
+    }
+
+    @Test
     void aRisThatRefusesTheReportRaisesTheAlarmForCoordinators() throws Exception {
         Site site = site();
         try (FakeRis ris = new FakeRis(0).answer(AcknowledgmentCode.AR)) {
@@ -152,6 +187,94 @@ class DeliveryIT extends BaseIntegrationTest {
             assertThat(ris.received()).hasSize(2);
             assertThat(ris.received().get(1).getMSH().getMessageControlID().getValue())
                     .isEqualTo(ris.received().get(0).getMSH().getMessageControlID().getValue());
+        }
+    }
+
+    @Test
+    void aDisabledDestinationGetsNothingMoreItsQueuedDeliveryIsCancelledVisiblyAndSentAgainOnlyOnRequest() throws Exception {
+        Site site = site();
+        int port = freePort();
+        long destination = destination(site, "HL7_MLLP", port, "RIS_CLOSED");
+        Signed signed = sign(site, 709, "Pas d’anomalie.");
+        Await.until("a failed attempt, retried with backoff", () -> attempts(signed.examId(), destination), n -> n >= 1);
+
+        String path = "/api/hospitals/" + site.id() + "/destinations/" + destination;
+        assertThat(admin().post(path + "/disable", null).status()).isEqualTo(204);
+
+        assertThat(deliveryState(signed.examId(), destination)).isEqualTo("CANCELLED");
+        long deliveryId = deliveryId(signed.examId(), destination);
+        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
+        JsonNode row = deliveryRow(coordinator, deliveryId);
+        assertThat(row.get("state").asText()).isEqualTo("CANCELLED");
+        assertThat(row.get("cancelReason").asText()).startsWith("destination disabled by admin at ");
+        assertThat(row.get("late").asBoolean()).as("a cancelled delivery is owed to nobody: no alarm").isFalse();
+        assertThat(row.get("unreached").asBoolean()).as("the report reaches no system of its hospital").isTrue();
+        String page = browser().loggedInAs(coordinator.username(), coordinator.password()).get("/coordination/deliveries").body();
+        assertThat(page).contains("delivery-unreached").contains("Annulé").contains("Destination désactivée par admin");
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'DELIVERY_CANCELLED' and object = :o")
+                .param("o", "exam:" + signed.examId()).query(Integer.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("""
+                        select count(*) from audit_event where action = 'DESTINATION_DISABLED' and object = :o
+                        and detail = :d""")
+                .param("o", "hospital:" + site.id()).param("d", "destination " + destination + ", 1 deliveries cancelled")
+                .query(Integer.class).single()).isEqualTo(1);
+        assertThat(examState(signed.examId())).isEqualTo("REPORTED");
+        assertThat(as(coordinator).post("/api/deliveries/" + deliveryId + "/retry", null).status())
+                .as("nothing is sent to a disabled destination, even on request").isEqualTo(404);
+
+        try (FakeRis ris = new FakeRis(port)) {
+            assertThat(admin().post(path + "/enable", null).status()).isEqualTo(204);
+            deliveries.enqueue(java.time.Instant.now().minus(DeliveryService.SWEEP_WINDOW)); // the sweep, now
+            assertThat(deliveryState(signed.examId(), destination)).as("not resurrected by enabling").isEqualTo("CANCELLED");
+            assertThat(jdbc.sql("select count(*) from report_delivery x join report r on r.id = x.report_id where r.exam_id = :e")
+                    .param("e", signed.examId()).query(Integer.class).single()).isEqualTo(1);
+
+            assertThat(as(coordinator).post("/api/deliveries/" + deliveryId + "/retry", null).status()).isEqualTo(202);
+            Await.until("delivered once sent again", () -> deliveryState(signed.examId(), destination), "DELIVERED"::equals);
+            assertThat(ris.received()).hasSize(1);
+            Await.until("exam delivered", () -> examState(signed.examId()), "DELIVERED"::equals);
+        }
+    }
+
+    @Test
+    void aSendInFlightWhenItsDestinationIsDisabledIsNotRetriedAndTheOtherDestinationCompletesTheExam() throws Exception {
+        Site site = site();
+        try (FakeRis healthy = new FakeRis(0); FakeRis slow = new FakeRis(0).ackAfter(2500).answer(AcknowledgmentCode.AE)) {
+            long h = destination(site, "HL7_MLLP", healthy.port(), "RIS_MAIN");
+            long s = destination(site, "HL7_MLLP", slow.port(), "RIS_OLD");
+            Signed signed = sign(site, 710, "Pas d’anomalie.");
+            Await.until("delivered to the main RIS", () -> deliveryState(signed.examId(), h), "DELIVERED"::equals);
+            Await.until("the old RIS has the message, its answer not yet sent", () -> slow.received().size(), n -> n == 1);
+            assertThat(deliveryState(signed.examId(), s)).isEqualTo("SENDING");
+            assertThat(examState(signed.examId())).isEqualTo("REPORTED");
+
+            assertThat(admin().post("/api/hospitals/" + site.id() + "/destinations/" + s + "/disable", null).status())
+                    .isEqualTo(204);
+            assertThat(deliveryState(signed.examId(), s)).isEqualTo("CANCELLED");
+            assertThat(examState(signed.examId())).as("no system is owed the report any more").isEqualTo("DELIVERED");
+
+            // The sender hears the old RIS's error after the cancellation: it keeps the error, not a retry.
+            Await.until("the late answer recorded", () -> lastError(signed.examId(), s), e -> e.contains("AE"));
+            assertThat(deliveryState(signed.examId(), s)).isEqualTo("CANCELLED");
+            assertThat(attempts(signed.examId(), s)).isEqualTo(1);
+            TestAccount coordinator = createAccount(Role.COORDINATOR, null);
+            assertThat(deliveryRow(coordinator, deliveryId(signed.examId(), s)).get("unreached").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void theSenderThatClaimsARowChecksItsDestinationInTheSameStatement() throws Exception {
+        Site site = site();
+        int port = freePort();
+        long destination = destination(site, "HL7_MLLP", port, "RIS_RACE");
+        Signed signed = sign(site, 711, "Pas d’anomalie.");
+        Await.until("a failed attempt, retried with backoff", () -> attempts(signed.examId(), destination), n -> n >= 1);
+        // Disabled behind the service's back (another node, a DBA): the row is still PENDING.
+        jdbc.sql("update report_destination set enabled = false where id = :id").param("id", destination).update();
+
+        try (FakeRis ris = new FakeRis(port)) {
+            Await.until("cancelled by the claim", () -> deliveryState(signed.examId(), destination), "CANCELLED"::equals);
+            assertThat(ris.received()).isEmpty();
         }
     }
 
@@ -345,6 +468,88 @@ class DeliveryIT extends BaseIntegrationTest {
                         select coalesce(max(x.attempts), 0) from report_delivery x join report r on r.id = x.report_id
                         where r.exam_id = :e and x.destination_id = :d""")
                 .param("e", examId).param("d", destination).query(Integer.class).single();
+    }
+
+    private long deliveryId(long examId, long destination) {
+        return jdbc.sql("""
+                        select x.id from report_delivery x join report r on r.id = x.report_id
+                        where r.exam_id = :e and x.destination_id = :d""")
+                .param("e", examId).param("d", destination).query(Long.class).single();
+    }
+
+    private JsonNode deliveryRow(TestAccount coordinator, long deliveryId) {
+        for (JsonNode row : as(coordinator).get("/api/deliveries").json()) {
+            if (row.get("id").asLong() == deliveryId) {
+                return row;
+            }
+        }
+        throw new AssertionError("delivery " + deliveryId + " is not listed");
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
+    }
+
+    private String lastError(long examId, long destination) {
+        return jdbc.sql("""
+                        select x.last_error from report_delivery x join report r on r.id = x.report_id
+                        where r.exam_id = :e and x.destination_id = :d""")
+                .param("e", examId).param("d", destination).query(String.class).optional().orElse("");
+    }
+
+    /** A RIS that reads the message, then sends its ACK one byte every 500 ms and never finishes it. */
+    private static final class DribblingRis implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+
+        DribblingRis() throws java.io.IOException {
+            Thread accept = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try {
+                        java.net.Socket socket = server.accept();
+                        connections.incrementAndGet();
+                        Thread t = new Thread(() -> dribble(socket), "dribbling-ris");
+                        t.setDaemon(true);
+                        t.start();
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            }, "dribbling-ris-accept");
+            accept.setDaemon(true);
+            accept.start();
+        }
+
+        private static void dribble(java.net.Socket socket) {
+            try (socket) {
+                String text = Mllp.read(socket.getInputStream());
+                byte[] ack = Mllp.frame(Hl7Report.parser().parse(text).generateACK(AcknowledgmentCode.AA, null).encode());
+                var out = socket.getOutputStream();
+                for (int i = 0; ; i++) {
+                    // The ACK without its end block, then padding: the answer is never complete.
+                    out.write(i < ack.length - 2 ? ack[i] : ' ');
+                    out.flush();
+                    Thread.sleep(500);
+                }
+            } catch (Exception e) {
+                // the sender gave up and closed the connection
+            }
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        int connections() {
+            return connections.get();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            server.close();
+        }
     }
 
     private static Map<String, String> texts(ORU_R01 oru) throws Exception {
