@@ -152,7 +152,8 @@ class DeliveryIT extends BaseIntegrationTest {
                 assertThat(deliveryState(slow.examId(), destination)).isIn("PENDING", "SENDING");
                 assertThat(lastError(slow.examId(), destination)).contains("within 5000 ms");
             }
-            assertThat(slowA.connections()).isGreaterThanOrEqualTo(2);
+            // The retry is claimed (attempts counted) before it connects: wait for the connection itself.
+            Await.until("the retry reaches the dribbling RIS", slowA::connections, n -> n >= 2);
             assertThat(examState(slow.examId())).isEqualTo("REPORTED");
             for (long destination : new long[]{a, b}) {
                 assertThat(admin().post("/api/hospitals/" + slowSite.id() + "/destinations/" + destination + "/disable",
@@ -268,11 +269,18 @@ class DeliveryIT extends BaseIntegrationTest {
         int port = freePort();
         long destination = destination(site, "HL7_MLLP", port, "RIS_RACE");
         Signed signed = sign(site, 711, "Pas d’anomalie.");
-        Await.until("a failed attempt, retried with backoff", () -> attempts(signed.examId(), destination), n -> n >= 1);
+        long delivery = deliveryId(signed.examId(), destination);
+        // The first attempt has failed and its retry waits: held back while the destination changes,
+        // so that no attempt already claimed can reach the RIS opened below.
+        Await.until("a failed attempt, held before its retry", () -> jdbc.sql("""
+                        update report_delivery set next_attempt_at = now() + interval '1 hour'
+                        where id = :id and state = 'PENDING' and attempts >= 1""")
+                .param("id", delivery).update(), n -> n == 1);
         // Disabled behind the service's back (another node, a DBA): the row is still PENDING.
         jdbc.sql("update report_destination set enabled = false where id = :id").param("id", destination).update();
 
         try (FakeRis ris = new FakeRis(port)) {
+            jdbc.sql("update report_delivery set next_attempt_at = now() where id = :id").param("id", delivery).update();
             Await.until("cancelled by the claim", () -> deliveryState(signed.examId(), destination), "CANCELLED"::equals);
             assertThat(ris.received()).isEmpty();
         }

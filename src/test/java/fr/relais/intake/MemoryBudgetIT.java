@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import fr.relais.ApiClient;
 import fr.relais.sim.SyntheticCt;
 import fr.relais.support.Dcmtk;
-import fr.relais.support.MultiFrameFile;
+import fr.relais.dicom.MultiFrameFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
