@@ -71,14 +71,6 @@ final class Admission {
         });
     }
 
-    int associations() {
-        return associations.get();
-    }
-
-    int negotiating() {
-        return negotiating.get();
-    }
-
     private static boolean take(AtomicInteger counter, int max) {
         while (true) {
             int now = counter.get();

@@ -10,6 +10,7 @@ import fr.relais.hospital.HospitalDirectory;
 import fr.relais.hospital.HospitalDirectory.Caller;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
 import fr.relais.platform.RelaisProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.SmartLifecycle;
@@ -50,7 +51,7 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
 
     DicomDoor(RelaisProperties properties, HospitalDirectory hospitals, IntakeService intake, AuditLog audit,
               RefusedAttempts refusals, List<PeerDoor> peers, SslBundles sslBundles, IntakeRecovery recovery,
-              io.micrometer.core.instrument.MeterRegistry meters) {
+              MeterRegistry meters) {
         this.recovery = recovery;
         this.refusals = refusals;
         this.sslBundles = sslBundles;

@@ -168,14 +168,20 @@ public class LoginThrottle {
                 blockedSources(r.username()), r.lockedUntil(), r.lockedReason())).toList();
     }
 
-    /** The sources shut out of this name now (by its own failures or by spraying). */
+    /**
+     * The sources shut out of this name now, by its own failures or by spraying: within the window,
+     * so each is shut out until a window after its last failure ({@link ThrottlePolicy#decide}).
+     */
     private List<String> blockedSources(String username) {
-        Instant now = clock.instant();
-        return jdbc.sql("select distinct source from login_failure where username = :u and at > :since order by source")
-                .param("u", username).param("since", OffsetDateTime.ofInstant(now.minus(policy.window()), ZoneOffset.UTC))
-                .query(String.class).list().stream()
-                .filter(source -> check(username, source).refusal() == ThrottlePolicy.Refusal.SOURCE_BLOCKED)
-                .toList();
+        return jdbc.sql("""
+                        select f.source from login_failure f where f.username = :u and f.at > :since
+                        group by f.source
+                        having count(*) >= :sourceLock
+                            or (select count(*) from login_failure g where g.source = f.source and g.at > :since) >= :spray
+                        order by f.source""")
+                .param("u", username).param("since", OffsetDateTime.now(clock).minus(policy.window()))
+                .param("sourceLock", policy.sourceLockFailures()).param("spray", policy.sprayFailures())
+                .query(String.class).list();
     }
 
     /** An administrator lifts a lock early: the account's failures are forgotten too. */

@@ -1,6 +1,7 @@
 package fr.relais.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.MessageSource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,6 +22,8 @@ import org.springframework.security.web.context.HttpSessionSecurityContextReposi
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.web.servlet.LocaleResolver;
+
+import java.time.Clock;
 import fr.relais.audit.AuditLog;
 import fr.relais.audit.RefusedAttempts;
 import org.springframework.http.HttpMethod;
@@ -89,16 +92,16 @@ class SecurityConfig {
 
     @Bean
     SecondFactorApiGuard secondFactorApiGuard(SecondFactor secondFactor, LoginThrottle throttle, AuditLog audit,
-                                              ApiSecurityProblems problems, java.time.Clock clock) {
+                                              ApiSecurityProblems problems, Clock clock) {
         return new SecondFactorApiGuard(secondFactor, throttle, audit, problems, clock);
     }
 
     /** The guard runs inside both chains, not as a servlet filter of its own. */
     @Bean
-    org.springframework.boot.web.servlet.FilterRegistrationBean<SecondFactorApiGuard> secondFactorGuardNotAServletFilter(
+    FilterRegistrationBean<SecondFactorApiGuard> secondFactorGuardNotAServletFilter(
             SecondFactorApiGuard guard) {
-        org.springframework.boot.web.servlet.FilterRegistrationBean<SecondFactorApiGuard> registration =
-                new org.springframework.boot.web.servlet.FilterRegistrationBean<>(guard);
+        FilterRegistrationBean<SecondFactorApiGuard> registration =
+                new FilterRegistrationBean<>(guard);
         registration.setEnabled(false);
         return registration;
     }

@@ -1,12 +1,14 @@
 package fr.relais.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import fr.relais.ApiClient;
 import fr.relais.BaseIntegrationTest;
 import fr.relais.audit.RefusedAttempts;
 import fr.relais.support.FromAddress;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -34,7 +36,7 @@ class LoginThrottleIT extends BaseIntegrationTest {
     }
 
     private static Map<String, String> basic(String username, String password) {
-        return Map.of("Authorization", FromAddress.basic(username, password));
+        return Map.of("Authorization", ApiClient.basic(username, password));
     }
 
     private void failures(String username, String source, int count, String ago) {
@@ -42,6 +44,17 @@ class LoginThrottleIT extends BaseIntegrationTest {
                         insert into login_failure (username, source, kind, at)
                         select :u, :s, 'PASSWORD', now() - cast(:ago as interval) from generate_series(1, :n)""")
                 .param("u", username).param("s", source).param("ago", ago).param("n", count).update();
+    }
+
+    /** The sources the administrators' list shows shut out of this name. */
+    private List<String> blockedSources(String username) {
+        List<String> sources = new java.util.ArrayList<>();
+        for (JsonNode target : admin().get("/api/users/login-failures").json()) {
+            if (target.get("username").asText().equals(username)) {
+                target.get("blockedSources").forEach(b -> sources.add(b.asText()));
+            }
+        }
+        return sources;
     }
 
     private long auditRows(String source, String action) {
@@ -102,6 +115,8 @@ class LoginThrottleIT extends BaseIntegrationTest {
         assertThat(Long.parseLong(shut.header("Retry-After"))).isBetween(12 * 60L, 13 * 60L);
         assertThat(from(host()).get("/api/hospitals", basic(coordinator.username(), coordinator.password())).status())
                 .isEqualTo(200);
+        // Administrators see that source shut out of the account.
+        assertThat(blockedSources(coordinator.username())).containsExactly(attacker);
         // Fifteen minutes after its last failure, the source is let in again.
         jdbc.sql("update login_failure set at = at - interval '14 minutes' where username = :u and source = :s")
                 .param("u", coordinator.username()).param("s", attacker).update();
@@ -133,6 +148,7 @@ class LoginThrottleIT extends BaseIntegrationTest {
         }
         assertThat(from(sprayer).get("/api/hospitals", basic(coordinator.username(), coordinator.password())).status())
                 .isEqualTo(429);
+        assertThat(blockedSources("sprayed-7")).containsExactly(sprayer);
         assertThat(from(host()).get("/api/hospitals", basic(coordinator.username(), coordinator.password())).status())
                 .isEqualTo(200);
     }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -42,10 +41,6 @@ public final class FromAddress {
 
     public static FromAddress https(String localAddress, int port, SSLContext tls) {
         return new FromAddress(localAddress, port, tls);
-    }
-
-    public static String basic(String username, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     public Response get(String path, Map<String, String> headers) {
