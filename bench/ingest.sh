@@ -48,8 +48,10 @@ for i in $(seq 1 "$((WARMUP + ROUNDS))"); do
 done
 
 echo "starting Relais (data in $WORK/data) and storescp..."
+# The bench's own throwaway server, on loopback with a random password: its admin sets it up over
+# the API with that password (the second factor stays on for page logins).
 RELAIS_DATA_DIR="$WORK/data" RELAIS_HTTP_PORT="$HTTP_PORT" RELAIS_DICOM_PORT="$DICOM_PORT" \
-  RELAIS_ADMIN_PASSWORD="$PASSWORD" java ${JAVA_OPTS:-} -jar "$JAR" >"$WORK/relais.log" 2>&1 &
+  RELAIS_ADMIN_PASSWORD="$PASSWORD" RELAIS_PASSWORD_ONLY_API=true java ${JAVA_OPTS:-} -jar "$JAR" >"$WORK/relais.log" 2>&1 &
 RELAIS_PID=$!
 mkdir -p "$WORK/scp"
 TCP_NODELAY=1 storescp --output-directory "$WORK/scp" "$SCP_PORT" >"$WORK/storescp.log" 2>&1 &

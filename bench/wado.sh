@@ -115,9 +115,11 @@ R="http://127.0.0.1:$RELAIS_HTTP"
 O="http://127.0.0.1:$ORTHANC_HTTP"
 
 echo "starting Relais (HTTP $RELAIS_HTTP, DICOM $RELAIS_DICOM) and Orthanc $ORTHANC_VERSION (HTTP $ORTHANC_HTTP, DICOM $ORTHANC_DICOM) in $WORK"
-# A study is complete (READY) after 1 s of silence instead of 10.
+# A study is complete (READY) after 1 s of silence instead of 10. The bench's own throwaway server
+# (loopback, random passwords): its admin and radiologist use the API with their passwords, as
+# Orthanc's clients do (the second factor stays on for page logins).
 RELAIS_DATA_DIR="$WORK/relais-data" RELAIS_HTTP_PORT="$RELAIS_HTTP" RELAIS_DICOM_PORT="$RELAIS_DICOM" \
-  RELAIS_ADMIN_PASSWORD="$ADMIN_PASSWORD" RELAIS_STABLE_SECONDS=1 \
+  RELAIS_ADMIN_PASSWORD="$ADMIN_PASSWORD" RELAIS_STABLE_SECONDS=1 RELAIS_PASSWORD_ONLY_API=true \
   java ${JAVA_OPTS:-} -jar "$JAR" >"$WORK/relais.log" 2>&1 &
 RELAIS_PID=$!
 
