@@ -183,7 +183,9 @@ HOSPITAL_ID="$(api POST /api/hospitals '{"name":"CH Banc d essai","finess":"6400
 PHYSICIAN_PASSWORD="bench-$RANDOM$RANDOM-physician"
 RADIOLOGIST_PASSWORD="bench-$RANDOM$RANDOM-radiologist"
 api POST /api/users '{"username":"urgentiste.bench","displayName":"Urgentiste Banc","role":"HOSPITAL_PHYSICIAN","hospitalId":'"$HOSPITAL_ID"',"password":"'"$PHYSICIAN_PASSWORD"'"}' >/dev/null
-api POST /api/users '{"username":"radiologue.bench","displayName":"Radiologue Banc","role":"RADIOLOGIST","password":"'"$RADIOLOGIST_PASSWORD"'"}' >/dev/null
+RADIOLOGIST_ID="$(api POST /api/users '{"username":"radiologue.bench","displayName":"Radiologue Banc","role":"RADIOLOGIST","password":"'"$RADIOLOGIST_PASSWORD"'"}' | json_id)"
+# A radiologist sees the requests of the hospitals they are authorised for only.
+api PUT "/api/radiologists/$RADIOLOGIST_ID/hospitals" "[$HOSPITAL_ID]" >/dev/null
 FILED="$(API_USER=urgentiste.bench API_PASSWORD="$PHYSICIAN_PASSWORD" api POST /api/requests '{"patientId":"'"$PATIENT_ID"'","familyName":"BANC","givenName":"Essai","birthDate":"1950-03-14","sex":"M","examTypeCode":"CT_HEAD","clinicalContext":"Banc d essai DICOMweb","question":"Hematome ?","urgency":"P2","requestingPhysician":"Dr Banc","callbackPhone":"05 59 00 00 00","consent":"PATIENT_SIGNED"}')"
 EXAM_ID="$(printf '%s' "$FILED" | json_id)"
 ACCESSION="$(printf '%s' "$FILED" | sed -n 's/.*"accessionNumber":"\([^"]*\)".*/\1/p')"
