@@ -61,8 +61,12 @@ final class Association {
     private Admission.Ticket slot;
     /** What the data set being received holds of the reception budget. */
     private ReceptionBudget.Reservation reservation;
-    /** Why the data set being received is dropped for want of budget, or null. */
+    /** Why the data set being received is dropped (for want of budget, or of disk), or null. */
     private String overBudget;
+    /** Where the data set being received goes once it outgrew memory, and how many bytes went there. */
+    private AssociationHandler.DataSetSpool spool;
+    private long spooled;
+    private byte[] scratch;
     private DataInputStream in;
     private OutputStream out;
     private int peerMaxPdu = 16384;
@@ -112,6 +116,7 @@ final class Association {
             log.error("association {} from {} failed", id, callingAe, e);
             abort();
         } finally {
+            closeSpool();
             reservation.close();
             if (slot != null) {
                 slot.close();
@@ -365,16 +370,23 @@ final class Association {
                 if (pending == null) {
                     throw new ProtocolException("a data set fragment arrived without its command");
                 }
-                if (dataSet.size() + (long) valueLength > settings.maxObjectBytes()) {
+                long received = spool != null ? spooled : dataSet.size();
+                if (received + valueLength > settings.maxObjectBytes()) {
                     throw new ProtocolException("data set larger than " + settings.maxObjectBytes() + " bytes");
                 }
-                if (overBudget == null && !reservation.grow(dataSet.size() + (long) valueLength)) {
+                if (overBudget == null && spool == null && received + valueLength > DicomServer.SPOOL_ABOVE_BYTES) {
+                    startSpool(pc);
+                }
+                // A spooled data set holds what it held when it left memory, whatever its size.
+                if (overBudget == null && spool == null && !reservation.grow(received + valueLength)) {
                     // The rest of this data set is read and dropped: the association stays in step.
                     overBudget = reservation.refusal();
                     dataSet.release(1 << 20);
                 }
                 if (overBudget != null) {
                     in.skipNBytes(valueLength);
+                } else if (spool != null) {
+                    spoolFrom(valueLength);
                 } else {
                     dataSet.readFrom(in, valueLength);
                 }
@@ -383,6 +395,55 @@ final class Association {
                 }
             }
         }
+    }
+
+    /** The data set leaves memory: what arrived so far goes first, the rest as it comes. */
+    private void startSpool(PresentationContext pc) throws IOException {
+        try {
+            spool = storeHandler.spool(pending.affectedSopClassUid(), pending.affectedSopInstanceUid(), pc.transferSyntax());
+            if (spool != null) {
+                spool.write(dataSet.array(), 0, dataSet.size());
+                spooled = dataSet.size();
+                dataSet.release(1 << 20);
+            }
+        } catch (IOException e) {
+            spoolFailed(e);
+        }
+    }
+
+    private void spoolFrom(int length) throws IOException {
+        if (scratch == null) {
+            scratch = new byte[1 << 16];
+        }
+        while (length > 0) {
+            int n = Math.min(length, scratch.length);
+            in.readFully(scratch, 0, n);
+            length -= n;
+            if (overBudget != null) {
+                continue; // dropped: read on to stay in step
+            }
+            try {
+                spool.write(scratch, 0, n);
+                spooled += n;
+            } catch (IOException e) {
+                spoolFailed(e);
+            }
+        }
+    }
+
+    /** The disk refused (full, say): the rest of the data set is read and dropped, the sender told to retry. */
+    private void spoolFailed(IOException e) {
+        log.error("association {} from {}: cannot write a large data set out: {}", id, callingAe, e.toString());
+        overBudget = "storage unavailable: retry later";
+        closeSpool();
+    }
+
+    private void closeSpool() {
+        if (spool != null) {
+            spool.close();
+            spool = null;
+        }
+        spooled = 0;
     }
 
     private void onCommand(PresentationContext pc) throws IOException, ProtocolException {
@@ -422,13 +483,16 @@ final class Association {
             status = StoreStatus.dataSetDoesNotMatch("SOP class differs from its presentation context");
         } else {
             try {
-                status = storeHandler.store(new StoreRequest(sopClass, cmd.affectedSopInstanceUid(),
-                        pc.transferSyntax(), dataSet.array(), dataSet.size()));
+                status = storeHandler.store(spool != null
+                        ? StoreRequest.spooled(sopClass, cmd.affectedSopInstanceUid(), pc.transferSyntax(), spool, spooled)
+                        : new StoreRequest(sopClass, cmd.affectedSopInstanceUid(), pc.transferSyntax(), dataSet.array(),
+                                dataSet.size()));
             } catch (RuntimeException e) {
                 log.error("association {} from {}: storing failed", id, callingAe, e);
                 status = StoreStatus.processingFailure("internal error while storing; retry later");
             }
         }
+        closeSpool();
         dataSet.release(1 << 20);
         reservation.close();
         overBudget = null;

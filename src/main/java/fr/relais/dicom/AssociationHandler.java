@@ -58,13 +58,46 @@ public interface AssociationHandler {
         /** Called once the whole data set has arrived; the status is sent back as the C-STORE response. */
         StoreStatus store(StoreRequest request);
 
+        /**
+         * A data set outgrew {@link DicomServer#SPOOL_ABOVE_BYTES} of memory: where it goes as it
+         * arrives, from its first byte (null keeps it in memory, within the reception budget).
+         */
+        default DataSetSpool spool(String sopClassUid, String sopInstanceUid, String transferSyntaxUid)
+                throws java.io.IOException {
+            return null;
+        }
+
         /** The association ended (released, aborted or broken); whatever is pending may be dropped. */
         default void ended() {}
     }
 
-    /** One C-STORE: the data set as received (no file meta header) in data[0..length). */
+    /**
+     * A data set written out as it arrives (to disk, encrypted), never whole in memory. The
+     * association closes it once the C-STORE is answered, whatever became of it: what was not
+     * kept is then removed.
+     */
+    interface DataSetSpool extends AutoCloseable {
+        void write(byte[] bytes, int offset, int length) throws java.io.IOException;
+
+        @Override
+        void close();
+    }
+
+    /**
+     * One C-STORE: the data set as received (no file meta header) in data[0..length), or, for a
+     * large one, spooledLength bytes in spool (data is then null).
+     */
     record StoreRequest(String sopClassUid, String sopInstanceUid, String transferSyntaxUid,
-                        byte[] data, int length) {}
+                        byte[] data, int length, DataSetSpool spool, long spooledLength) {
+        public StoreRequest(String sopClassUid, String sopInstanceUid, String transferSyntaxUid, byte[] data, int length) {
+            this(sopClassUid, sopInstanceUid, transferSyntaxUid, data, length, null, 0);
+        }
+
+        public static StoreRequest spooled(String sopClassUid, String sopInstanceUid, String transferSyntaxUid,
+                                           DataSetSpool spool, long length) {
+            return new StoreRequest(sopClassUid, sopInstanceUid, transferSyntaxUid, null, 0, spool, length);
+        }
+    }
 
     /** A DIMSE status (PS3.7 Annex C) and, for failures, a comment the sender's operator can act on. */
     record StoreStatus(int code, String comment) {

@@ -12,12 +12,12 @@ final class DataSetStructure {
     private static final long UNDEFINED = 0xFFFFFFFFL;
     private static final int MAX_DEPTH = 32;
 
-    private final byte[] b;
-    private final int limit;
+    private final Bytes b;
+    private final long limit;
     private final boolean explicitVr;
     /** What {@link #image} collects of the top-level elements on the way. */
     private int rows, columns, bitsAllocated, samplesPerPixel = 1, frameCount = 1;
-    private int pixelStart = -1, pixelEnd = -1;
+    private long pixelStart = -1, pixelEnd = -1;
     private boolean encapsulated;
     /** The rest of the image pixel module, for {@link PixelModule}: null when absent, -1 when not one US value. */
     private Integer samplesValue, rowsValue, columnsValue, bitsAllocatedValue, bitsStoredValue, highBitValue,
@@ -25,7 +25,7 @@ final class DataSetStructure {
     private String photometric, numberOfFrames;
     private long extendedOffsetTableLength = -1;
 
-    private DataSetStructure(byte[] b, int limit, boolean explicitVr) {
+    private DataSetStructure(Bytes b, long limit, boolean explicitVr) {
         this.b = b;
         this.limit = limit;
         this.explicitVr = explicitVr;
@@ -33,11 +33,15 @@ final class DataSetStructure {
 
     /** Checks data[offset..end): the data set, without any file meta header. */
     static void verify(byte[] data, int offset, int end, String transferSyntaxUid) throws InvalidObjectException {
+        walk(Bytes.of(data, end), offset, end, transferSyntaxUid);
+    }
+
+    static void verify(Bytes data, long offset, long end, String transferSyntaxUid) throws InvalidObjectException {
         walk(data, offset, end, transferSyntaxUid);
     }
 
     /** Checks data[offset..end) as {@link #verify} does, and says what its image pixel module declares. */
-    static PixelModule pixelModule(byte[] data, int offset, int end, String transferSyntaxUid)
+    static PixelModule pixelModule(Bytes data, long offset, long end, String transferSyntaxUid)
             throws InvalidObjectException {
         DataSetStructure w = walk(data, offset, end, transferSyntaxUid);
         if (w.pixelStart < 0) {
@@ -48,15 +52,15 @@ final class DataSetStructure {
         if (!w.encapsulated) {
             return new PixelModule(w.samplesValue, w.photometric, w.rowsValue, w.columnsValue, w.bitsAllocatedValue,
                     w.bitsStoredValue, w.highBitValue, w.planarValue, w.numberOfFrames, true, false,
-                    (long) w.pixelEnd - w.pixelStart, 0, -1, w.extendedOffsetTableLength);
+                    w.pixelEnd - w.pixelStart, 0, -1, w.extendedOffsetTableLength);
         }
         // Items of encapsulated pixel data (PS3.5 A.4): the basic offset table, then the fragments.
-        int pos = w.pixelStart;
+        long pos = w.pixelStart;
         long table = -1;
         int fragments = 0;
         long bytes = 0;
-        while (pos + 8 <= w.pixelEnd && LittleEndian.u16(data, pos) == 0xFFFE && LittleEndian.u16(data, pos + 2) == 0xE000) {
-            long length = LittleEndian.u32(data, pos + 4);
+        while (pos + 8 <= w.pixelEnd && data.u16(pos) == 0xFFFE && data.u16(pos + 2) == 0xE000) {
+            long length = data.u32(pos + 4);
             if (length == UNDEFINED || pos + 8 + length > w.pixelEnd) {
                 throw new InvalidObjectException("encapsulated Pixel Data holds an item that is not a fragment");
             }
@@ -66,18 +70,18 @@ final class DataSetStructure {
                 fragments++;
                 bytes += length;
             }
-            pos += 8 + (int) length;
+            pos += 8 + length;
         }
         return new PixelModule(w.samplesValue, w.photometric, w.rowsValue, w.columnsValue, w.bitsAllocatedValue,
                 w.bitsStoredValue, w.highBitValue, w.planarValue, w.numberOfFrames, true, true, bytes, fragments,
                 table, w.extendedOffsetTableLength);
     }
 
-    private static DataSetStructure walk(byte[] data, int offset, int end, String transferSyntaxUid)
+    private static DataSetStructure walk(Bytes data, long offset, long end, String transferSyntaxUid)
             throws InvalidObjectException {
         boolean explicit = !Uids.IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
         DataSetStructure walker = new DataSetStructure(data, end, explicit);
-        int reached = walker.elements(offset, 0, false);
+        long reached = walker.elements(offset, 0, false);
         if (reached != end) {
             throw new InvalidObjectException("data set is truncated or malformed at byte " + reached);
         }
@@ -88,13 +92,8 @@ final class DataSetStructure {
      * Where the pixel data of a verified data set lies and how it cuts into frames, read from the
      * top-level elements in the same walk: no value is decoded but the five the geometry needs.
      */
-    static PixelData image(byte[] data, int offset, int end, String transferSyntaxUid) throws InvalidObjectException {
-        boolean explicit = !Uids.IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
-        DataSetStructure walker = new DataSetStructure(data, end, explicit);
-        int reached = walker.elements(offset, 0, false);
-        if (reached != end) {
-            throw new InvalidObjectException("data set is truncated or malformed at byte " + reached);
-        }
+    static PixelData image(Bytes data, long offset, long end, String transferSyntaxUid) throws InvalidObjectException {
+        DataSetStructure walker = walk(data, offset, end, transferSyntaxUid);
         if (walker.pixelStart < 0) {
             throw new InvalidObjectException("object holds no pixel data");
         }
@@ -104,9 +103,9 @@ final class DataSetStructure {
 
     /** The geometry of an image and where its pixel data value lies (item headers included when encapsulated). */
     record PixelData(int rows, int columns, int bitsAllocated, int samplesPerPixel, int frameCount,
-                     int start, int end, boolean encapsulated) {}
+                     long start, long end, boolean encapsulated) {}
 
-    private void topLevel(int group, int element, int value, long length) {
+    private void topLevel(int group, int element, long value, long length) {
         if (group == 0x0028) {
             switch (element) {
                 case 0x0002 -> {
@@ -116,7 +115,7 @@ final class DataSetStructure {
                 case 0x0004 -> photometric = text(value, length);
                 case 0x0006 -> planarValue = us(value, length);
                 case 0x0008 -> {
-                    frameCount = integerString(value, (int) length, frameCount);
+                    frameCount = integerString(value, length, frameCount);
                     numberOfFrames = text(value, length);
                 }
                 case 0x0010 -> {
@@ -143,24 +142,27 @@ final class DataSetStructure {
         }
     }
 
-    private Integer us(int at, long length) {
+    private Integer us(long at, long length) {
         return length == 2 ? u16(at) : -1;
     }
 
-    private String text(int at, long length) {
+    private String text(long at, long length) {
         if (length == UNDEFINED || length > 64) {
             return "";
         }
-        return new String(b, at, (int) length, java.nio.charset.StandardCharsets.US_ASCII).replace("\0", " ").trim();
+        return b.ascii(at, (int) length).replace("\0", " ").trim();
     }
 
-    private int integerString(int at, int length, int fallback) {
-        String text = new String(b, at, length, java.nio.charset.StandardCharsets.US_ASCII).trim();
+    private int integerString(long at, long length, int fallback) {
+        if (length == UNDEFINED || length > 64) {
+            return fallback;
+        }
+        String text = b.ascii(at, (int) length).trim();
         return text.matches("[0-9]{1,9}") ? Integer.parseInt(text) : fallback;
     }
 
     /** Returns the position after the elements (after the item delimiter when inItem). */
-    private int elements(int pos, int depth, boolean inItem) throws InvalidObjectException {
+    private long elements(long pos, int depth, boolean inItem) throws InvalidObjectException {
         while (pos < limit) {
             need(pos, 8);
             int group = u16(pos);
@@ -174,7 +176,7 @@ final class DataSetStructure {
             long length;
             int header;
             if (explicitVr) {
-                String vr = new String(b, pos + 4, 2, java.nio.charset.StandardCharsets.US_ASCII);
+                String vr = b.ascii(pos + 4, 2);
                 if (longVr(vr)) {
                     need(pos, 12);
                     length = u32(pos + 8);
@@ -199,7 +201,7 @@ final class DataSetStructure {
             if (length == UNDEFINED) {
                 pos = sequence(pos, depth + 1);
             } else {
-                pos += (int) length;
+                pos += length;
             }
             if (depth == 0 && group == 0x7FE0 && element == 0x0010) {
                 pixelEnd = pos;
@@ -212,7 +214,7 @@ final class DataSetStructure {
     }
 
     /** Items until the sequence delimiter: sequences and encapsulated pixel data alike. */
-    private int sequence(int pos, int depth) throws InvalidObjectException {
+    private long sequence(long pos, int depth) throws InvalidObjectException {
         if (depth > MAX_DEPTH) {
             throw new InvalidObjectException("data set nests sequences deeper than " + MAX_DEPTH);
         }
@@ -235,7 +237,7 @@ final class DataSetStructure {
                 pos = elements(pos, depth + 1, true);
             } else {
                 need(pos, length);
-                pos += (int) length;
+                pos += length;
             }
         }
     }
@@ -247,25 +249,25 @@ final class DataSetStructure {
         };
     }
 
-    private void need(int pos, long n) throws InvalidObjectException {
+    private void need(long pos, long n) throws InvalidObjectException {
         if (pos + n > limit) {
             throw truncated(pos);
         }
     }
 
-    private static InvalidObjectException truncated(int pos) {
+    private static InvalidObjectException truncated(long pos) {
         return new InvalidObjectException("data set is truncated (ends inside an element near byte " + pos + ")");
     }
 
-    private static InvalidObjectException malformed(int pos) {
+    private static InvalidObjectException malformed(long pos) {
         return new InvalidObjectException("data set is malformed at byte " + pos);
     }
 
-    private int u16(int at) {
-        return LittleEndian.u16(b, at);
+    private int u16(long at) {
+        return b.u16(at);
     }
 
-    private long u32(int at) {
-        return LittleEndian.u32(b, at);
+    private long u32(long at) {
+        return b.u32(at);
     }
 }

@@ -41,6 +41,41 @@ public record DicomHeader(
         return from(list);
     }
 
+    /**
+     * Parses the data set in data[offset..end) of an object too large to hold in memory, whose
+     * structure the caller has proven ({@link PixelModule#of(String, Bytes, long, long)} walks it):
+     * the parser reads up to the pixel data only.
+     */
+    public static DicomHeader parseVerified(String transferSyntaxUid, Bytes data, long offset, long end)
+            throws InvalidObjectException {
+        AttributeList list = new AttributeList();
+        try {
+            DicomInputStream in = new DicomInputStream(new java.io.BufferedInputStream(data.inputStream(offset, end)),
+                    transferSyntaxUid, false);
+            list.read(in, TagFromName.PixelData);
+        } catch (IOException | DicomException | RuntimeException e) {
+            throw new InvalidObjectException("data set cannot be parsed (truncated or corrupt)");
+        }
+        return from(list);
+    }
+
+    /** Parses a Part 10 object in memory or read by range (its pixels are not read). */
+    public static DicomHeader parseFile(Bytes file) throws InvalidObjectException {
+        byte[] meta = Part10.head(file);
+        int offset;
+        try {
+            offset = Part10.dataSetOffset(meta);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidObjectException("not a DICOM Part 10 file (no DICM preamble)");
+        }
+        if (offset < 144 || offset > file.length()) {
+            throw new InvalidObjectException("DICOM file is truncated inside its meta header");
+        }
+        String transferSyntax = Part10.transferSyntax(meta);
+        DataSetStructure.verify(file, offset, file.length(), transferSyntax);
+        return parseVerified(transferSyntax, file, offset, file.length());
+    }
+
     /** Parses a Part 10 file's bytes (meta header included), as STOW-RS receives them. */
     public static DicomHeader parseFile(byte[] file) throws InvalidObjectException {
         int offset;

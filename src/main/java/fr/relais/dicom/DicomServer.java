@@ -31,6 +31,12 @@ public final class DicomServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DicomServer.class);
 
+    /**
+     * A data set larger than this is written out as it arrives ({@link AssociationHandler.DataSetSpool})
+     * when the handler can: memory per reception stays bounded whatever the object's size.
+     */
+    public static final int SPOOL_ABOVE_BYTES = 8 << 20;
+
     /** The limits that protect the server from its peers. */
     public record Settings(String aeTitle, int port, int maxAssociations, int maxPduLength,
                            int idleTimeoutSeconds, long maxObjectBytes, Limits limits, ReceptionBudget budget) {

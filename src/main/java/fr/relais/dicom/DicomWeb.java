@@ -12,7 +12,6 @@ import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.ValueRepresentation;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -37,13 +36,13 @@ public final class DicomWeb {
      */
     public static final class Frames {
         private final String transferSyntax;
-        private final byte[] bytes;
+        private final Bytes bytes;
         private final DataSetStructure.PixelData geometry;
         private final long frameBytes; // uncompressed: each frame's length
-        private final int[][] ranges; // encapsulated, per frame: start, end, start, end... in bytes
+        private final long[][] ranges; // encapsulated, per frame: start, end, start, end... in bytes
 
-        private Frames(String transferSyntax, byte[] bytes, DataSetStructure.PixelData geometry, long frameBytes,
-                       int[][] ranges) {
+        private Frames(String transferSyntax, Bytes bytes, DataSetStructure.PixelData geometry, long frameBytes,
+                       long[][] ranges) {
             this.transferSyntax = transferSyntax;
             this.bytes = bytes;
             this.geometry = geometry;
@@ -80,51 +79,47 @@ public final class DicomWeb {
         }
 
         /** The length of frame n, 1-based, in bytes. */
-        public int frameLength(int n) {
-            int[] r = range(n);
-            int size = 0;
+        public long frameLength(int n) {
+            long[] r = range(n);
+            long size = 0;
             for (int k = 0; k < r.length; k += 2) {
                 size += r[k + 1] - r[k];
             }
             return size;
         }
 
-        /** Writes frame n, 1-based, without copying it. */
+        /** Writes frame n, 1-based, without copying it when the object is in memory. */
         public void writeFrame(int n, java.io.OutputStream out) throws IOException {
-            int[] r = range(n);
+            long[] r = range(n);
             for (int k = 0; k < r.length; k += 2) {
-                out.write(bytes, r[k], r[k + 1] - r[k]);
+                bytes.transferTo(r[k], r[k + 1] - r[k], out);
             }
         }
 
-        /** Where uncompressed frame n, 1-based, starts in the object's bytes. */
-        int offset(int n) {
-            return range(n)[0];
-        }
-
-        byte[] bytes() {
-            return bytes;
-        }
-
-        private int[] range(int n) {
+        private long[] range(int n) {
             if (n < 1 || n > count()) {
                 throw new IndexOutOfBoundsException("frame " + n + " of " + count());
             }
             if (ranges != null) {
                 return ranges[n - 1];
             }
-            int start = geometry.start() + (int) ((n - 1) * frameBytes);
-            return new int[]{start, start + (int) frameBytes};
+            long start = geometry.start() + (n - 1) * frameBytes;
+            return new long[]{start, start + frameBytes};
         }
 
         /** The bytes of frame n, 1-based. */
         public byte[] frame(int n) {
-            int[] r = range(n);
-            byte[] out = new byte[frameLength(n)];
+            long[] r = range(n);
+            long length = frameLength(n);
+            if (length > Integer.MAX_VALUE - 16) {
+                throw new IndexOutOfBoundsException("frame " + n + " has " + length + " bytes, too many for one array");
+            }
+            byte[] out = new byte[(int) length];
             int at = 0;
             for (int k = 0; k < r.length; k += 2) {
-                System.arraycopy(bytes, r[k], out, at, r[k + 1] - r[k]);
-                at += r[k + 1] - r[k];
+                int part = (int) (r[k + 1] - r[k]);
+                System.arraycopy(bytes.copy(r[k], part), 0, out, at, part);
+                at += part;
             }
             return out;
         }
@@ -162,15 +157,25 @@ public final class DicomWeb {
     }
 
     /** {@link #indexedMetadata(AttributeList)} of a stored Part 10 object: for rows indexed before it existed. */
-    public static String indexedMetadata(byte[] part10) throws DicomHeader.InvalidObjectException {
+    public static String indexedMetadata(Bytes part10) throws DicomHeader.InvalidObjectException {
         return indexedMetadata(read(part10, true));
+    }
+
+    public static String indexedMetadata(byte[] part10) throws DicomHeader.InvalidObjectException {
+        return indexedMetadata(Bytes.of(part10));
     }
 
     /** The frames of a stored Part 10 object, found by walking its elements (no value is decoded). */
     public static Frames frames(byte[] part10) throws DicomHeader.InvalidObjectException {
-        String syntax = Part10.transferSyntax(part10);
-        int offset = Part10.dataSetOffset(part10);
-        DataSetStructure.PixelData pixels = DataSetStructure.image(part10, offset, part10.length, syntax);
+        return frames(Bytes.of(part10));
+    }
+
+    /** The frames of a stored Part 10 object in memory or read by range: its pixel data is read only for a frame. */
+    public static Frames frames(Bytes part10) throws DicomHeader.InvalidObjectException {
+        byte[] meta = Part10.head(part10);
+        String syntax = Part10.transferSyntax(meta);
+        int offset = Part10.dataSetOffset(meta);
+        DataSetStructure.PixelData pixels = DataSetStructure.image(part10, offset, part10.length(), syntax);
         return pixels.encapsulated() ? new Frames(syntax, part10, pixels, 0, fragments(part10, pixels))
                 : new Frames(syntax, part10, pixels, frameBytes(pixels), null);
     }
@@ -194,21 +199,21 @@ public final class DicomWeb {
      * fragments between two offsets of the table; without a table, one fragment per frame, or all
      * of them for a single frame.
      */
-    private static int[][] fragments(byte[] b, DataSetStructure.PixelData p) throws DicomHeader.InvalidObjectException {
-        List<int[]> items = new ArrayList<>(); // start, end of each item's value
-        int pos = p.start();
-        while (pos + 8 <= p.end() && LittleEndian.u16(b, pos + 2) == 0xE000) {
-            long length = LittleEndian.u32(b, pos + 4);
+    private static long[][] fragments(Bytes b, DataSetStructure.PixelData p) throws DicomHeader.InvalidObjectException {
+        List<long[]> items = new ArrayList<>(); // start, end of each item's value
+        long pos = p.start();
+        while (pos + 8 <= p.end() && b.u16(pos + 2) == 0xE000) {
+            long length = b.u32(pos + 4);
             if (pos + 8 + length > p.end()) {
                 throw new DicomHeader.InvalidObjectException("encapsulated pixel data holds an item that is not a fragment");
             }
-            items.add(new int[]{pos + 8, pos + 8 + (int) length});
-            pos += 8 + (int) length;
+            items.add(new long[]{pos + 8, pos + 8 + length});
+            pos += 8 + length;
         }
         if (items.isEmpty()) {
             throw new DicomHeader.InvalidObjectException("encapsulated pixel data has no offset table");
         }
-        int[] table = items.remove(0);
+        long[] table = items.remove(0);
         int frames = Math.max(1, p.frameCount());
         if (items.isEmpty()) {
             throw new DicomHeader.InvalidObjectException("encapsulated pixel data has no fragment");
@@ -218,15 +223,15 @@ public final class DicomWeb {
             throw new DicomHeader.InvalidObjectException("encapsulated pixel data has " + items.size()
                     + " fragments for " + frames + " frames");
         }
-        int[][] ranges = new int[frames][];
+        long[][] ranges = new long[frames][];
         if (frames == 1) {
             ranges[0] = join(items, 0, items.size());
         } else if (table[1] - table[0] == 4 * frames) {
-            int firstItem = items.get(0)[0] - 8;
+            long firstItem = items.get(0)[0] - 8;
             int k = 0;
             for (int f = 0; f < frames; f++) {
-                long from = firstItem + LittleEndian.u32(b, table[0] + 4 * f);
-                long to = f + 1 < frames ? firstItem + LittleEndian.u32(b, table[0] + 4 * (f + 1)) : Long.MAX_VALUE;
+                long from = firstItem + b.u32(table[0] + 4 * f);
+                long to = f + 1 < frames ? firstItem + b.u32(table[0] + 4 * (f + 1)) : Long.MAX_VALUE;
                 int first = k;
                 while (k < items.size() && items.get(k)[0] - 8 < to) {
                     if (items.get(k)[0] - 8 < from) {
@@ -249,8 +254,8 @@ public final class DicomWeb {
         return ranges;
     }
 
-    private static int[] join(List<int[]> items, int from, int to) {
-        int[] r = new int[2 * (to - from)];
+    private static long[] join(List<long[]> items, int from, int to) {
+        long[] r = new long[2 * (to - from)];
         for (int k = from; k < to; k++) {
             r[2 * (k - from)] = items.get(k)[0];
             r[2 * (k - from) + 1] = items.get(k)[1];
@@ -272,6 +277,11 @@ public final class DicomWeb {
      * window given, else the object's first window, else its whole range; MONOCHROME1 inverted.
      */
     public static BufferedImage render(byte[] part10, int n, Window window) throws DicomHeader.InvalidObjectException {
+        return render(Bytes.of(part10), n, window);
+    }
+
+    /** {@link #render(byte[], int, Window)} of an object in memory or read by range. */
+    public static BufferedImage render(Bytes part10, int n, Window window) throws DicomHeader.InvalidObjectException {
         Frames frames = frames(part10);
         if (frames.encapsulated()) {
             throw new UnsupportedOperationException("rendering of transfer syntax " + frames.transferSyntax() + " is not supported yet");
@@ -283,14 +293,14 @@ public final class DicomWeb {
         if (frames.samplesPerPixel() != 1 || (bits != 8 && bits != 16)) {
             throw new UnsupportedOperationException("only grey images of 8 or 16 bits are rendered");
         }
-        int start = frames.offset(n);
+        byte[] b = frames.frame(n);
+        int start = 0;
         AttributeList list = read(part10, true);
         boolean signed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0) == 1;
         double slope = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleSlope, 1.0);
         double intercept = Attribute.getSingleDoubleValueOrDefault(list, TagFromName.RescaleIntercept, 0.0);
         boolean inverted = "MONOCHROME1".equals(Attribute.getSingleStringValueOrEmptyString(list,
                 TagFromName.PhotometricInterpretation).trim());
-        byte[] b = frames.bytes();
         int pixels = rows * columns; // at most the frame's length, which fits in the object
         Window w = window;
         if (w == null) {
@@ -328,20 +338,26 @@ public final class DicomWeb {
     }
 
     static AttributeList read(byte[] part10, boolean stopAtPixels) throws DicomHeader.InvalidObjectException {
+        return read(Bytes.of(part10), stopAtPixels);
+    }
+
+    static AttributeList read(Bytes part10, boolean stopAtPixels) throws DicomHeader.InvalidObjectException {
         // Every length proven to fit first: the parser must not size a value on a length the bytes do not back.
+        byte[] meta = Part10.head(part10);
         int offset;
         try {
-            offset = Part10.dataSetOffset(part10);
+            offset = Part10.dataSetOffset(meta);
         } catch (IllegalArgumentException e) {
             throw new DicomHeader.InvalidObjectException("not a DICOM Part 10 file");
         }
-        if (offset > part10.length) {
+        if (offset < 144 || offset > part10.length()) {
             throw new DicomHeader.InvalidObjectException("DICOM file is truncated inside its meta header");
         }
-        DataSetStructure.verify(part10, offset, part10.length, Part10.transferSyntax(part10));
+        DataSetStructure.verify(part10, offset, part10.length(), Part10.transferSyntax(meta));
         AttributeList list = new AttributeList();
         try {
-            DicomInputStream in = new DicomInputStream(new ByteArrayInputStream(part10));
+            DicomInputStream in = new DicomInputStream(new java.io.BufferedInputStream(
+                    part10.inputStream(0, part10.length())));
             if (!in.haveMetaHeader()) {
                 throw new DicomHeader.InvalidObjectException("not a DICOM Part 10 file");
             }

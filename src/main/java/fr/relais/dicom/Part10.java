@@ -44,6 +44,21 @@ public final class Part10 {
         return file.toByteArray();
     }
 
+    /**
+     * The file meta information of a Part 10 object in memory or read by range: its first bytes,
+     * up to where its data set starts (or all of a shorter object), for the methods here.
+     */
+    public static byte[] head(Bytes file) {
+        byte[] start = file.copy(0, (int) Math.min(file.length(), 144));
+        long end = file.length();
+        try {
+            end = Math.min(end, dataSetOffset(start));
+        } catch (IllegalArgumentException e) {
+            return start; // not Part 10: the methods here say so
+        }
+        return end <= start.length ? start : file.copy(0, (int) Math.min(end, 1 << 20));
+    }
+
     /** Where the data set starts in a Part 10 file written by {@link #fileMetaHeader}, or any other. */
     public static int dataSetOffset(byte[] file) {
         if (file.length < 144 || file[128] != 'D' || file[129] != 'I' || file[130] != 'C' || file[131] != 'M') {

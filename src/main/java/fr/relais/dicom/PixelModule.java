@@ -32,6 +32,12 @@ public record PixelModule(Integer samplesPerPixel, String photometricInterpretat
     /** The pixel module of a data set (no file meta header) in data[offset..end), checked as {@link DicomHeader#parse} does. */
     public static PixelModule of(String transferSyntaxUid, byte[] data, int offset, int end)
             throws DicomHeader.InvalidObjectException {
+        return DataSetStructure.pixelModule(Bytes.of(data, end), offset, end, transferSyntaxUid);
+    }
+
+    /** The same, of a data set in data[offset..end) that may be too large for memory. */
+    public static PixelModule of(String transferSyntaxUid, Bytes data, long offset, long end)
+            throws DicomHeader.InvalidObjectException {
         return DataSetStructure.pixelModule(data, offset, end, transferSyntaxUid);
     }
 

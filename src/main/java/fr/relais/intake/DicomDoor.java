@@ -192,9 +192,16 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
         }
 
         @Override
+        public DataSetSpool spool(String sopClassUid, String sopInstanceUid, String transferSyntaxUid) throws IOException {
+            return intake.spool(hospital, request.callingAeTitle(), sopClassUid, sopInstanceUid, transferSyntaxUid);
+        }
+
+        @Override
         public StoreStatus store(StoreRequest rq) {
-            IntakeService.Outcome outcome = intake.receiveDataSet(hospital, request.callingAeTitle(),
-                    rq.sopClassUid(), rq.sopInstanceUid(), rq.transferSyntaxUid(), rq.data(), rq.length());
+            IntakeService.Outcome outcome = rq.spool() instanceof IntakeService.Spool spooled
+                    ? intake.receiveSpooled(spooled)
+                    : intake.receiveDataSet(hospital, request.callingAeTitle(), rq.sopClassUid(), rq.sopInstanceUid(),
+                            rq.transferSyntaxUid(), rq.data(), rq.length());
             return switch (outcome.result()) {
                 case STORED, ALREADY_STORED -> {
                     stored++;

@@ -1,9 +1,11 @@
 package fr.relais.intake;
 
 import fr.relais.audit.AuditLog;
+import fr.relais.dicom.Bytes;
 import fr.relais.dicom.DicomHeader;
 import fr.relais.dicom.DicomHeader.InvalidObjectException;
 import fr.relais.dicom.Part10;
+import fr.relais.dicom.PixelModule;
 import fr.relais.exam.ExamLifecycle;
 import fr.relais.storage.ObjectStore;
 import fr.relais.storage.ObjectStore.StoredObject;
@@ -21,6 +23,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -133,32 +136,41 @@ public class IntakeRecovery implements SmartLifecycle {
     private enum Fate { INDEXED, REMOVED, QUARANTINED, LEFT }
 
     private Fate recover(String key) {
-        ObjectStore.Shape shape;
-        byte[] file;
         try {
-            shape = store.shape(key);
-            if (shape == ObjectStore.Shape.HALF_WRITTEN) {
-                // put() returns only after the whole file is on disk: this one was never acknowledged.
+            if (store.shape(key) == ObjectStore.Shape.HALF_WRITTEN) {
+                // put() and commit() return only after the whole file is on disk: this one was never acknowledged.
                 log.warn("recovery: removing object {}, cut short before it was completely written", key);
                 store.delete(key);
                 return Fate.REMOVED;
             }
-            file = store.read(key);
         } catch (IOException e) {
             return quarantine(key, "cannot be read: " + e.getMessage());
         }
-        try {
-            IntakeService.Provenance provenance = IntakeService.Provenance.decode(Part10.privateInformation(file));
+        // Read by range: a large object's pixels are not decrypted, only its elements' headers.
+        try (Bytes file = Bytes.of(store.open(key))) {
+            byte[] meta = Part10.head(file);
+            IntakeService.Provenance provenance = IntakeService.Provenance.decode(Part10.privateInformation(meta));
             if (provenance == null) {
                 log.warn("recovery: object {} has no provenance; left in place for an administrator", key);
                 return Fate.LEFT;
             }
-            DicomHeader header = DicomHeader.parseFile(file);
-            IntakeService.Outcome outcome = intake.indexRecovered(provenance, header, Part10.transferSyntax(file),
-                    new StoredObject(key, file.length), store.lastModified(key));
+            String transferSyntax = Part10.transferSyntax(meta);
+            int offset = Part10.dataSetOffset(meta);
+            // The walk proves every length before the parser reads any.
+            PixelModule pixelModule = PixelModule.of(transferSyntax, file, offset, file.length());
+            DicomHeader header = DicomHeader.parseVerified(transferSyntax, file, offset, file.length());
+            // The checks of the intake: an object that fails them was refused, never acknowledged.
+            Optional<String> pixels = pixelModule.problem(header.sopClassUid(), transferSyntax);
+            if (pixels.isPresent()) {
+                return quarantine(key, "was refused at intake: " + pixels.get());
+            }
+            IntakeService.Outcome outcome = intake.indexRecovered(provenance, header, transferSyntax,
+                    new StoredObject(key, file.length()), store.lastModified(key));
             return outcome.result() == IntakeService.Result.STORED ? Fate.INDEXED : Fate.LEFT;
-        } catch (IOException | InvalidObjectException e) {
+        } catch (InvalidObjectException | IllegalArgumentException e) {
             return quarantine(key, "decrypts but does not parse: " + e.getMessage());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return quarantine(key, "cannot be read: " + e.getMessage());
         }
     }
 

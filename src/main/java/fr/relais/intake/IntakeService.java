@@ -1,5 +1,7 @@
 package fr.relais.intake;
 
+import fr.relais.dicom.AssociationHandler.DataSetSpool;
+import fr.relais.dicom.Bytes;
 import fr.relais.dicom.DicomHeader;
 import fr.relais.dicom.DicomHeader.InvalidObjectException;
 import fr.relais.dicom.Part10;
@@ -18,6 +20,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -111,6 +114,104 @@ public class IntakeService {
                 new Segment(data, 0, length));
     }
 
+    /**
+     * A data set too large for memory, written to the store as it arrives behind the meta header
+     * its C-STORE command gives (the same one {@link #receiveDataSet} writes); {@link #receiveSpooled}
+     * checks and indexes it once whole. Closed without that, it is removed.
+     */
+    public Spool spool(HospitalRef hospital, String callingAe, String commandSopClass, String commandSopInstance,
+                       String transferSyntax) throws IOException {
+        Provenance provenance = new Provenance(hospital.id(), callingAe);
+        byte[] meta = Part10.fileMetaHeader(commandSopClass, commandSopInstance, transferSyntax, callingAe,
+                provenance.encode());
+        ObjectStore.Writer writer = store.writer();
+        try {
+            writer.write(meta, 0, meta.length);
+        } catch (IOException e) {
+            writer.close();
+            throw e;
+        }
+        return new Spool(writer, provenance, commandSopClass, commandSopInstance, transferSyntax, meta.length);
+    }
+
+    /** A data set on its way to the store; see {@link #spool}. */
+    public static final class Spool implements DataSetSpool {
+        private final ObjectStore.Writer writer;
+        private final Provenance provenance;
+        private final String sopClass, sopInstance, transferSyntax;
+        private final int metaLength;
+
+        private Spool(ObjectStore.Writer writer, Provenance provenance, String sopClass, String sopInstance,
+                      String transferSyntax, int metaLength) {
+            this.writer = writer;
+            this.provenance = provenance;
+            this.sopClass = sopClass;
+            this.sopInstance = sopInstance;
+            this.transferSyntax = transferSyntax;
+            this.metaLength = metaLength;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            writer.write(bytes, offset, length);
+        }
+
+        @Override
+        public void close() {
+            try {
+                writer.close();
+            } catch (IOException e) {
+                log.warn("could not remove the unfinished object {}: {}", writer.key(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * The spooled data set is whole: made durable, then checked as any other (read back by range:
+     * only its elements' headers, not its pixels, for an uncompressed one), then indexed; anything
+     * but a stored outcome removes it.
+     */
+    public Outcome receiveSpooled(Spool spool) {
+        StoredObject object;
+        try {
+            object = spool.writer.commit();
+        } catch (IOException e) {
+            log.error("hospital {}: cannot write an object: {}", spool.provenance.hospitalId(), e.toString());
+            return new Outcome(Result.FAILED, "storage unavailable; retry later", null);
+        }
+        Outcome outcome;
+        try (Bytes file = Bytes.of(store.open(object.key()))) {
+            outcome = checkSpooled(spool, file, object);
+        } catch (IOException | UncheckedIOException e) {
+            log.error("hospital {}: cannot read back object {}: {}", spool.provenance.hospitalId(), object.key(), e.toString());
+            outcome = new Outcome(Result.FAILED, "storage unavailable; retry later", null);
+        }
+        if (!outcome.stored()) {
+            deleteQuietly(object.key());
+        }
+        return outcome;
+    }
+
+    private Outcome checkSpooled(Spool spool, Bytes file, StoredObject object) {
+        PixelModule module;
+        DicomHeader header;
+        try {
+            // The walk proves every length before the parser reads any.
+            module = PixelModule.of(spool.transferSyntax, file, spool.metaLength, file.length());
+            header = DicomHeader.parseVerified(spool.transferSyntax, file, spool.metaLength, file.length());
+        } catch (InvalidObjectException e) {
+            return invalid(e.getMessage());
+        }
+        if (!header.sopClassUid().equals(spool.sopClass) || !header.sopInstanceUid().equals(spool.sopInstance)) {
+            return invalid("data set UIDs differ from the C-STORE command");
+        }
+        Optional<Outcome> refused = refusal(header, spool.transferSyntax, () -> module);
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        return counted(index(spool.provenance, header, spool.transferSyntax, object, clock.instant()));
+    }
+
     /** A Part 10 file received by STOW-RS; expectedStudyUid, when given, is the study it must belong to. */
     public Outcome receiveFile(HospitalRef hospital, String actor, byte[] file, String expectedStudyUid) {
         DicomHeader header;
@@ -134,21 +235,11 @@ public class IntakeService {
 
     private Outcome storeAndIndex(Provenance provenance, String sourceAe, DicomHeader header, String transferSyntax,
                                   Segment dataSet) {
-        if (!Uids.isReceivedClass(header.sopClassUid())) {
-            refusedCounter.increment();
-            return new Outcome(Result.UNSUPPORTED_CLASS, "SOP class " + header.sopClassUid() + " is not received", header);
-        }
         // Before anything is written: every later reader sizes its work on this header.
-        Optional<String> pixels;
-        try {
-            pixels = PixelModule.of(transferSyntax, dataSet.bytes(), dataSet.offset(), dataSet.offset() + dataSet.length())
-                    .problem(header.sopClassUid(), transferSyntax);
-        } catch (InvalidObjectException e) {
-            pixels = Optional.of(e.getMessage());
-        }
-        if (pixels.isPresent()) {
-            refusedCounter.increment();
-            return new Outcome(Result.INVALID, pixels.get(), header);
+        Optional<Outcome> refused = refusal(header, transferSyntax, () -> PixelModule.of(transferSyntax, dataSet.bytes(),
+                dataSet.offset(), dataSet.offset() + dataSet.length()));
+        if (refused.isPresent()) {
+            return refused.get();
         }
         byte[] meta = Part10.fileMetaHeader(header.sopClassUid(), header.sopInstanceUid(), transferSyntax, sourceAe,
                 provenance.encode());
@@ -159,11 +250,39 @@ public class IntakeService {
             log.error("hospital {}: cannot write an object: {}", provenance.hospitalId(), e.toString());
             return new Outcome(Result.FAILED, "storage unavailable; retry later", header);
         }
-        Outcome outcome = index(provenance, header, transferSyntax, object, clock.instant());
+        return counted(index(provenance, header, transferSyntax, object, clock.instant()));
+    }
+
+    private Outcome counted(Outcome outcome) {
         if (outcome.result() == Result.STORED) {
             storedCounter.increment();
         }
         return outcome;
+    }
+
+    /** The image pixel module of a data set, read when it is needed. */
+    private interface PixelModuleSource {
+        PixelModule read() throws InvalidObjectException;
+    }
+
+    /** Why an object is not taken whatever its study: a class we do not receive, pixels its header does not describe. */
+    private Optional<Outcome> refusal(DicomHeader header, String transferSyntax, PixelModuleSource pixelModule) {
+        if (!Uids.isReceivedClass(header.sopClassUid())) {
+            refusedCounter.increment();
+            return Optional.of(new Outcome(Result.UNSUPPORTED_CLASS, "SOP class " + header.sopClassUid() + " is not received",
+                    header));
+        }
+        Optional<String> pixels;
+        try {
+            pixels = pixelModule.read().problem(header.sopClassUid(), transferSyntax);
+        } catch (InvalidObjectException e) {
+            pixels = Optional.of(e.getMessage());
+        }
+        if (pixels.isPresent()) {
+            refusedCounter.increment();
+            return Optional.of(new Outcome(Result.INVALID, pixels.get(), header));
+        }
+        return Optional.empty();
     }
 
     private Outcome index(Provenance provenance, DicomHeader header, String transferSyntax, StoredObject object,

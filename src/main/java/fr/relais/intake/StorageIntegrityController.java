@@ -1,6 +1,7 @@
 package fr.relais.intake;
 
 import fr.relais.audit.AuditLog;
+import fr.relais.dicom.Bytes;
 import fr.relais.dicom.DicomHeader;
 import fr.relais.security.AccountPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
@@ -64,11 +65,14 @@ class StorageIntegrityController {
         List<Problem> problems = new ArrayList<>();
         for (Row row : rows) {
             try {
-                byte[] file = store.read(row.objectKey());
-                if (!DicomHeader.parseFile(file).sopInstanceUid().equals(row.sopInstanceUid())) {
-                    problems.add(new Problem(row.sopInstanceUid(), "object holds another instance"));
+                // Every chunk decrypted and its tag checked; then the header, read by range.
+                store.verify(row.objectKey());
+                try (Bytes file = Bytes.of(store.open(row.objectKey()))) {
+                    if (!DicomHeader.parseFile(file).sopInstanceUid().equals(row.sopInstanceUid())) {
+                        problems.add(new Problem(row.sopInstanceUid(), "object holds another instance"));
+                    }
                 }
-            } catch (IOException | DicomHeader.InvalidObjectException e) {
+            } catch (IOException | java.io.UncheckedIOException | DicomHeader.InvalidObjectException e) {
                 problems.add(new Problem(row.sopInstanceUid(), e.getMessage()));
             }
         }

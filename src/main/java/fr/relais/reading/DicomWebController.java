@@ -2,6 +2,7 @@ package fr.relais.reading;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.relais.audit.AuditLog;
+import fr.relais.dicom.Bytes;
 import fr.relais.dicom.DicomHeader;
 import fr.relais.dicom.DicomWeb;
 import fr.relais.dicom.Uids;
@@ -198,8 +199,8 @@ class DicomWebController {
     }
 
     private String fillMetadata(DicomWebIndex.MetadataRow row) throws IOException {
-        try {
-            String metadata = DicomWeb.indexedMetadata(objects.read(row.objectKey()));
+        try (Bytes object = objects.open(row.objectKey())) {
+            String metadata = DicomWeb.indexedMetadata(object);
             index.fillMetadata(row.instanceId(), metadata);
             return metadata;
         } catch (DicomHeader.InvalidObjectException e) {
@@ -256,9 +257,16 @@ class DicomWebController {
             readable(user, study); // a refusal is audited there, and says 404 like an unknown instance
             throw notFound();
         });
+        try (Bytes object = objects.open(objectKey)) {
+            sendFrames(object, numbers, accept, response);
+        }
+    }
+
+    private void sendFrames(Bytes object, List<Integer> numbers, String accept, HttpServletResponse response)
+            throws IOException {
         DicomWeb.Frames cut;
         try {
-            cut = DicomWeb.frames(objects.read(objectKey));
+            cut = DicomWeb.frames(object);
         } catch (DicomHeader.InvalidObjectException e) {
             throw new NotFoundException("dicomweb.frame.none", "Cette instance ne contient pas d’image lisible : {0}.", e.getMessage());
         }
@@ -325,8 +333,8 @@ class DicomWebController {
             throw notFound();
         }
         java.awt.image.BufferedImage image;
-        try {
-            image = DicomWeb.render(objects.read(found.get(0).objectKey()), frame, window);
+        try (Bytes object = objects.open(found.get(0).objectKey())) {
+            image = DicomWeb.render(object, frame, window);
         } catch (UnsupportedOperationException e) {
             throw new NotAcceptableException("dicomweb.render.notAcceptable", "Cette image ne peut pas encore être rendue : {0}",
                     e.getMessage());
@@ -405,14 +413,15 @@ class DicomWebController {
                 AuditLog.Outcome.SUCCESS, instances.size() + " instances");
         String boundary = boundary();
         // The first object is read before the status is sent, so that a broken store gives a clean 500.
-        byte[] first = objects.read(instances.get(0).objectKey());
+        Bytes first = objects.open(instances.get(0).objectKey());
         response.setStatus(200);
         response.setHeader("Content-Type", "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
         OutputStream out = response.getOutputStream();
         for (int k = 0; k < instances.size(); k++) {
-            byte[] object = k == 0 ? first : objects.read(instances.get(k).objectKey());
-            out.write(partHeader(boundary, "application/dicom"));
-            out.write(object);
+            try (Bytes object = k == 0 ? first : objects.open(instances.get(k).objectKey())) {
+                out.write(partHeader(boundary, "application/dicom"));
+                object.transferTo(0, object.length(), out);
+            }
         }
         out.write(closing(boundary));
         out.flush();

@@ -1,5 +1,6 @@
 package fr.relais.reading;
 
+import fr.relais.dicom.Bytes;
 import fr.relais.storage.ObjectStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,6 +21,8 @@ import java.util.function.Supplier;
  * coordinator's look), so the most recently read objects stay open up to a bound in bytes
  * (relais.reading.open-objects-mb, 512 by default, 0 to turn it off), the least recently read
  * leaving first. Two requests for the same object while it is being decrypted share the work.
+ * An object larger than {@link #WHOLE_AT_MOST} (a long multi-frame) is never held whole: it is
+ * read by range, each request decrypting the chunks it needs.
  */
 @Component
 class OpenObjects {
@@ -39,7 +42,26 @@ class OpenObjects {
         Gauge.builder("relais.reading.open.objects.misses", misses, AtomicLong::get).register(meters);
     }
 
-    /** The plaintext of a stored object; callers must not change the array. */
+    /** The largest object held whole in memory. */
+    static final long WHOLE_AT_MOST = 64L << 20;
+
+    /** The plaintext of a stored object, in memory or read by range: close it; callers must not change it. */
+    Bytes open(String key) throws IOException {
+        synchronized (open) {
+            byte[] found = open.get(key);
+            if (found != null) {
+                hits.incrementAndGet();
+                return Bytes.of(found);
+            }
+        }
+        if (store.size(key) > WHOLE_AT_MOST) {
+            misses.incrementAndGet();
+            return Bytes.of(store.open(key));
+        }
+        return Bytes.of(read(key));
+    }
+
+    /** The plaintext of a stored object of at most {@link #WHOLE_AT_MOST} bytes; callers must not change the array. */
     byte[] read(String key) throws IOException {
         synchronized (open) {
             byte[] found = open.get(key);
