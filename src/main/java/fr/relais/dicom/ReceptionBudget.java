@@ -99,6 +99,17 @@ public final class ReceptionBudget {
             return false;
         }
 
+        /**
+         * Holds exactly this much heap from now on, giving back the rest: a data set written out
+         * as it arrives holds only its write buffers, whatever its size.
+         */
+        public void holdOnly(long heapBytes) {
+            if (heapBytes < held) {
+                release(held - heapBytes);
+                held = heapBytes;
+            }
+        }
+
         /** Why the last {@link #grow} failed, or null. */
         public String refusal() {
             return refusal;

@@ -19,20 +19,38 @@ public final class MultiFrameFile {
 
     public static Path write(Path file, int frames, int rows, int columns, String studyUid, String sopInstanceUid)
             throws IOException {
+        return write(file, frames, frames, rows, columns, "BIG-1", studyUid, sopInstanceUid, false);
+    }
+
+    /**
+     * With NumberOfFrames declaring declaredFrames (a lie when it differs from frames), and, when
+     * patterned, every byte of frame k (1-based) equal to {@link #fill}(k) instead of zero.
+     */
+    public static Path write(Path file, int frames, int declaredFrames, int rows, int columns, String patientId,
+                             String studyUid, String sopInstanceUid, boolean patterned) throws IOException {
         byte[] header = TestObjects.image().sopClass(SOP_CLASS).uids(studyUid, studyUid + ".1", sopInstanceUid)
-                .patientId("BIG-1").rows(rows).columns(columns).bits(16, 12, 11).frames(String.valueOf(frames))
+                .patientId(patientId).rows(rows).columns(columns).bits(16, 12, 11).frames(String.valueOf(declaredFrames))
                 .noPixelData().file();
-        long pixels = (long) frames * rows * columns * 2;
+        int frameBytes = rows * columns * 2;
+        long pixels = (long) frames * frameBytes;
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
             out.write(header);
-            // 7FE0,0010 OW with its 4-byte length, then the zeros.
+            // 7FE0,0010 OW with its 4-byte length, then the frames.
             out.write(new byte[] {(byte) 0xE0, 0x7F, 0x10, 0x00, 'O', 'W', 0, 0});
             out.write(LittleEndian.u32((int) pixels));
-            byte[] zeros = new byte[1 << 20];
-            for (long left = pixels; left > 0; left -= zeros.length) {
-                out.write(zeros, 0, (int) Math.min(zeros.length, left));
+            byte[] frame = new byte[frameBytes];
+            for (int k = 1; k <= frames; k++) {
+                if (patterned) {
+                    java.util.Arrays.fill(frame, fill(k));
+                }
+                out.write(frame);
             }
         }
         return file;
+    }
+
+    /** The byte every pixel of frame k holds in a patterned object. */
+    public static byte fill(int k) {
+        return (byte) (k % 251 + 1);
     }
 }
