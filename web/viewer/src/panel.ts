@@ -27,6 +27,13 @@ interface Slice {
   sliceLocation: number | null;
 }
 
+/**
+ * The most frames one instance may bring to a stack. Intake refuses any object whose pixel data
+ * does not hold the frames its header announces (a 1 GiB 512 x 512 object holds 2,047); only an
+ * object stored before that check could announce more.
+ */
+const MAX_FRAMES_PER_INSTANCE = 10000;
+
 export class ViewportPanel {
   readonly root: HTMLElement;
   readonly element: HTMLDivElement;
@@ -182,6 +189,12 @@ export class ViewportPanel {
       }
       const sop = text(instance, '00080018');
       const frames = Math.max(1, num(instance, '00280008') ?? 1);
+      if (frames > MAX_FRAMES_PER_INSTANCE) {
+        // Stored before the intake checked pixel modules: its header is not to be believed, and
+        // the server refuses its frames anyway. One slice per announced frame would hang the page.
+        console.warn(`instance ${sop} announces ${frames} frames; left out`);
+        continue;
+      }
       const ipp = nums(instance, '00200032');
       const iop = nums(instance, '00200037');
       const position = ipp.length === 3 && iop.length === 6 ? alongNormal(ipp, iop) : null;

@@ -38,6 +38,15 @@ public class DestinationService {
         this.clock = clock;
     }
 
+    /** Every hospital's destinations, for the administrators' page: by hospital, then as added. */
+    public List<Destination> all() {
+        return jdbc.sql("select * from report_destination order by hospital_id, id")
+                .query((rs, n) -> new Destination(rs.getLong("id"), rs.getLong("hospital_id"),
+                        Destination.Kind.valueOf(rs.getString("kind")), rs.getString("label"), rs.getString("host"),
+                        rs.getInt("port"), rs.getString("remote_name"), rs.getBoolean("enabled")))
+                .list();
+    }
+
     public List<Destination> of(long hospitalId) {
         hospitals.get(hospitalId);
         return jdbc.sql("select * from report_destination where hospital_id = :h order by id")
