@@ -107,6 +107,25 @@ public final class Part10 {
         return Pdu.trimUid(new String(value, StandardCharsets.US_ASCII));
     }
 
+    /** The Media Storage SOP Class UID (0002,0002) a Part 10 file's meta header declares. */
+    public static String sopClass(byte[] file) throws DicomHeader.InvalidObjectException {
+        return requiredUid(file, 0x0002, "SOP class");
+    }
+
+    /** The Media Storage SOP Instance UID (0002,0003) a Part 10 file's meta header declares. */
+    public static String sopInstance(byte[] file) throws DicomHeader.InvalidObjectException {
+        return requiredUid(file, 0x0003, "SOP instance");
+    }
+
+    private static String requiredUid(byte[] file, int element, String what) throws DicomHeader.InvalidObjectException {
+        byte[] value = metaElement(file, element);
+        String uid = value == null ? "" : Pdu.trimUid(new String(value, StandardCharsets.US_ASCII));
+        if (!Uids.isValidUid(uid)) {
+            throw new DicomHeader.InvalidObjectException("file meta header declares no valid media storage " + what + " UID");
+        }
+        return uid;
+    }
+
     /** The Private Information (0002,0102) we put in the meta header, or null. */
     public static byte[] privateInformation(byte[] file) throws DicomHeader.InvalidObjectException {
         byte[] creator = metaElement(file, 0x0100);

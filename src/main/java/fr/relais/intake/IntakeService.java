@@ -121,9 +121,41 @@ public class IntakeService {
      */
     public Spool spool(HospitalRef hospital, String callingAe, String commandSopClass, String commandSopInstance,
                        String transferSyntax) throws IOException {
-        Provenance provenance = new Provenance(hospital.id(), callingAe);
-        byte[] meta = Part10.fileMetaHeader(commandSopClass, commandSopInstance, transferSyntax, callingAe,
-                provenance.encode());
+        return spool(new Provenance(hospital.id(), callingAe), callingAe, commandSopClass, commandSopInstance,
+                transferSyntax, "the C-STORE command");
+    }
+
+    /**
+     * The same for a large STOW-RS part, from its first bytes (prefix[0..length), its whole meta
+     * header at least): our meta header replaces the sender's, as {@link #receiveFile} does, with
+     * the UIDs and transfer syntax the sender's declares.
+     */
+    public Spool spoolFile(HospitalRef hospital, String actor, byte[] prefix, int length)
+            throws IOException, InvalidObjectException {
+        byte[] meta = Part10.head(Bytes.of(prefix, length));
+        int offset;
+        try {
+            offset = Part10.dataSetOffset(meta);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidObjectException("not a DICOM Part 10 file (no DICM preamble)");
+        }
+        if (offset < 144 || offset > length) {
+            throw new InvalidObjectException("DICOM file meta header is truncated or implausibly long");
+        }
+        Spool spool = spool(new Provenance(hospital.id(), actor), null, Part10.sopClass(meta), Part10.sopInstance(meta),
+                Part10.transferSyntax(meta), "the file meta header");
+        try {
+            spool.write(prefix, offset, length - offset);
+        } catch (IOException e) {
+            spool.close();
+            throw e;
+        }
+        return spool;
+    }
+
+    private Spool spool(Provenance provenance, String sourceAe, String sopClass, String sopInstance,
+                        String transferSyntax, String declaredBy) throws IOException {
+        byte[] meta = Part10.fileMetaHeader(sopClass, sopInstance, transferSyntax, sourceAe, provenance.encode());
         ObjectStore.Writer writer = store.writer();
         try {
             writer.write(meta, 0, meta.length);
@@ -131,18 +163,20 @@ public class IntakeService {
             writer.close();
             throw e;
         }
-        return new Spool(writer, provenance, commandSopClass, commandSopInstance, transferSyntax, meta.length);
+        return new Spool(writer, provenance, sopClass, sopInstance, transferSyntax, declaredBy, meta.length);
     }
 
     /** A data set on its way to the store; see {@link #spool}. */
     public static final class Spool implements DataSetSpool {
         private final ObjectStore.Writer writer;
         private final Provenance provenance;
-        private final String sopClass, sopInstance, transferSyntax;
+        /** What declared the UIDs the data set must carry: the C-STORE command, a file's meta header. */
+        private final String sopClass, sopInstance, transferSyntax, declaredBy;
         private final int metaLength;
 
         private Spool(ObjectStore.Writer writer, Provenance provenance, String sopClass, String sopInstance,
-                      String transferSyntax, int metaLength) {
+                      String transferSyntax, String declaredBy, int metaLength) {
+            this.declaredBy = declaredBy;
             this.writer = writer;
             this.provenance = provenance;
             this.sopClass = sopClass;
@@ -172,6 +206,11 @@ public class IntakeService {
      * but a stored outcome removes it.
      */
     public Outcome receiveSpooled(Spool spool) {
+        return receiveSpooled(spool, null);
+    }
+
+    /** {@link #receiveSpooled(Spool)} of a STOW-RS part; expectedStudyUid as for {@link #receiveFile}. */
+    public Outcome receiveSpooled(Spool spool, String expectedStudyUid) {
         StoredObject object;
         try {
             object = spool.writer.commit();
@@ -181,7 +220,7 @@ public class IntakeService {
         }
         Outcome outcome;
         try (Bytes file = Bytes.of(store.open(object.key()))) {
-            outcome = checkSpooled(spool, file, object);
+            outcome = checkSpooled(spool, file, object, expectedStudyUid);
         } catch (IOException | UncheckedIOException e) {
             log.error("hospital {}: cannot read back object {}: {}", spool.provenance.hospitalId(), object.key(), e.toString());
             outcome = new Outcome(Result.FAILED, "storage unavailable; retry later", null);
@@ -192,7 +231,7 @@ public class IntakeService {
         return outcome;
     }
 
-    private Outcome checkSpooled(Spool spool, Bytes file, StoredObject object) {
+    private Outcome checkSpooled(Spool spool, Bytes file, StoredObject object, String expectedStudyUid) {
         PixelModule module;
         DicomHeader header;
         try {
@@ -203,7 +242,11 @@ public class IntakeService {
             return invalid(e.getMessage());
         }
         if (!header.sopClassUid().equals(spool.sopClass) || !header.sopInstanceUid().equals(spool.sopInstance)) {
-            return invalid("data set UIDs differ from the C-STORE command");
+            return invalid("data set UIDs differ from " + spool.declaredBy);
+        }
+        if (expectedStudyUid != null && !expectedStudyUid.equals(header.studyInstanceUid())) {
+            refusedCounter.increment();
+            return new Outcome(Result.MISMATCH, "instance belongs to another study than the target", header);
         }
         Optional<Outcome> refused = refusal(header, spool.transferSyntax, () -> module);
         if (refused.isPresent()) {

@@ -1,7 +1,9 @@
 package fr.relais.intake;
 
-import fr.relais.dicom.ReceptionBudget;
 import fr.relais.audit.AuditLog;
+import fr.relais.dicom.DicomHeader;
+import fr.relais.dicom.DicomServer;
+import fr.relais.dicom.ReceptionBudget;
 import fr.relais.hospital.HospitalDirectory;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
 import fr.relais.intake.MultipartRelated.MalformedMultipartException;
@@ -87,7 +89,8 @@ class StowController {
         List<Map<String, Object>> referenced = new ArrayList<>();
         List<Map<String, Object>> failed = new ArrayList<>();
         // One part in memory at a time: each is stored (and answered for) before the next is read.
-        PartBuffer part = new PartBuffer(MAX_PART_BYTES, dicomDoor.budget().reserve());
+        PartBuffer part = new PartBuffer(MAX_PART_BYTES, dicomDoor.budget().reserve(),
+                prefix -> intake.spoolFile(hospital, "user:" + user.username(), prefix.bytes, prefix.size));
         try {
             MultipartRelated.PartHeaders headers;
             while ((headers = multipart.nextPart()) != null) {
@@ -108,9 +111,12 @@ class StowController {
                             + (MAX_PART_BYTES >> 20) + " MiB, the most one instance may be"));
                 } else if (part.overBudget() != null) {
                     failed.add(failure(null, null, OUT_OF_RESOURCES, "part " + number + ": " + part.overBudget()));
+                } else if (part.invalid() != null) {
+                    failed.add(failure(null, null, CANNOT_UNDERSTAND, "part " + number + ": " + part.invalid()));
                 } else {
-                    IntakeService.Outcome outcome = intake.receiveFile(hospital, "user:" + user.username(),
-                            part.bytes(), targetStudy);
+                    IntakeService.Outcome outcome = part.spooled() != null
+                            ? intake.receiveSpooled(part.spooled(), targetStudy)
+                            : intake.receiveFile(hospital, "user:" + user.username(), part.bytes(), targetStudy);
                     switch (outcome.result()) {
                         case STORED, ALREADY_STORED -> referenced.add(reference(base, outcome));
                         case UNSUPPORTED_CLASS -> failed.add(failure(outcome, SOP_CLASS_NOT_SUPPORTED));
@@ -237,30 +243,58 @@ class StowController {
      * shares (past either, the part is only read through, not kept).
      */
     private static final class PartBuffer implements MultipartRelated.Sink {
+        /** Where a part too large for memory goes from its first bytes on. */
+        interface Spooler {
+            IntakeService.Spool start(PartBuffer prefix) throws IOException, DicomHeader.InvalidObjectException;
+        }
+
         private final long cap;
         private final ReceptionBudget.Reservation reservation;
+        private final Spooler spooler;
         private byte[] bytes = new byte[64 * 1024];
         private int size;
+        private long spooledBytes;
         private boolean keep;
         private boolean overflowed;
         private String overBudget;
+        private String invalid;
+        private IntakeService.Spool spool;
 
-        PartBuffer(long cap, ReceptionBudget.Reservation reservation) {
+        PartBuffer(long cap, ReceptionBudget.Reservation reservation, Spooler spooler) {
             this.cap = cap;
             this.reservation = reservation;
+            this.spooler = spooler;
         }
 
         void reset(boolean keep) {
             this.keep = keep;
             size = 0;
+            spooledBytes = 0;
             overflowed = false;
             overBudget = null;
+            invalid = null;
+            closeSpool();
             reservation.close();
         }
 
         @Override
         public void write(byte[] b, int off, int len) {
-            if (!keep || overflowed || overBudget != null) {
+            if (!keep || overflowed || overBudget != null || invalid != null) {
+                return;
+            }
+            if (spool != null) {
+                spooledBytes += len;
+                if (spooledBytes > cap) {
+                    overflowed = true;
+                    closeSpool();
+                    return;
+                }
+                try {
+                    spool.write(b, off, len);
+                } catch (IOException e) {
+                    overBudget = "storage unavailable: retry later";
+                    closeSpool();
+                }
                 return;
             }
             // The exact copy handed to intake is one more than a DICOM reception holds.
@@ -281,6 +315,41 @@ class StowController {
             }
             System.arraycopy(b, off, bytes, size, len);
             size += len;
+            if (size > DicomServer.SPOOL_ABOVE_BYTES) {
+                startSpool();
+            }
+        }
+
+        /** The part leaves memory: to the store as it arrives, the sender's meta header replaced by ours. */
+        private void startSpool() {
+            try {
+                spool = spooler.start(this);
+                spooledBytes = size;
+                reservation.holdOnly((3L << 20) + bytes.length);
+            } catch (DicomHeader.InvalidObjectException e) {
+                invalid = e.getMessage();
+            } catch (IOException e) {
+                overBudget = "storage unavailable: retry later";
+            }
+            size = 0;
+            bytes = new byte[64 * 1024];
+        }
+
+        /** The part written to the store as it arrived, or null when it is in memory. */
+        IntakeService.Spool spooled() {
+            return spool;
+        }
+
+        /** Why the part cannot be taken as a file (its meta header), or null. */
+        String invalid() {
+            return invalid;
+        }
+
+        private void closeSpool() {
+            if (spool != null) {
+                spool.close();
+                spool = null;
+            }
         }
 
         boolean overflowed() {
@@ -293,6 +362,7 @@ class StowController {
 
         /** The request is answered: what the last part held goes back to the budget. */
         void done() {
+            closeSpool();
             reservation.close();
         }
 

@@ -28,6 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class StowRsIT extends BaseIntegrationTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    fr.relais.storage.ObjectStore store;
+
     private static final String BOUNDARY = "relais-test-boundary-7d3f";
     private static final String MULTIPART = "multipart/related; type=\"application/dicom\"; boundary=" + BOUNDARY;
 
@@ -125,6 +128,43 @@ class StowRsIT extends BaseIntegrationTest {
             others.close();
         }
         assertThat(as(technologist).postBytes("/dicomweb/studies", MULTIPART, multipart(file)).status()).isEqualTo(200);
+    }
+
+    @Test
+    void aLargePartGoesToTheStoreAsItArrivesAndIsCheckedLikeAnyOther() throws Exception {
+        long hospital = createHospital(unique("CH Stow"), uniqueAeTitle("STOW"));
+        TestAccount technologist = createAccount(Role.HOSPITAL_TECHNOLOGIST, hospital);
+        String study = "1.2.826.0.1.3680043.10.1012.80." + System.nanoTime();
+        // 40 frames of 512 x 512 (20 MiB), past what a reception keeps in memory; then one whose header lies.
+        byte[] large = Files.readAllBytes(fr.relais.dicom.MultiFrameFile.write(work.resolve("large.dcm"), 40, 40, 512, 512,
+                "IPP-STOW-L", study, study + ".1.1", true));
+        byte[] lying = Files.readAllBytes(fr.relais.dicom.MultiFrameFile.write(work.resolve("lying.dcm"), 40, 41, 512, 512,
+                "IPP-STOW-L", study, study + ".1.2", false));
+
+        ApiClient.Response response = as(technologist).postBytes("/dicomweb/studies", MULTIPART, multipart(large, lying));
+
+        assertThat(response.status()).as(response.body()).isEqualTo(202);
+        assertThat(response.json().get("00081199").get("Value")).hasSize(1);
+        assertThat(response.json().get("00081198").get("Value").get(0).get("00000902").get("Value").get(0).asText())
+                .contains("Pixel Data has 20971520 bytes, not the 21495808");
+        String key = jdbc.sql("select object_key from instance where sop_instance_uid = :uid").param("uid", study + ".1.1")
+                .query(String.class).single();
+        // Written chunk by chunk as it arrived (an object held whole is one chunk of its own size).
+        byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(store.root().resolve(key)), 12);
+        assertThat(new String(head, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("RLSOBJ03");
+        assertThat(java.nio.ByteBuffer.wrap(head, 8, 4).getInt()).isEqualTo(fr.relais.storage.ObjectStore.STREAM_CHUNK);
+        byte[] stored = store.read(key);
+        assertThat(java.util.Arrays.equals(stored, fr.relais.dicom.Part10.dataSetOffset(stored), stored.length,
+                large, fr.relais.dicom.Part10.dataSetOffset(large), large.length))
+                .as("our meta header, then the data set as sent").isTrue();
+        assertThat(jdbc.sql("select count(*) from instance where sop_instance_uid = :uid").param("uid", study + ".1.2")
+                .query(Long.class).single()).isZero();
+
+        // Posted to another study, the large part is refused like a small one.
+        ApiClient.Response elsewhere = as(technologist).postBytes("/dicomweb/studies/1.2.3.4.5", MULTIPART, multipart(large));
+        assertThat(elsewhere.status()).isEqualTo(409);
+        assertThat(elsewhere.json().get("00081198").get("Value").get(0).get("00081197").get("Value").get(0).asInt())
+                .isEqualTo(0xA900);
     }
 
     @Test
