@@ -70,6 +70,61 @@ class ObjectStoreTest {
     }
 
     @Test
+    void anObjectWrittenAsItArrivesReadsBackWholeAndByRangeAcrossItsChunks() throws Exception {
+        int chunk = ObjectStore.STREAM_CHUNK;
+        byte[] plaintext = new byte[2 * chunk + chunk / 2];
+        new Random(5).nextBytes(plaintext);
+        String key;
+        try (ObjectStore.Writer writer = store().writer()) {
+            // Pieces of odd sizes, as PDVs arrive: chunks are cut by the store, not by the sender.
+            for (int at = 0; at < plaintext.length; at += 70_001) {
+                writer.write(plaintext, at, Math.min(70_001, plaintext.length - at));
+            }
+            key = writer.commit().key();
+        }
+        assertThat(store.shape(key)).isEqualTo(ObjectStore.Shape.COMPLETE);
+        assertThat(store.size(key)).isEqualTo(plaintext.length);
+        assertThat(store.read(key)).isEqualTo(plaintext);
+        try (var object = store.open(key)) {
+            for (long at : new long[] {0, chunk - 3, chunk, 2L * chunk - 1, plaintext.length - 10}) {
+                java.nio.ByteBuffer range = java.nio.ByteBuffer.allocate(10);
+                object.position(at);
+                while (range.hasRemaining() && object.read(range) > 0) {
+                    // across a chunk boundary when there is one
+                }
+                assertThat(range.array()).as("at " + at)
+                        .isEqualTo(Arrays.copyOfRange(plaintext, (int) at, (int) at + 10));
+            }
+        }
+        Path file = store.root().resolve(key);
+        byte[] whole = Files.readAllBytes(file);
+        int chunkOnDisk = chunk + 28;
+        // Cut at a chunk's end, or anywhere: half-written; only the whole file is complete.
+        for (int length : new int[] {12 + chunkOnDisk, 12 + 2 * chunkOnDisk, whole.length - 16, whole.length - 1, 100_000}) {
+            Files.write(file, Arrays.copyOf(whole, length));
+            assertThat(store.shape(key)).as("cut at " + length).isEqualTo(ObjectStore.Shape.HALF_WRITTEN);
+        }
+        // Two chunks swapped: the file's shape is whole, but it does not open.
+        byte[] swapped = whole.clone();
+        System.arraycopy(whole, 12, swapped, 12 + chunkOnDisk, chunkOnDisk);
+        System.arraycopy(whole, 12 + chunkOnDisk, swapped, 12, chunkOnDisk);
+        Files.write(file, swapped);
+        assertThat(store.shape(key)).isEqualTo(ObjectStore.Shape.COMPLETE);
+        assertThatThrownBy(() -> store.read(key)).hasMessageContaining("fails its integrity check");
+    }
+
+    @Test
+    void aWriterClosedWithoutCommitLeavesNoFile() throws Exception {
+        String key;
+        try (ObjectStore.Writer writer = store().writer()) {
+            writer.write(new byte[3 * ObjectStore.STREAM_CHUNK / 2], 0, 3 * ObjectStore.STREAM_CHUNK / 2);
+            key = writer.key();
+            assertThat(store.exists(key)).isTrue();
+        }
+        assertThat(store.exists(key)).isFalse();
+    }
+
+    @Test
     void filesOfTheFirstFormatStillRead() throws Exception {
         store();
         String key = "2026/01/01/00/" + java.util.UUID.randomUUID() + ".dcm.enc";
