@@ -17,43 +17,13 @@
   var beepAttr = body.getAttribute('data-live-beep-attr') || 'data-urgency';
   var eventName = body.getAttribute('data-live-event') || 'request';
   var pending = null;
-  var audio = null;
 
-  // Browsers start audio only after a gesture: the first click or key on the page unlocks it.
-  function unlockAudio() {
-    if (!audio && (window.AudioContext || window.webkitAudioContext)) {
-      audio = new (window.AudioContext || window.webkitAudioContext)();
-    }
-    if (audio && audio.state === 'suspended') {
-      audio.resume();
-    }
-  }
   if (beepFor) {
-    document.addEventListener('click', unlockAudio, { once: true });
-    document.addEventListener('keydown', unlockAudio, { once: true });
+    window.RelaisSound.unlockOnGesture();
   }
 
   function beep() {
-    try {
-      unlockAudio();
-      if (!audio) { return; }
-      // Two short high tones: an alarm, not a melody.
-      [0, 0.25].forEach(function (start) {
-        var osc = audio.createOscillator();
-        var gain = audio.createGain();
-        osc.type = 'square';
-        osc.frequency.value = 880;
-        gain.gain.setValueAtTime(0.15, audio.currentTime + start);
-        gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + start + 0.2);
-        osc.connect(gain);
-        gain.connect(audio.destination);
-        osc.start(audio.currentTime + start);
-        osc.stop(audio.currentTime + start + 0.2);
-      });
-      body.setAttribute('data-beeps', String(Number(body.getAttribute('data-beeps') || 0) + 1));
-    } catch (e) {
-      // No sound is better than a broken page.
-    }
+    window.RelaisSound.beep();
   }
 
   function idsOf(urgency) {

@@ -7,8 +7,10 @@ import fr.relais.exam.ExamStateMachine;
 import fr.relais.platform.Actor;
 import fr.relais.platform.Forms;
 import fr.relais.platform.PageActions;
+import fr.relais.report.CriticalResults;
 import fr.relais.report.ReportService;
 import fr.relais.report.ReportText;
+import fr.relais.report.ReportView;
 import fr.relais.request.RequestService;
 import fr.relais.request.RequestView;
 import fr.relais.security.AccountPrincipal;
@@ -32,7 +34,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -60,10 +64,12 @@ class PortalController {
     private final ExamTypeService examTypes;
     private final MessageSource messages;
     private final DeliveryService deliveries;
+    private final CriticalResults critical;
 
     PortalController(RequestService requests, ReportService reports, ReportText reportText, ExamTypeService examTypes,
-                     MessageSource messages, DeliveryService deliveries) {
+                     MessageSource messages, DeliveryService deliveries, CriticalResults critical) {
         this.deliveries = deliveries;
+        this.critical = critical;
         this.requests = requests;
         this.reports = reports;
         this.reportText = reportText;
@@ -74,7 +80,31 @@ class PortalController {
     @GetMapping("/requests")
     String list(@AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model) {
         model.addAttribute("requests", requests.list(me, Set.of(), actor.source()));
+        // Rows whose report this user has not opened yet, and whose critical result nobody acknowledged.
+        List<CriticalResults.Notice> notices = critical.notices(me);
+        model.addAttribute("toAcknowledge", notices.stream().filter(CriticalResults.Notice::toAcknowledge)
+                .map(CriticalResults.Notice::examId).collect(Collectors.toSet()));
+        model.addAttribute("newReports", notices.stream().map(CriticalResults.Notice::examId).collect(Collectors.toSet()));
         return "portal/requests";
+    }
+
+    /**
+     * What every portal page shows on top, followed live: critical results to acknowledge, then
+     * reports signed in the last day this user has not opened.
+     */
+    @GetMapping("/notices")
+    String notices(@AuthenticationPrincipal AccountPrincipal me, Model model) {
+        model.addAttribute("notices", critical.notices(me));
+        return "portal/notices :: notices";
+    }
+
+    /** A named person of the requesting service has read the critical result: recorded once, audited. */
+    @PostMapping("/requests/{id}/critical-acknowledgement")
+    String acknowledge(@PathVariable long id, @AuthenticationPrincipal AccountPrincipal me, Actor actor,
+                       RedirectAttributes redirect) {
+        critical.acknowledge(id, me, actor);
+        redirect.addFlashAttribute("notice", "critical.acknowledged");
+        return "redirect:/portal/requests/" + id;
     }
 
     @GetMapping("/requests/new")
@@ -104,7 +134,12 @@ class PortalController {
         model.addAttribute("messages", requests.messages(id, me));
         model.addAttribute("cancellable", ExamStateMachine.allows(request.state(), ExamState.CANCELLED));
         // The signed report shows here the moment it is signed (the page follows the request live); each opening is audited.
-        model.addAttribute("report", reports.signedFor(id, me, actor.source()).orElse(null));
+        ReportView report = reports.signedFor(id, me, actor.source()).orElse(null);
+        model.addAttribute("report", report);
+        if (report != null) {
+            critical.seen(id, me);
+            model.addAttribute("acknowledgement", report.critical() ? critical.acknowledgement(id).orElse(null) : null);
+        }
         model.addAttribute("deliveries", deliveries.ofExam(id));
         if (!model.containsAttribute("consentForm")) {
             model.addAttribute("consentForm", new ConsentForm(request.consent(), null, null));

@@ -28,11 +28,13 @@ import java.util.Locale;
 class CallbackPageController {
 
     private final ReportService reports;
+    private final CriticalResults critical;
     private final MessageSource messages;
     private final Clock clock;
 
-    CallbackPageController(ReportService reports, MessageSource messages, Clock clock) {
+    CallbackPageController(ReportService reports, CriticalResults critical, MessageSource messages, Clock clock) {
         this.reports = reports;
+        this.critical = critical;
         this.messages = messages;
         this.clock = clock;
     }
@@ -40,6 +42,7 @@ class CallbackPageController {
     @GetMapping
     String page(Model model) {
         model.addAttribute("tasks", reports.openCallbackTasks());
+        model.addAttribute("unacknowledged", critical.unacknowledged());
         model.addAttribute("now", clock.instant());
         return "coordination/callbacks";
     }

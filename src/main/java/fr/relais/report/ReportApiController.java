@@ -1,5 +1,6 @@
 package fr.relais.report;
 
+import fr.relais.platform.Actor;
 import fr.relais.security.AccountPrincipal;
 import fr.relais.security.RecentLogin;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,9 +30,11 @@ class ReportApiController {
     private final ReportService reports;
     private final ReportText text;
     private final RecentLogin recentLogin;
+    private final CriticalResults critical;
 
-    ReportApiController(ReportService reports, ReportText text, RecentLogin recentLogin) {
+    ReportApiController(ReportService reports, ReportText text, RecentLogin recentLogin, CriticalResults critical) {
         this.reports = reports;
+        this.critical = critical;
         this.text = text;
         this.recentLogin = recentLogin;
     }
@@ -80,6 +83,21 @@ class ReportApiController {
                                       UriComponentsBuilder uri) {
         Callback recorded = reports.recordCallback(examId, call, user, http.getRemoteAddr());
         return ResponseEntity.created(uri.path("/api/exams/{examId}/report").build(examId)).body(recorded);
+    }
+
+    /** A person of the requesting hospital has read the critical result (its first acknowledgement stays). */
+    @PostMapping("/api/exams/{examId}/report/critical-acknowledgement")
+    @PreAuthorize("hasAnyRole('HOSPITAL_PHYSICIAN', 'HOSPITAL_TECHNOLOGIST')")
+    CriticalResults.Acknowledgement acknowledge(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal user,
+                                                Actor actor) {
+        return critical.acknowledge(examId, user, actor);
+    }
+
+    /** Critical results nobody of their hospital has acknowledged yet, oldest first: the coordinators call. */
+    @GetMapping("/api/critical-results/unacknowledged")
+    @PreAuthorize("hasAnyRole('COORDINATOR', 'ADMIN')")
+    List<CriticalResults.Unacknowledged> unacknowledged() {
+        return critical.unacknowledged();
     }
 
     @GetMapping("/api/callback-tasks")
