@@ -50,7 +50,10 @@
   } else if (window.EventSource) {
     var events = new EventSource(source);
     events.addEventListener('request', changed);
-    events.addEventListener('open', changed); // after a reconnection, catch up
+    events.addEventListener('open', function () {
+      document.body.setAttribute('data-notices-stream', 'open');
+      changed(); // after a reconnection, catch up
+    });
   }
   refresh();
 })();

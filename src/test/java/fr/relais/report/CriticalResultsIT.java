@@ -12,11 +12,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -126,24 +122,7 @@ class CriticalResultsIT extends BaseIntegrationTest {
     private long signed(boolean critical) {
         long exam = fixtures.readyExam(hospital, physician.id(), Instant.now().minus(Duration.ofMinutes(10)));
         ReportFixtures.claim(as(radiologist), exam);
-        Map<String, Object> draft = ReportFixtures.draft(0, critical ? "Hématome sous-dural aigu droit." : "Normal.",
-                critical ? "Hématome sous-dural aigu." : "Pas d’anomalie.");
-        Map<String, Object> sign = new LinkedHashMap<>();
-        if (critical) {
-            draft.put("critical", true);
-            draft.put("criticalCategory", "HAEMORRHAGE");
-            Map<String, Object> call = new LinkedHashMap<>();
-            call.put("calledName", "Dr Urgentiste");
-            call.put("calledPhone", "05 59 00 00 00");
-            call.put("calledAt", OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1).toString());
-            call.put("readBackConfirmed", true);
-            sign.put("callback", call);
-        }
-        ApiClient.Response saved = as(radiologist).put("/api/exams/" + exam + "/report", draft);
-        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
-        sign.put("version", saved.json().get("version").asInt());
-        ApiClient.Response signed = as(radiologist).post("/api/exams/" + exam + "/report/sign", sign);
-        assertThat(signed.status()).as(signed.body()).isEqualTo(200);
+        ReportFixtures.sign(as(radiologist), exam, critical);
         return exam;
     }
 

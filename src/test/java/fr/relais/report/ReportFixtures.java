@@ -82,4 +82,30 @@ public final class ReportFixtures {
         d.put("criticalCategory", null);
         return d;
     }
+
+    /** The claimant saves and signs the report; a critical one (haemorrhage) with its call documented. */
+    public static void sign(ApiClient radiologist, long examId, boolean critical) {
+        Map<String, Object> draft = draft(0, critical ? "Hématome sous-dural aigu droit." : "Normal.",
+                critical ? "Hématome sous-dural aigu." : "Pas d’anomalie.");
+        Map<String, Object> sign = new LinkedHashMap<>();
+        if (critical) {
+            draft.put("critical", true);
+            draft.put("criticalCategory", "HAEMORRHAGE");
+            Map<String, Object> call = new LinkedHashMap<>();
+            call.put("calledName", "Dr Urgentiste");
+            call.put("calledPhone", "05 59 00 00 00");
+            call.put("calledAt", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(1).toString());
+            call.put("readBackConfirmed", true);
+            sign.put("callback", call);
+        }
+        ApiClient.Response saved = radiologist.put("/api/exams/" + examId + "/report", draft);
+        if (saved.status() != 200) {
+            throw new AssertionError("draft refused: " + saved.status() + " " + saved.body());
+        }
+        sign.put("version", saved.json().get("version").asInt());
+        ApiClient.Response signed = radiologist.post("/api/exams/" + examId + "/report/sign", sign);
+        if (signed.status() != 200) {
+            throw new AssertionError("signature refused: " + signed.status() + " " + signed.body());
+        }
+    }
 }
