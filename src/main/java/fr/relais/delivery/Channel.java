@@ -6,4 +6,10 @@ interface Channel {
     Destination.Kind kind();
 
     void send(Destination destination, ReportDocument document, byte[] pdf, String messageId) throws DeliveryFailure;
+
+    /**
+     * Whether the destination answers, without giving it anything to file: a C-ECHO to a PACS, an
+     * HL7 network management message to a RIS. Returns what it answered.
+     */
+    String test(Destination destination) throws DeliveryFailure;
 }

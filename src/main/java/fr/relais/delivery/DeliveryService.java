@@ -240,4 +240,23 @@ public class DeliveryService {
         wake.run();
         return done;
     }
+
+    /** The result of a connection test: whether the destination answered, what, and how long it took. */
+    public record ConnectionTest(boolean answered, String detail, long millis) {}
+
+    /** Asks the destination whether it answers, giving it nothing to file; audited, never retried. */
+    public ConnectionTest test(Destination destination, String actor, String source) {
+        long start = System.nanoTime();
+        ConnectionTest result;
+        try {
+            String answer = channels.get(destination.kind()).test(destination);
+            result = new ConnectionTest(true, answer, (System.nanoTime() - start) / 1_000_000);
+        } catch (DeliveryFailure e) {
+            result = new ConnectionTest(false, e.getMessage(), (System.nanoTime() - start) / 1_000_000);
+        }
+        audit.record(actor, "DESTINATION_TESTED", "hospital:" + destination.hospitalId(), source,
+                result.answered() ? AuditLog.Outcome.SUCCESS : AuditLog.Outcome.FAILED,
+                "destination " + destination.id() + ": " + result.detail());
+        return result;
+    }
 }

@@ -48,6 +48,20 @@ class DestinationPageController {
         return "admin/destinations";
     }
 
+    /** Whether the destination answers; the result (and how long it took) is shown on the page. */
+    @PostMapping("/{hospitalId}/{id}/test")
+    String test(@PathVariable long hospitalId, @PathVariable long id, Actor actor, RedirectAttributes redirect) {
+        DeliveryService.ConnectionTest result = destinations.test(hospitalId, id, actor);
+        if (result.answered()) {
+            redirect.addFlashAttribute("notice", "destination.page.testOk");
+            redirect.addFlashAttribute("noticeArg", result.detail() + ", " + result.millis() + " ms");
+        } else {
+            redirect.addFlashAttribute("failure", result.detail());
+        }
+        redirect.addFlashAttribute("tested", id);
+        return "redirect:/admin/destinations";
+    }
+
     @PostMapping("/{hospitalId}/{id}/disable")
     String disable(@PathVariable long hospitalId, @PathVariable long id, Actor actor, RedirectAttributes redirect) {
         destinations.disable(hospitalId, id, actor);

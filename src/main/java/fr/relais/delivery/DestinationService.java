@@ -131,6 +131,11 @@ public class DestinationService {
         deliveries.cancelled(cancelled, actor.username(), actor.source(), reason);
     }
 
+    /** Whether the destination answers (a C-ECHO, an HL7 network management message): nothing is filed there. */
+    public DeliveryService.ConnectionTest test(long hospitalId, long id, Actor actor) {
+        return deliveries.test(get(hospitalId, id), actor.username(), actor.source());
+    }
+
     private Destination get(long hospitalId, long id) {
         return of(hospitalId).stream().filter(d -> d.id() == id).findFirst()
                 .orElseThrow(() -> new NotFoundException("destination.notFound", "Destination introuvable."));

@@ -2,6 +2,7 @@ package fr.relais.delivery;
 
 import fr.relais.dicom.EncapsulatedPdf;
 import fr.relais.dicom.StoreScu;
+import fr.relais.dicom.Uids;
 import fr.relais.report.SignedReport;
 import fr.relais.request.RequestView;
 import org.springframework.beans.factory.annotation.Value;
@@ -12,6 +13,7 @@ import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -60,6 +62,22 @@ class DicomChannel implements Channel {
             throw new DeliveryFailure(String.format("PACS answered status %04X%s", status.code(),
                     status.errorComment() == null ? "" : ": " + status.errorComment()), !again);
         }
+    }
+
+    @Override
+    public String test(Destination destination) throws DeliveryFailure {
+        StoreScu.Status status;
+        try (StoreScu.Session session = new StoreScu(destination.host(), destination.port(), callingAe,
+                destination.remoteName(), settings.sendTimeout()).open(List.of(Uids.VERIFICATION))) {
+            status = session.echo();
+        } catch (IOException e) {
+            throw new DeliveryFailure("PACS " + destination.remoteName() + " at " + destination.host() + ":"
+                    + destination.port() + " did not answer a C-ECHO", e);
+        }
+        if (!status.stored()) {
+            throw new DeliveryFailure(String.format("PACS answered the C-ECHO with status %04X", status.code()), true);
+        }
+        return "C-ECHO";
     }
 
     /** A series UID derived from the instance UID: the same on every attempt. */

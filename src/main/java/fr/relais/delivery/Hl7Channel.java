@@ -43,4 +43,25 @@ class Hl7Channel implements Channel {
             default -> throw new DeliveryFailure("RIS answered " + code + ": " + ack.text(), false);
         }
     }
+
+    /**
+     * An NMD^N02 (HL7 network management: what it is for) carries nothing to file: any ACK naming it
+     * shows the link and the RIS's HL7 listener work, whatever its code.
+     */
+    @Override
+    public String test(Destination destination) throws DeliveryFailure {
+        String controlId = "TEST" + System.currentTimeMillis();
+        Hl7Report.Acknowledgement ack;
+        try {
+            ack = Hl7Report.acknowledgement(Mllp.exchange(destination.host(), destination.port(),
+                    Hl7Report.networkTest(controlId, settings.sendingApplication(), destination.remoteName()),
+                    settings.sendTimeout()));
+        } catch (IOException e) {
+            throw new DeliveryFailure("RIS " + destination.host() + ":" + destination.port() + " did not acknowledge", e);
+        }
+        if (!controlId.equals(ack.controlId())) {
+            throw new DeliveryFailure("the ACK names message " + ack.controlId() + ", not " + controlId, false);
+        }
+        return "ACK " + ack.code() + (ack.text() == null || ack.text().isBlank() ? "" : " (" + ack.text() + ")");
+    }
 }

@@ -154,6 +154,14 @@ final class Hl7Report {
     }
 
     /** MSA of an ACK; a parse error or another message type is an IOException. */
+    /** An NMD^N02 network management message: for a connection test, nothing for the RIS to file. */
+    static String networkTest(String controlId, String sendingApplication, String receivingApplication) {
+        String now = DateTimeFormatter.ofPattern("yyyyMMddHHmmssZ").format(java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC));
+        return "MSH|^~\\&|" + sendingApplication + "|" + sendingApplication + "|" + receivingApplication + "||" + now
+                + "||NMD^N02^NMD_N02|" + controlId + "|P|2.5.1\r"
+                + "NCK|" + now + "\r";
+    }
+
     static Acknowledgement acknowledgement(String answer) throws IOException {
         try {
             Message message = HAPI.getPipeParser().parse(answer.replace("\n", "\r"));

@@ -33,7 +33,7 @@ public final class StoreScu {
 
     private static final int A_ASSOCIATE_RQ = 1, A_ASSOCIATE_AC = 2, A_ASSOCIATE_RJ = 3, P_DATA_TF = 4,
             A_RELEASE_RQ = 5, A_RELEASE_RP = 6, A_ABORT = 7;
-    private static final int C_STORE_RQ = 0x0001, C_STORE_RSP = 0x8001;
+    private static final int C_STORE_RQ = 0x0001, C_STORE_RSP = 0x8001, C_ECHO_RQ = 0x0030, C_ECHO_RSP = 0x8030;
     private static final int OUR_MAX_PDU = 64 * 1024;
     private static final int MAX_RESPONSE_PDU = 1 << 20;
 
@@ -133,7 +133,18 @@ public final class StoreScu {
             byte[] data = dataSet.write(context.transferSyntax());
             sendPdvs(out, accepted.peerMaxPdu(), context.id(), true, command);
             sendPdvs(out, accepted.peerMaxPdu(), context.id(), false, data);
-            return readStoreResponse(in);
+            return readResponse(in, C_STORE_RSP);
+        }
+
+        /** C-ECHO (verification): the peer's answer, on an association that proposed {@link Uids#VERIFICATION}. */
+        public Status echo() throws IOException {
+            Context context = accepted.contexts().get(Uids.VERIFICATION);
+            if (context == null) {
+                throw new IOException(calledAe + " accepted the association but not verification (C-ECHO)");
+            }
+            messageId = (messageId % 0xFFFF) + 1;
+            sendPdvs(out, accepted.peerMaxPdu(), context.id(), true, echoCommand(messageId));
+            return readResponse(in, C_ECHO_RSP);
         }
 
         /** Releases the association (the statuses are already known: a peer that closes instead is not an error). */
@@ -261,7 +272,7 @@ public final class StoreScu {
         out.flush();
     }
 
-    private Status readStoreResponse(DataInputStream in) throws IOException {
+    private Status readResponse(DataInputStream in, int responseField) throws IOException {
         ByteArrayOutputStream command = new ByteArrayOutputStream();
         while (true) {
             byte[] pdu = readPdu(in);
@@ -270,7 +281,7 @@ public final class StoreScu {
                 throw new IOException(calledAe + " aborted the association");
             }
             if (type != P_DATA_TF) {
-                throw new IOException("expected the C-STORE response from " + calledAe + ", got PDU type " + type);
+                throw new IOException("expected the DIMSE response from " + calledAe + ", got PDU type " + type);
             }
             int pos = 6;
             boolean last = false;
@@ -286,13 +297,13 @@ public final class StoreScu {
                 pos += 4 + length;
             }
             if (last) {
-                return status(command.toByteArray());
+                return status(command.toByteArray(), responseField);
             }
         }
     }
 
     /** The status and error comment of a response command set (group 0000, implicit VR little endian). */
-    private Status status(byte[] b) throws IOException {
+    private Status status(byte[] b, int responseField) throws IOException {
         int pos = 0, code = -1, field = -1;
         String comment = null;
         while (pos + 8 <= b.length) {
@@ -300,7 +311,7 @@ public final class StoreScu {
             int length = (int) LittleEndian.u32(b, pos + 4);
             pos += 8;
             if (length < 0 || pos + length > b.length) {
-                throw new IOException("malformed C-STORE response from " + calledAe);
+                throw new IOException("malformed DIMSE response from " + calledAe);
             }
             if (element == 0x0100 && length >= 2) {
                 field = LittleEndian.u16(b, pos);
@@ -311,10 +322,27 @@ public final class StoreScu {
             }
             pos += length;
         }
-        if (field != C_STORE_RSP || code < 0) {
-            throw new IOException("the answer of " + calledAe + " is not a C-STORE response");
+        if (field != responseField || code < 0) {
+            throw new IOException(String.format("the answer of %s is not the response 0x%04X expected", calledAe,
+                    responseField));
         }
         return new Status(code, comment);
+    }
+
+    private static byte[] echoCommand(int messageId) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(64);
+        DimseCommand.element(body, 0x0002, LittleEndian.uid(Uids.VERIFICATION));
+        DimseCommand.element(body, 0x0100, LittleEndian.us(C_ECHO_RQ));
+        DimseCommand.element(body, 0x0110, LittleEndian.us(messageId));
+        DimseCommand.element(body, 0x0800, LittleEndian.us(0x0101)); // no data set
+        return withGroupLength(body.toByteArray());
+    }
+
+    private static byte[] withGroupLength(byte[] elements) {
+        ByteArrayOutputStream all = new ByteArrayOutputStream(elements.length + 12);
+        DimseCommand.element(all, 0x0000, LittleEndian.u32(elements.length));
+        all.writeBytes(elements);
+        return all.toByteArray();
     }
 
     private static byte[] storeCommand(String sopClassUid, String sopInstanceUid, int messageId) {
@@ -325,11 +353,7 @@ public final class StoreScu {
         DimseCommand.element(body, 0x0700, LittleEndian.us(0)); // priority: medium
         DimseCommand.element(body, 0x0800, LittleEndian.us(0x0000)); // a data set follows
         DimseCommand.element(body, 0x1000, LittleEndian.uid(sopInstanceUid));
-        byte[] elements = body.toByteArray();
-        ByteArrayOutputStream all = new ByteArrayOutputStream(elements.length + 12);
-        DimseCommand.element(all, 0x0000, LittleEndian.u32(elements.length));
-        all.writeBytes(elements);
-        return all.toByteArray();
+        return withGroupLength(body.toByteArray());
     }
 
     private static byte[] readPdu(DataInputStream in) throws IOException {

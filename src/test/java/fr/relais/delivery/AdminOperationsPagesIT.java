@@ -28,13 +28,7 @@ class AdminOperationsPagesIT extends BaseIntegrationTest {
     void anAdministratorDisablesAndEnablesADestinationFromItsPage() {
         long hospital = createHospital(unique("CH Destinations"), uniqueAeTitle("DST"));
         String label = unique("RIS des urgences");
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("kind", "HL7_MLLP");
-        body.put("label", label);
-        body.put("host", "127.0.0.1");
-        body.put("port", 2575);
-        body.put("remoteName", "RIS");
-        long id = admin().post("/api/hospitals/" + hospital + "/destinations", body).json().get("id").asLong();
+        long id = destination(hospital, "HL7_MLLP", label, 2575, "RIS");
         Browser browser = browser().loggedInAs("admin", ADMIN_PASSWORD);
 
         HttpResponse<String> page = browser.get("/admin/destinations");
@@ -59,6 +53,61 @@ class AdminOperationsPagesIT extends BaseIntegrationTest {
         assertThat(coordinator.postForm("/admin/destinations/" + hospital + "/" + id + "/disable", List.of()).statusCode())
                 .isEqualTo(403);
         assertThat(enabled(id)).isTrue();
+    }
+
+    @Test
+    void theConnectionTestAsksAPacsForAnEchoAndARisForAnAckAndSaysWhyWhenNothingAnswers() throws Exception {
+        fr.relais.support.Dcmtk.requireDcmtk();
+        long hospital = createHospital(unique("CH Connexions"), uniqueAeTitle("CNX"));
+        int pacsPort = freePort();
+        java.nio.file.Path received = java.nio.file.Files.createTempDirectory("storescp");
+        Process storescp = new ProcessBuilder("storescp", "-aet", "HOSP_PACS", "-od", received.toString(),
+                String.valueOf(pacsPort)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (FakeRis ris = new FakeRis(0)) {
+            long pacs = destination(hospital, "DICOM_STORE", "PACS des urgences", pacsPort, "HOSP_PACS");
+            long risDestination = destination(hospital, "HL7_MLLP", "RIS des urgences", ris.port(), "RIS");
+            long dead = destination(hospital, "HL7_MLLP", "RIS éteint", freePort(), "RIS");
+            Browser browser = browser().loggedInAs("admin", ADMIN_PASSWORD);
+            browser.get("/admin/destinations");
+
+            fr.relais.support.Await.until("storescp listening", () -> test(browser, hospital, pacs),
+                    page -> page.contains("La destination répond : C-ECHO"));
+            assertThat(test(browser, hospital, risDestination)).contains("La destination répond : ACK AA");
+            assertThat(ris.received()).as("a connection test files nothing").isEmpty();
+            assertThat(test(browser, hospital, dead)).contains("did not acknowledge");
+            try (var files = java.nio.file.Files.list(received)) {
+                assertThat(files.count()).as("a C-ECHO stores nothing").isZero();
+            }
+            assertThat(jdbc.sql("select count(*) from audit_event where action = 'DESTINATION_TESTED' and object = :o")
+                    .param("o", "hospital:" + hospital).query(Long.class).single()).isGreaterThanOrEqualTo(3);
+        } finally {
+            storescp.destroy();
+            storescp.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** Presses "Tester la connexion" and returns the page it leads back to. */
+    private static String test(Browser browser, long hospital, long destination) {
+        browser.postForm("/admin/destinations/" + hospital + "/" + destination + "/test", List.of());
+        return browser.get("/admin/destinations").body();
+    }
+
+    private long destination(long hospital, String kind, String label, int port, String remoteName) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("kind", kind);
+        body.put("label", label);
+        body.put("host", "127.0.0.1");
+        body.put("port", port);
+        body.put("remoteName", remoteName);
+        fr.relais.ApiClient.Response created = admin().post("/api/hospitals/" + hospital + "/destinations", body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        return created.json().get("id").asLong();
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            return probe.getLocalPort();
+        }
     }
 
     @Test

@@ -66,7 +66,9 @@ final class FakeRis implements AutoCloseable {
             while (true) {
                 String text = Mllp.read(socket.getInputStream());
                 Message message = Hl7Report.parser().parse(text);
-                received.add((ORU_R01) message);
+                if (message instanceof ORU_R01 report) {
+                    received.add(report); // a connection test (NMD^N02) is answered but not tallied
+                }
                 Thread.sleep(ackDelayMillis);
                 OutputStream out = socket.getOutputStream();
                 out.write(Mllp.frame(message.generateACK(code, null).encode()));
