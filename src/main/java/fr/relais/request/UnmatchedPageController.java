@@ -23,7 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-/** The coordinator's list of studies that matched no request: attach each, or reject it. */
+/** The coordinator's list of studies that matched no request (attach or reject each) and of identities to check. */
 @Controller
 @RequestMapping("/coordination/unmatched")
 @PreAuthorize("hasAnyRole('COORDINATOR', 'ADMIN')")
@@ -41,13 +41,17 @@ class UnmatchedPageController {
 
     @GetMapping
     String list(@AuthenticationPrincipal AccountPrincipal user, Actor actor, Model model) {
-        List<UnmatchedStudy> studies = unmatched.list();
-        // Accepted requests still waiting for their images, by hospital: the candidates to attach to.
-        Map<Long, List<RequestView>> awaiting = requests.list(user, EnumSet.of(ExamState.PROTOCOLED), actor.source()).stream()
+        List<UnmatchedStudy> studies = unmatched.list(user, actor.source());
+        // Open requests still without images, by hospital: the candidates to attach to, shown with
+        // the identity they name so that the coordinator compares it with the study's.
+        Map<Long, List<RequestView>> awaiting = requests.list(user,
+                        EnumSet.of(ExamState.REQUESTED, ExamState.INFO_NEEDED, ExamState.PROTOCOLED), actor.source())
+                .stream()
                 .filter(r -> r.studyId() == null)
                 .collect(Collectors.groupingBy(RequestView::hospitalId));
         model.addAttribute("studies", studies);
         model.addAttribute("awaiting", awaiting);
+        model.addAttribute("mismatches", unmatched.mismatches(user, actor.source()));
         return "coordination/unmatched";
     }
 
@@ -58,6 +62,32 @@ class UnmatchedPageController {
             RequestView attached = unmatched.attach(examId, requestId, user, http.getRemoteAddr());
             redirect.addFlashAttribute("notice", "unmatched.attached");
             redirect.addFlashAttribute("noticeArg", attached.accessionNumber());
+        } catch (ProblemException refused) {
+            redirect.addFlashAttribute("failure", messages.getMessage(refused, locale));
+        }
+        return "redirect:/coordination/unmatched";
+    }
+
+    @PostMapping("/mismatches/{examId}/confirm")
+    String confirmIdentity(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal user,
+                           HttpServletRequest http, Locale locale, RedirectAttributes redirect) {
+        try {
+            RequestView confirmed = unmatched.confirmIdentity(examId, user, http.getRemoteAddr());
+            redirect.addFlashAttribute("notice", "mismatch.confirmed");
+            redirect.addFlashAttribute("noticeArg", confirmed.accessionNumber());
+        } catch (ProblemException refused) {
+            redirect.addFlashAttribute("failure", messages.getMessage(refused, locale));
+        }
+        return "redirect:/coordination/unmatched";
+    }
+
+    @PostMapping("/mismatches/{examId}/detach")
+    String detach(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal user,
+                  HttpServletRequest http, Locale locale, RedirectAttributes redirect) {
+        try {
+            unmatched.detach(examId, user, http.getRemoteAddr());
+            redirect.addFlashAttribute("notice", "mismatch.detached");
+            redirect.addFlashAttribute("noticeArg", examId);
         } catch (ProblemException refused) {
             redirect.addFlashAttribute("failure", messages.getMessage(refused, locale));
         }
