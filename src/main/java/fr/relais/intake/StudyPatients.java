@@ -17,7 +17,11 @@ import java.util.Optional;
 public class StudyPatients {
 
     /** As in the images: the name in DICOM PN form (FAMILY^GIVEN), the birth date as YYYYMMDD. */
-    public record StudyPatient(String patientId, String name, String birthDate, String sex) {}
+    public record StudyPatient(String patientId, String name, String birthDate, String sex) {
+        public PatientIdentity identity() {
+            return new PatientIdentity(patientId, name, PatientIdentity.dicomDate(birthDate), sex);
+        }
+    }
 
     private final JdbcClient jdbc;
     private final Sealer sealer;
