@@ -53,8 +53,8 @@ class RetentionIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt(unique("IPP-RT"), "PATIENT_SIGNED"));
         long exam = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, as(radiologist), exam);
-        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(2).rows(64)
-                .columns(64).accession(filed.get("accessionNumber").asText()).seed(seed).build(), work.resolve("s" + seed));
+        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(RequestFixtures.studyFor(filed).slices(2).rows(64)
+                .columns(64).seed(seed).build(), work.resolve("s" + seed));
         assertThat(Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files()).exitCode()).isZero();
         Await.until("exam " + exam + " ready", () -> state(exam), "READY"::equals);
         return exam;

@@ -124,7 +124,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         long id = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, radiologist(), id);
 
-        send(h, SyntheticCt.StudySpec.builder().slices(2).accession(filed.get("accessionNumber").asText()).seed(63).build());
+        send(h, RequestFixtures.studyFor(filed).slices(2).seed(63).build());
 
         awaitState(id, "QUARANTINED");
         Thread.sleep(1500); // longer than the stability window: a quarantined study never becomes READY
@@ -145,7 +145,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-3", "PENDING"));
         long id = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, radiologist(), id);
-        send(h, SyntheticCt.StudySpec.builder().slices(2).accession(filed.get("accessionNumber").asText()).seed(64).build());
+        send(h, RequestFixtures.studyFor(filed).slices(2).seed(64).build());
         awaitState(id, "QUARANTINED");
         List<String> keys = objectKeys(id);
         assertThat(keys).hasSize(2);
@@ -172,7 +172,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         long id = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, radiologist(), id);
 
-        send(h, SyntheticCt.StudySpec.builder().slices(2).accession(filed.get("accessionNumber").asText()).seed(65).build());
+        send(h, RequestFixtures.studyFor(filed).slices(2).seed(65).build());
 
         awaitState(id, "READY");
     }
