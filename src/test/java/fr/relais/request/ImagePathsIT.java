@@ -260,6 +260,27 @@ class ImagePathsIT extends BaseIntegrationTest {
                 .containsExactly(dupont);
     }
 
+    // ---- the sweep itself ------------------------------------------------------------------------------
+
+    @Test
+    void theSweepFindsImagesThatAClosedExamHoldsAndNoScreenShows() throws Exception {
+        Hospital h = hospital();
+        GeneratedStudy study = send(Door.DICOM, h, SyntheticCt.StudySpec.builder().slices(1).rows(64).columns(64).seed(1811));
+        ApiClient coordinator = as(createAccount(Role.COORDINATOR, null));
+        long examId = Await.until("the study unmatched", () -> unmatchedFor(coordinator, study.studyInstanceUid()),
+                list -> !list.isEmpty()).get(0).get("examId").asLong();
+        assertThat(ImageSweep.lostImages(jdbc, h.id())).isEmpty();
+
+        // As a cancellation left them before: the exam closed, its images still indexed, on no screen.
+        jdbc.sql("update exam set state = 'CANCELLED' where id = :id").param("id", examId).update();
+        try {
+            assertThat(ImageSweep.lostImages(jdbc, h.id())).singleElement()
+                    .satisfies(lost -> assertThat(lost.exams()).isEqualTo(examId + ":CANCELLED"));
+        } finally {
+            jdbc.sql("update exam set state = 'UNMATCHED' where id = :id").param("id", examId).update();
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------
 
     private Hospital hospital() {

@@ -44,7 +44,7 @@ public final class ImageSweep {
     public static List<LostImage> lostImages(JdbcClient jdbc, long... hospitalIds) {
         String accounted = ACCOUNTED.stream().map(c -> "(" + c + ")").collect(Collectors.joining(" or "));
         return jdbc.sql("""
-                select i.id, i.sop_instance_uid, s.id as study_id, s.hospital_id,
+                select i.id as instance_id, i.sop_instance_uid, s.id as study_id, s.hospital_id,
                        coalesce((select string_agg(e.id || ':' || e.state, ', ' order by e.id)
                                  from exam e where e.study_id = s.id), 'no exam') as exams
                 from instance i join series se on se.id = i.series_id join study s on s.id = se.study_id
