@@ -2,7 +2,7 @@ package fr.relais.request;
 
 import fr.relais.exam.ExamState;
 import fr.relais.platform.Actor;
-import fr.relais.platform.ProblemException;
+import fr.relais.platform.PageActions;
 import fr.relais.security.AccountPrincipal;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.context.MessageSource;
@@ -58,39 +58,25 @@ class UnmatchedPageController {
     @PostMapping("/{examId}/attach")
     String attach(@PathVariable long examId, @RequestParam long requestId, @AuthenticationPrincipal AccountPrincipal user,
                   HttpServletRequest http, Locale locale, RedirectAttributes redirect) {
-        try {
-            RequestView attached = unmatched.attach(examId, requestId, user, http.getRemoteAddr());
-            redirect.addFlashAttribute("notice", "unmatched.attached");
-            redirect.addFlashAttribute("noticeArg", attached.accessionNumber());
-        } catch (ProblemException refused) {
-            redirect.addFlashAttribute("failure", messages.getMessage(refused, locale));
-        }
+        PageActions.attempt(redirect, messages, locale, "unmatched.attached", () -> redirect.addFlashAttribute("noticeArg",
+                unmatched.attach(examId, requestId, user, http.getRemoteAddr()).accessionNumber()));
         return "redirect:/coordination/unmatched";
     }
 
     @PostMapping("/mismatches/{examId}/confirm")
     String confirmIdentity(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal user,
                            HttpServletRequest http, Locale locale, RedirectAttributes redirect) {
-        try {
-            RequestView confirmed = unmatched.confirmIdentity(examId, user, http.getRemoteAddr());
-            redirect.addFlashAttribute("notice", "mismatch.confirmed");
-            redirect.addFlashAttribute("noticeArg", confirmed.accessionNumber());
-        } catch (ProblemException refused) {
-            redirect.addFlashAttribute("failure", messages.getMessage(refused, locale));
-        }
+        PageActions.attempt(redirect, messages, locale, "mismatch.confirmed", () -> redirect.addFlashAttribute("noticeArg",
+                unmatched.confirmIdentity(examId, user, http.getRemoteAddr()).accessionNumber()));
         return "redirect:/coordination/unmatched";
     }
 
     @PostMapping("/mismatches/{examId}/detach")
     String detach(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal user,
                   HttpServletRequest http, Locale locale, RedirectAttributes redirect) {
-        try {
-            unmatched.detach(examId, user, http.getRemoteAddr());
-            redirect.addFlashAttribute("notice", "mismatch.detached");
-            redirect.addFlashAttribute("noticeArg", examId);
-        } catch (ProblemException refused) {
-            redirect.addFlashAttribute("failure", messages.getMessage(refused, locale));
-        }
+        redirect.addFlashAttribute("noticeArg", examId);
+        PageActions.attempt(redirect, messages, locale, "mismatch.detached",
+                () -> unmatched.detach(examId, user, http.getRemoteAddr()));
         return "redirect:/coordination/unmatched";
     }
 
@@ -98,13 +84,9 @@ class UnmatchedPageController {
     String reject(@PathVariable long examId, @RequestParam(required = false) String reason,
                   @AuthenticationPrincipal AccountPrincipal user, HttpServletRequest http, Locale locale,
                   RedirectAttributes redirect) {
-        try {
-            unmatched.reject(examId, reason, user, http.getRemoteAddr());
-            redirect.addFlashAttribute("notice", "unmatched.rejected");
-            redirect.addFlashAttribute("noticeArg", examId);
-        } catch (ProblemException refused) {
-            redirect.addFlashAttribute("failure", messages.getMessage(refused, locale));
-        }
+        redirect.addFlashAttribute("noticeArg", examId);
+        PageActions.attempt(redirect, messages, locale, "unmatched.rejected",
+                () -> unmatched.reject(examId, reason, user, http.getRemoteAddr()));
         return "redirect:/coordination/unmatched";
     }
 }
