@@ -10,6 +10,8 @@ import fr.relais.sim.SyntheticCt.GeneratedStudy;
 import fr.relais.storage.ObjectStore;
 import fr.relais.support.Await;
 import fr.relais.support.Dcmtk;
+import fr.relais.support.ImageSweep;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,9 +38,18 @@ class RequestWorkflowIT extends BaseIntegrationTest {
 
     private record Hospital(long id, String ae, ApiClient physician) {}
 
+    private final List<Long> hospitals = new java.util.ArrayList<>();
+
+    /** Whatever the path, no acknowledged image ends where no screen shows it. */
+    @AfterEach
+    void noAcknowledgedImageIsLost() {
+        ImageSweep.assertNothingLost(jdbc, hospitals.stream().mapToLong(Long::longValue).toArray());
+    }
+
     private Hospital hospital() {
         String ae = uniqueAeTitle("REQ");
         long id = createHospital(unique("CH Requests"), ae);
+        hospitals.add(id);
         return new Hospital(id, ae, as(createAccount(Role.HOSPITAL_PHYSICIAN, id)));
     }
 

@@ -42,6 +42,9 @@ public final class ImageSweep {
 
     /** The hospitals' instances that no exam, task or unmatched entry accounts for. */
     public static List<LostImage> lostImages(JdbcClient jdbc, long... hospitalIds) {
+        if (hospitalIds.length == 0) {
+            return List.of();
+        }
         String accounted = ACCOUNTED.stream().map(c -> "(" + c + ")").collect(Collectors.joining(" or "));
         return jdbc.sql("""
                 select i.id as instance_id, i.sop_instance_uid, s.id as study_id, s.hospital_id,
