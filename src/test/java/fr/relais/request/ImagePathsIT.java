@@ -90,6 +90,28 @@ class ImagePathsIT extends BaseIntegrationTest {
     }
 
     @Test
+    void aStudyMatchedByPatientWhileTheRegulatorAsksForInformationWaitsAndGoesOnWithTheAcceptance() throws Exception {
+        Hospital h = hospital();
+        JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt(unique("IPP-INFO"), "PATIENT_SIGNED"));
+        long id = filed.get("id").asLong();
+        ApiClient radiologist = onDutyRadiologist(h);
+        assertThat(radiologist.post("/api/requests/" + id + "/ask", Map.of("text", "Heure de la chute ?")).status())
+                .isEqualTo(200);
+
+        // The hospital's RIS numbered the study itself: it matches by patient ID and modality.
+        send(Door.DICOM, h, RequestFixtures.studyFor(filed).accession("RIS-0042").slices(2).rows(64).columns(64).seed(1812));
+
+        awaitHeld(id);
+        assertThat(state(id)).isEqualTo("INFO_NEEDED");
+        assertThat(h.physician().post("/api/requests/" + id + "/answer", Map.of("text", "Vers 21 h")).status())
+                .isEqualTo(200);
+        assertThat(state(id)).isEqualTo("REQUESTED");
+        RequestFixtures.accept(jdbc, radiologist, id);
+        Await.until("exam " + id + " in the worklist", () -> worklistIds(radiologist), ids -> ids.contains(id));
+        assertThat(events(id)).containsExactly("REQUESTED", "INFO_NEEDED", "REQUESTED", "PROTOCOLED", "ACQUIRING", "READY");
+    }
+
+    @Test
     void imagesHeldWithARefusedRequestGoToTheUnmatchedList() throws Exception {
         Hospital h = hospital();
         JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt(unique("IPP-REF"), "PATIENT_SIGNED"));
