@@ -49,12 +49,21 @@ public class UnmatchedStudies {
 
     /** The unmatched studies, with the identities their headers gave: the listing is audited. */
     public List<UnmatchedStudy> list(AccountPrincipal viewer, String source) {
-        List<UnmatchedStudy> studies = jdbc.sql("""
+        List<UnmatchedStudy> studies = unmatched(null);
+        shown(viewer, "UNMATCHED_LISTED", studies.stream().map(UnmatchedStudy::examId).toList(), source);
+        return studies;
+    }
+
+    /** Every unmatched study, or the one of this exam (examId not null). */
+    private List<UnmatchedStudy> unmatched(Long examId) {
+        return jdbc.sql("""
                 select e.id, e.hospital_id, h.name, s.id as study_id, s.study_uid, s.accession_number, s.study_date,
                        s.description, s.instance_count, s.first_received_at, s.last_received_at
                 from exam e join hospital h on h.id = e.hospital_id
                 join study s on s.id = e.study_id
-                where e.state = 'UNMATCHED' order by s.first_received_at""")
+                where e.state = 'UNMATCHED' and (cast(:exam as bigint) is null or e.id = :exam)
+                order by s.first_received_at""")
+                .param("exam", examId)
                 .query((rs, n) -> {
                     PatientIdentity header = matcher.studyIdentity(rs.getLong("study_id"));
                     return new UnmatchedStudy(rs.getLong("id"), rs.getLong("hospital_id"), rs.getString("name"),
@@ -65,8 +74,6 @@ public class UnmatchedStudies {
                             instant(rs.getObject("last_received_at", OffsetDateTime.class)));
                 })
                 .list();
-        shown(viewer, "UNMATCHED_LISTED", studies.stream().map(UnmatchedStudy::examId).toList(), source);
-        return studies;
     }
 
     /** Accepted requests whose images name someone else, both identities side by side: audited. */
@@ -143,7 +150,7 @@ public class UnmatchedStudies {
         audit.record(coordinator.username(), "IDENTITY_DETACHED", "exam:" + examId, source,
                 AuditLog.Outcome.SUCCESS, "images to exam " + unmatchedExamId);
         requests.published(examId, "images-detached");
-        return list(coordinator, source).stream().filter(u -> u.examId() == unmatchedExamId).findFirst().orElseThrow();
+        return unmatched(unmatchedExamId).get(0);
     }
 
     /** The study belongs to no request: closed, and its images deleted. */
