@@ -255,13 +255,14 @@ class ImagePathsIT extends BaseIntegrationTest {
 
     // ---- one patient ID, two people ----------------------------------------------------------------
 
-    @Test
-    void aSecondStudyUnderTheSamePatientIdShowsItsOwnNameAndIsNoPriorOfTheOtherPerson() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Door.class)
+    void aSecondStudyUnderTheSamePatientIdShowsItsOwnNameAndIsNoPriorOfTheOtherPerson(Door door) throws Exception {
         Hospital h = hospital();
         String sharedId = unique("IPP-SHARED");
         ApiClient radiologist = onDutyRadiologist(h);
-        long dupont = readyExam(h, radiologist, sharedId, "DUPONT", "Marie", "1950-06-01", "F", 1808);
-        long leroy = readyExam(h, radiologist, sharedId, "LEROY", "Paul", "1980-01-15", "M", 1809);
+        long dupont = readyExam(door, h, radiologist, sharedId, "DUPONT", "Marie", "1950-06-01", "F", 1808);
+        long leroy = readyExam(door, h, radiologist, sharedId, "LEROY", "Paul", "1980-01-15", "M", 1809);
         ApiClient coordinator = as(createAccount(Role.COORDINATOR, null));
 
         assertThat(patientNameInMetadata(coordinator, leroy)).isEqualTo("LEROY^Paul");
@@ -275,7 +276,7 @@ class ImagePathsIT extends BaseIntegrationTest {
         assertThat(radiologist.post("/api/worklist/" + leroy + "/claim", null).status()).isEqualTo(200);
         assertThat(radiologist.get("/api/exams/" + leroy + "/priors").json()).isEmpty();
         assertThat(radiologist.post("/api/worklist/" + leroy + "/release", null).status()).isEqualTo(204);
-        long dupontAgain = readyExam(h, radiologist, sharedId, "Dupont", "MARIE", "1950-06-01", "F", 1810);
+        long dupontAgain = readyExam(door, h, radiologist, sharedId, "Dupont", "MARIE", "1950-06-01", "F", 1810);
         assertThat(radiologist.post("/api/worklist/" + dupontAgain + "/claim", null).status()).isEqualTo(200);
         JsonNode priors = radiologist.get("/api/exams/" + dupontAgain + "/priors").json();
         assertThat(StreamSupport.stream(priors.spliterator(), false).map(p -> p.get("examId").asLong()))
@@ -324,7 +325,7 @@ class ImagePathsIT extends BaseIntegrationTest {
         return as(onDuty(h));
     }
 
-    private long readyExam(Hospital h, ApiClient radiologist, String patientId, String family, String given,
+    private long readyExam(Door door, Hospital h, ApiClient radiologist, String patientId, String family, String given,
                            String birth, String sex, int seed) throws Exception {
         Map<String, Object> request = RequestFixtures.headCt(patientId, "PATIENT_SIGNED");
         request.put("familyName", family);
@@ -337,7 +338,7 @@ class ImagePathsIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(h.physician(), request);
         long id = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, radiologist, id);
-        send(Door.DICOM, h, RequestFixtures.studyFor(filed).slices(1).rows(64).columns(64).seed(seed));
+        send(door, h, RequestFixtures.studyFor(filed).slices(1).rows(64).columns(64).seed(seed));
         awaitState(id, "READY");
         return id;
     }
