@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.io.ByteArrayOutputStream;
@@ -47,6 +48,9 @@ class ImagePathsIT extends BaseIntegrationTest {
 
     @TempDir
     Path work;
+
+    @Autowired
+    HeldStudies held;
 
     private final List<Long> hospitals = new ArrayList<>();
 
@@ -129,6 +133,24 @@ class ImagePathsIT extends BaseIntegrationTest {
         JsonNode unmatched = unmatchedFor(as(createAccount(Role.COORDINATOR, null)), study.studyInstanceUid()).get(0);
         assertThat(unmatched.get("instanceCount").asInt()).isEqualTo(2);
         assertThat(unmatched.get("patientId").asText()).isEqualTo(filed.get("patientId").asText());
+    }
+
+    @Test
+    void imagesHeldWithARequestWhoseConsentNeverComesGoToTheUnmatchedListAfterTheDelay() throws Exception {
+        Hospital h = hospital();
+        JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt(unique("IPP-NOC"), "PENDING"));
+        long id = filed.get("id").asLong();
+        GeneratedStudy study = send(Door.STOW, h, RequestFixtures.studyFor(filed).slices(1).rows(64).columns(64).seed(1813));
+        awaitHeld(id);
+
+        held.releaseExpired(Instant.now().plus(Duration.ofHours(23)));
+        assertThat(studyOf(id)).as("still within the delay").isNotNull();
+
+        held.releaseExpired(Instant.now().plus(Duration.ofHours(25)));
+
+        assertThat(studyOf(id)).isNull();
+        assertThat(state(id)).isEqualTo("REQUESTED");
+        assertThat(unmatchedFor(as(createAccount(Role.COORDINATOR, null)), study.studyInstanceUid())).hasSize(1);
     }
 
     @Test
