@@ -193,7 +193,8 @@ ACCESSION="$(printf '%s' "$FILED" | sed -n 's/.*"accessionNumber":"\([^"]*\)".*/
 API_USER=radiologue.bench API_PASSWORD="$RADIOLOGIST_PASSWORD" api POST "/api/requests/$EXAM_ID/accept" '{"text":"Crane sans injection"}' >/dev/null
 
 echo "generating a study of $SLICES slices (accession $ACCESSION)..."
-java -jar "$JAR" generate-study --slices "$SLICES" --seed 4242 --patient-id "$PATIENT_ID" --accession "$ACCESSION" \
+java -jar "$JAR" generate-study --slices "$SLICES" --seed 4242 --patient-id "$PATIENT_ID" --patient-name "BANC^Essai" \
+  --birth-date 1950-03-14 --sex M --accession "$ACCESSION" \
   --out "$WORK/study" >"$WORK/generate.log" 2>&1 || { cat "$WORK/generate.log" >&2; die "generate-study failed"; }
 FILES=("$WORK/study"/*.dcm)
 FIRST="${FILES[0]}"

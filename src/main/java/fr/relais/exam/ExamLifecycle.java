@@ -26,6 +26,11 @@ public class ExamLifecycle {
 
     /** A new exam in its first state: REQUESTED for a request, UNMATCHED for images without one. */
     public long open(long hospitalId, Long studyId, ExamState initial, Instant at, String actor) {
+        return open(hospitalId, studyId, initial, at, actor, null);
+    }
+
+    /** {@link #open} with the reason written in its first event (where the images came from). */
+    public long open(long hospitalId, Long studyId, ExamState initial, Instant at, String actor, String detail) {
         if (initial != ExamState.REQUESTED && initial != ExamState.UNMATCHED) {
             throw new IllegalArgumentException("an exam starts REQUESTED or UNMATCHED, not " + initial);
         }
@@ -38,7 +43,7 @@ public class ExamLifecycle {
                 .param("at", utc(at))
                 .query(Long.class)
                 .single();
-        recordEvent(examId, null, initial, at, actor, null);
+        recordEvent(examId, null, initial, at, actor, detail);
         return examId;
     }
 

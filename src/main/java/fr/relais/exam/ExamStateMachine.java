@@ -10,6 +10,7 @@ import static fr.relais.exam.ExamState.CANCELLED;
 import static fr.relais.exam.ExamState.DELIVERED;
 import static fr.relais.exam.ExamState.INFO_NEEDED;
 import static fr.relais.exam.ExamState.IN_READING;
+import static fr.relais.exam.ExamState.MISMATCHED;
 import static fr.relais.exam.ExamState.PROTOCOLED;
 import static fr.relais.exam.ExamState.PURGED;
 import static fr.relais.exam.ExamState.QUARANTINED;
@@ -31,7 +32,12 @@ public final class ExamStateMachine {
         NEXT.put(REQUESTED, EnumSet.of(PROTOCOLED, INFO_NEEDED, REFUSED, CANCELLED));
         // The hospital's answer puts the request back in the justification queue.
         NEXT.put(INFO_NEEDED, EnumSet.of(REQUESTED, PROTOCOLED, REFUSED, CANCELLED));
-        NEXT.put(PROTOCOLED, EnumSet.of(ACQUIRING, QUARANTINED, CANCELLED));
+        // Images that arrived while the request waited for its decision are held with it (no move)
+        // and given to it on acceptance; images whose header names someone else wait in MISMATCHED.
+        NEXT.put(PROTOCOLED, EnumSet.of(ACQUIRING, QUARANTINED, MISMATCHED, CANCELLED));
+        // A coordinator confirms the identity (then the consent gate) or detaches the images, which
+        // go to the unmatched list while the request waits for its own.
+        NEXT.put(MISMATCHED, EnumSet.of(ACQUIRING, QUARANTINED, PROTOCOLED, CANCELLED));
         NEXT.put(ACQUIRING, EnumSet.of(READY, QUARANTINED, CANCELLED));
         // Consent releases quarantined images; without it they are purged after the delay.
         NEXT.put(QUARANTINED, EnumSet.of(ACQUIRING, CANCELLED, PURGED));
@@ -83,8 +89,12 @@ public final class ExamStateMachine {
         return EnumSet.copyOf(NEXT.get(from));
     }
 
-    /** States whose images no one may see: not in any worklist, page or DICOMweb answer. */
+    /**
+     * States whose images no one may see: not in any worklist, page or DICOMweb answer. A request
+     * not accepted yet may hold images that arrived early; they wait with it, unseen.
+     */
     public static boolean imagesHidden(ExamState state) {
-        return state == QUARANTINED || state == UNMATCHED || state == PURGED || state == CANCELLED;
+        return state == QUARANTINED || state == UNMATCHED || state == PURGED || state == CANCELLED
+                || state == MISMATCHED || state == REQUESTED || state == INFO_NEEDED || state == REFUSED;
     }
 }

@@ -25,7 +25,9 @@ import java.util.Set;
  * report, Relais keeps the images for the hospital's retention (90 days by default) counted from
  * the moment the report reached the hospital (its delivery; its signature when nothing was to be
  * pushed; never while a delivery is still owed), or from the cancellation of an exam whose images
- * came. Exams on legal hold keep theirs. Requests, reports and the audit trail stay; the exam
+ * came, or from the day a study went to the unmatched list (a cancelled or refused request's images
+ * wait there, where a coordinator sees them, rather than in the closed exam). Exams on legal hold
+ * keep theirs. Requests, reports and the audit trail stay; the exam
  * becomes PURGED.
  *
  * <p>Crash-safe and idempotent: each exam is first claimed (locked, checked, marked as being
@@ -47,8 +49,8 @@ public class RetentionPurge {
     private static final String EXPIRED = """
             from exam e join hospital h on h.id = e.hospital_id join study s on s.id = e.study_id
             left join report r on r.exam_id = e.id
-            where e.state in ('REPORTED', 'DELIVERED', 'CANCELLED')
-              and coalesce(case when e.state = 'CANCELLED' then e.state_changed_at end,
+            where e.state in ('REPORTED', 'DELIVERED', 'CANCELLED', 'UNMATCHED')
+              and coalesce(case when e.state in ('CANCELLED', 'UNMATCHED') then e.state_changed_at end,
                            (select max(v.at) from exam_event v where v.exam_id = e.id and v.to_state = 'DELIVERED'),
                            case when not exists (select 1 from report_delivery d where d.report_id = r.id and d.state <> 'CANCELLED')
                                 then r.signed_at end)
@@ -119,7 +121,8 @@ public class RetentionPurge {
         return report;
     }
 
-    private static final Set<ExamState> PURGEABLE = EnumSet.of(ExamState.REPORTED, ExamState.DELIVERED, ExamState.CANCELLED);
+    private static final Set<ExamState> PURGEABLE = EnumSet.of(ExamState.REPORTED, ExamState.DELIVERED, ExamState.CANCELLED,
+            ExamState.UNMATCHED);
 
     private boolean purgeExam(Expired e, Instant now) {
         boolean claimed = Boolean.TRUE.equals(tx.execute(status -> {

@@ -2,6 +2,7 @@ package fr.relais.intake;
 
 import fr.relais.dicom.DicomHeader;
 import fr.relais.exam.ExamLifecycle;
+import fr.relais.request.PatientIdentity;
 import fr.relais.request.StudyMatcher;
 import fr.relais.storage.Sealer;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -10,9 +11,6 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,10 +23,10 @@ import java.util.Optional;
 @Repository
 class StudyIndex {
 
-    static final String NAME_PURPOSE = "patient.name";
+    static final String NAME_PURPOSE = PatientIdentity.NAME_PURPOSE;
     /** The key of a patient sent without an ID: never merged with anyone. */
-    static final String NO_ID_PREFIX = "NOID:";
-    static final String BIRTH_DATE_PURPOSE = "patient.birth_date";
+    static final String NO_ID_PREFIX = PatientIdentity.NO_ID_PREFIX;
+    static final String BIRTH_DATE_PURPOSE = PatientIdentity.BIRTH_DATE_PURPOSE;
 
     private final JdbcClient jdbc;
     private final Sealer sealer;
@@ -69,16 +67,26 @@ class StudyIndex {
             return existing.get();
         }
         long patientId = ensurePatient(hospitalId, h, now);
+        // The study keeps the identity it arrived with: the patient row is the first one ever seen
+        // under this ID, and a second study under it may name someone else.
+        PatientIdentity identity = new PatientIdentity(h.patientId(), emptyToNull(h.patientName()),
+                PatientIdentity.dicomDate(h.patientBirthDate()), sex(h));
         Optional<Long> created = jdbc.sql("""
                 insert into study (hospital_id, patient_id, study_uid, accession_number, study_date, description,
-                                   first_received_at, last_received_at, instance_count)
-                values (:hospital, :patient, :uid, :accession, :date, :description, :now, :now, 0)
+                                   first_received_at, last_received_at, instance_count, patient_name_sealed,
+                                   patient_birth_date_sealed, patient_sex, identity_key)
+                values (:hospital, :patient, :uid, :accession, :date, :description, :now, :now, 0, :name, :birth,
+                        :sex, :identity)
                 on conflict (hospital_id, study_uid) do nothing returning id""")
                 .param("hospital", hospitalId)
                 .param("patient", patientId)
+                .param("name", sealer.seal(NAME_PURPOSE, identity.name()))
+                .param("birth", sealer.seal(BIRTH_DATE_PURPOSE, emptyToNull(h.patientBirthDate())))
+                .param("sex", identity.sex())
+                .param("identity", sealer.fingerprint(PatientIdentity.IDENTITY_PURPOSE, identity.consistencyKey()))
                 .param("uid", h.studyInstanceUid())
                 .param("accession", emptyToNull(h.accessionNumber()))
-                .param("date", dicomDate(h.studyDate()))
+                .param("date", PatientIdentity.dicomDate(h.studyDate()))
                 .param("description", emptyToNull(h.studyDescription()))
                 .param("now", ExamLifecycle.utc(now))
                 .query(Long.class)
@@ -86,7 +94,7 @@ class StudyIndex {
         if (created.isEmpty()) {
             return findStudy(hospitalId, h.studyInstanceUid()).orElseThrow();
         }
-        matcher.attach(new StudyMatcher.ArrivingStudy(hospitalId, created.get(), h.accessionNumber(), h.patientId(),
+        matcher.attach(new StudyMatcher.ArrivingStudy(hospitalId, created.get(), h.accessionNumber(), identity,
                 h.modality()), now, actor);
         return created.get();
     }
@@ -179,16 +187,20 @@ class StudyIndex {
                 .param("key", key)
                 .param("name", sealer.seal(NAME_PURPOSE, emptyToNull(h.patientName())))
                 .param("birth", sealer.seal(BIRTH_DATE_PURPOSE, emptyToNull(h.patientBirthDate())))
-                .param("sex", switch (h.patientSex()) {
-                    case "M", "F", "O" -> h.patientSex();
-                    default -> null;
-                })
+                .param("sex", sex(h))
                 .param("now", ExamLifecycle.utc(now))
                 .query(Long.class)
                 .optional()
                 .orElseGet(() -> jdbc.sql("select id from patient where hospital_id = :hospital and patient_key = :key")
                         .param("hospital", hospitalId).param("key", key)
                         .query(Long.class).single());
+    }
+
+    private static String sex(DicomHeader h) {
+        return switch (h.patientSex()) {
+            case "M", "F", "O" -> h.patientSex();
+            default -> null;
+        };
     }
 
     private static String emptyToNull(String s) {
@@ -199,14 +211,6 @@ class StudyIndex {
         try {
             return s == null || s.isEmpty() ? null : Integer.valueOf(s.trim());
         } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static LocalDate dicomDate(String s) {
-        try {
-            return s == null || s.length() != 8 ? null : LocalDate.parse(s, DateTimeFormatter.BASIC_ISO_DATE);
-        } catch (DateTimeParseException e) {
             return null;
         }
     }

@@ -1,5 +1,6 @@
 package fr.relais.intake;
 
+import fr.relais.request.PatientIdentity;
 import fr.relais.storage.Sealer;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -7,7 +8,8 @@ import org.springframework.stereotype.Component;
 import java.util.Optional;
 
 /**
- * The patient of a study as the hospital's images named him: the sealed name and birth date
+ * The patient of a study as its own images named him (not the first study under the same ID):
+ * the sealed name and birth date
  * opened for whoever already passed the access rule of the caller (viewer overlay, DICOMweb
  * metadata). Callers decide who may see; this only reads.
  */
@@ -15,7 +17,11 @@ import java.util.Optional;
 public class StudyPatients {
 
     /** As in the images: the name in DICOM PN form (FAMILY^GIVEN), the birth date as YYYYMMDD. */
-    public record StudyPatient(String patientId, String name, String birthDate, String sex) {}
+    public record StudyPatient(String patientId, String name, String birthDate, String sex) {
+        public PatientIdentity identity() {
+            return new PatientIdentity(patientId, name, PatientIdentity.dicomDate(birthDate), sex);
+        }
+    }
 
     private final JdbcClient jdbc;
     private final Sealer sealer;
@@ -27,14 +33,14 @@ public class StudyPatients {
 
     public Optional<StudyPatient> ofStudy(long studyId) {
         return jdbc.sql("""
-                        select p.patient_key, p.name_sealed, p.birth_date_sealed, p.sex
+                        select p.patient_key, s.patient_name_sealed, s.patient_birth_date_sealed, s.patient_sex
                         from study s join patient p on p.id = s.patient_id where s.id = :study""")
                 .param("study", studyId)
                 .query((rs, n) -> new StudyPatient(
-                        rs.getString("patient_key").startsWith(StudyIndex.NO_ID_PREFIX) ? null : rs.getString("patient_key"),
-                        sealer.open(StudyIndex.NAME_PURPOSE, rs.getBytes("name_sealed")),
-                        sealer.open(StudyIndex.BIRTH_DATE_PURPOSE, rs.getBytes("birth_date_sealed")),
-                        rs.getString("sex")))
+                        PatientIdentity.headerPatientId(rs.getString("patient_key")),
+                        sealer.open(StudyIndex.NAME_PURPOSE, rs.getBytes("patient_name_sealed")),
+                        sealer.open(StudyIndex.BIRTH_DATE_PURPOSE, rs.getBytes("patient_birth_date_sealed")),
+                        rs.getString("patient_sex")))
                 .optional();
     }
 }

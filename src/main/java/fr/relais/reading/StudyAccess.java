@@ -21,7 +21,9 @@ import java.util.Optional;
  * Who may read a study's images: the radiologist holding the claim on its exam, a coordinator or
  * an administrator; nobody while {@link ExamStateMachine#imagesHidden} holds for the exam's state.
  * The claimant also reads the priors: the earlier studies of the same patient (patients are
- * namespaced by hospital, so the same hospital's) that are still kept.
+ * namespaced by hospital, so the same hospital's) that are still kept. The same patient is the
+ * same ID with a consistent identity (the study's fingerprint of name, birth date and sex): a
+ * hospital that gave one ID to two people does not show one person's studies as the other's.
  * The rule lives here only, as an SQL condition on {@code study s join exam e}, so that listing and
  * retrieval apply the same one inside the query.
  */
@@ -43,6 +45,7 @@ public class StudyAccess {
             and (:privileged or s.id in (
                 select earlier.id from exam held join study claimed on claimed.id = held.study_id
                 join study earlier on earlier.patient_id = claimed.patient_id
+                                  and earlier.identity_key is not distinct from claimed.identity_key
                                   and earlier.first_received_at <= claimed.first_received_at
                 where held.state = 'IN_READING' and held.claimed_by = :reader)
             or """ + SIGNED_BY_READER + ")";
@@ -129,7 +132,8 @@ public class StudyAccess {
                        t.label_fr as exam_type,
                        (select string_agg(distinct x.modality, '\\') from series x where x.study_id = s.id) as modalities
                 from exam current join study cs on cs.id = current.study_id
-                join study s on s.patient_id = cs.patient_id and s.first_received_at < cs.first_received_at
+                join study s on s.patient_id = cs.patient_id and s.identity_key is not distinct from cs.identity_key
+                            and s.first_received_at < cs.first_received_at
                 join exam e on e.study_id = s.id
                 left join exam_request r on r.exam_id = e.id left join exam_type t on t.code = r.exam_type_code
                 where current.id = :exam and""" + " " + CONDITION + " order by s.first_received_at desc")

@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import fr.relais.platform.Actor;
 import fr.relais.platform.NotFoundException;
 import fr.relais.reading.StudyAccess.ReadableExam;
+import fr.relais.intake.StudyPatients;
+import fr.relais.request.PatientIdentity;
 import fr.relais.request.RequestService;
 import fr.relais.request.RequestView;
 import fr.relais.security.AccountPrincipal;
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.Period;
 import java.time.ZoneId;
+import java.util.List;
 
 /**
  * The reading screen: the viewer (web/viewer, served from /viewer/) on the exam's study, with the
@@ -43,9 +46,11 @@ class ViewerPageController {
     private final RecentLogin recentLogin;
 
     private final AiResults aiResults;
+    private final StudyPatients patients;
 
     ViewerPageController(StudyAccess access, RequestService requests, AuditLog audit, Clock clock, ReportService reports,
-                         RecentLogin recentLogin, AiResults aiResults) {
+                         RecentLogin recentLogin, AiResults aiResults, StudyPatients patients) {
+        this.patients = patients;
         this.aiResults = aiResults;
         this.reports = reports;
         this.recentLogin = recentLogin;
@@ -72,7 +77,7 @@ class ViewerPageController {
         audit.record(me.username(), "STUDY_OPENED", exam.studyId() == null ? "exam:" + examId : "study:" + exam.studyId(),
                 actor.source(), AuditLog.Outcome.SUCCESS, "viewer, exam " + examId);
         model.addAttribute("exam", exam);
-        model.addAttribute("overlay", overlay(exam, me, actor));
+        model.addAttribute("overlay", overlay(exam, me, actor, model));
         model.addAttribute("aiFlags", aiResults.flagsOf(examId));
         // The author of a signed report looks again, read-only; only the holder's viewer tells the
         // worklist it is still reading, so that the claim does not time out.
@@ -89,11 +94,21 @@ class ViewerPageController {
         return "reading/viewer";
     }
 
-    private Overlay overlay(ReadableExam exam, AccountPrincipal me, Actor actor) {
+    /**
+     * The overlay names the patient the images name (their own header), never the request's in
+     * their place; when the two differ (a coordinator confirmed it) the page shows both.
+     */
+    private Overlay overlay(ReadableExam exam, AccountPrincipal me, Actor actor, Model model) {
         RequestView r = requests.get(exam.examId(), me, actor.source());
+        PatientIdentity asked = r.identity();
+        PatientIdentity images = exam.studyId() == null ? asked
+                : patients.ofStudy(exam.studyId()).map(StudyPatients.StudyPatient::identity).orElse(asked);
+        List<String> differences = images.differencesFrom(asked);
+        model.addAttribute("requestIdentity", differences.isEmpty() ? null : asked);
+        model.addAttribute("identityDifferences", differences);
         LocalDate at = exam.studyDate() != null ? exam.studyDate() : LocalDate.ofInstant(clock.instant(), NETWORK_TIME);
-        Integer age = r.birthDate() == null ? null : Period.between(r.birthDate(), at).getYears();
-        return new Overlay(r.familyName() + " " + r.givenName(), r.patientId(), r.sex(), age, r.birthDate(),
+        Integer age = images.birthDate() == null ? null : Period.between(images.birthDate(), at).getYears();
+        return new Overlay(images.displayName(), images.patientId(), images.sex(), age, images.birthDate(),
                 r.hospitalName(), exam.studyDate(), r.examTypeLabel(), r.accessionNumber());
     }
 }

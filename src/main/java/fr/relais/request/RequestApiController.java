@@ -131,8 +131,28 @@ class RequestApiController {
 
     @GetMapping("/api/unmatched")
     @PreAuthorize("hasAnyRole('COORDINATOR', 'ADMIN')")
-    List<UnmatchedStudy> unmatched() {
-        return unmatched.list();
+    List<UnmatchedStudy> unmatched(@AuthenticationPrincipal AccountPrincipal user, HttpServletRequest http) {
+        return unmatched.list(user, http.getRemoteAddr());
+    }
+
+    @GetMapping("/api/mismatches")
+    @PreAuthorize("hasAnyRole('COORDINATOR', 'ADMIN')")
+    List<IdentityMismatch> mismatches(@AuthenticationPrincipal AccountPrincipal user, HttpServletRequest http) {
+        return unmatched.mismatches(user, http.getRemoteAddr());
+    }
+
+    @PostMapping("/api/mismatches/{examId}/confirm")
+    @PreAuthorize("hasAnyRole('COORDINATOR', 'ADMIN')")
+    RequestView confirmIdentity(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal user,
+                                HttpServletRequest http) {
+        return unmatched.confirmIdentity(examId, user, http.getRemoteAddr());
+    }
+
+    @PostMapping("/api/mismatches/{examId}/detach")
+    @PreAuthorize("hasAnyRole('COORDINATOR', 'ADMIN')")
+    UnmatchedStudy detach(@PathVariable long examId, @AuthenticationPrincipal AccountPrincipal user,
+                          HttpServletRequest http) {
+        return unmatched.detach(examId, user, http.getRemoteAddr());
     }
 
     @PostMapping("/api/unmatched/{examId}/attach")

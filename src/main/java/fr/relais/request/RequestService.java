@@ -52,6 +52,7 @@ public class RequestService {
     private final TransactionTemplate tx;
     private final ExamLifecycle exams;
     private final ExamTypeService examTypes;
+    private final StudyMatcher matcher;
     private final Sealer sealer;
     private final ObjectStore store;
     private final AuditLog audit;
@@ -61,7 +62,9 @@ public class RequestService {
     private static final int ACCESSION_ATTEMPTS = 10;
 
     RequestService(JdbcClient jdbc, TransactionTemplate tx, ExamLifecycle exams, ExamTypeService examTypes,
-                   Sealer sealer, ObjectStore store, AuditLog audit, ApplicationEventPublisher events, Clock clock) {
+                   StudyMatcher matcher, Sealer sealer, ObjectStore store, AuditLog audit,
+                   ApplicationEventPublisher events, Clock clock) {
+        this.matcher = matcher;
         this.jdbc = jdbc;
         this.tx = tx;
         this.exams = exams;
@@ -93,6 +96,8 @@ public class RequestService {
                 inserted = insertRequest(id, AccessionNumbers.next(), r, by, type, now);
             }
             insertConsentEvent(id, r.consent(), r.trustedPersonName(), r.consentJustification(), null, null, by, now);
+            // The scanner may have sent the study before anyone filed the request: it waits unmatched.
+            matcher.claimEarlyStudy(id, by.hospitalId(), r.patientId().trim(), now, by.username());
             return id;
         });
         audit.record(by.username(), "REQUEST_FILED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS, r.urgency().name());
@@ -197,7 +202,12 @@ public class RequestService {
     public RequestView cancel(long id, AccountPrincipal by, String source) {
         require(by, Role.HOSPITAL_PHYSICIAN, Role.COORDINATOR, Role.ADMIN);
         get(id, by, source);
-        move(id, ExamState.CANCELLED, by, "cancelled");
+        inTransaction(() -> {
+            Instant now = clock.instant();
+            exams.move(id, ExamState.CANCELLED, now, by.username(), "cancelled");
+            // Images already received are not lost with the request: a coordinator sees them unmatched.
+            return matcher.release(id, now, by.username(), "request cancelled");
+        });
         audit.record(by.username(), "REQUEST_CANCELLED", "exam:" + id, source, AuditLog.Outcome.SUCCESS, null);
         return published(id, "cancelled");
     }
@@ -327,12 +337,15 @@ public class RequestService {
             jdbc.sql("update exam_request set " + column + " = :text, decided_by = :by, decided_at = :at where exam_id = :id")
                     .param("text", text).param("by", radiologist.id()).param("at", ExamLifecycle.utc(now))
                     .param("id", id).update();
+            // Images that came before the decision were held with the request: admitted with the
+            // acceptance, to the unmatched list with a refusal.
+            if (to == ExamState.PROTOCOLED) {
+                matcher.admitHeld(id, now, radiologist.username());
+            } else {
+                matcher.release(id, now, radiologist.username(), "request refused");
+            }
             return null;
         });
-    }
-
-    private void move(long id, ExamState to, AccountPrincipal by, String detail) {
-        inTransaction(() -> exams.move(id, to, clock.instant(), by.username(), detail));
     }
 
     private <T> T inTransaction(Supplier<T> work) {
@@ -343,7 +356,8 @@ public class RequestService {
         }
     }
 
-    private RequestView published(long id, String what) {
+    /** The request as it now stands, told to the live pages. */
+    RequestView published(long id, String what) {
         RequestView view = find(id).orElseThrow();
         events.publishEvent(new RequestChanged(id, view.hospitalId(), view.state(), view.urgency(), what));
         return view;

@@ -16,4 +16,9 @@ public record RequestView(
         Instant requestedAt, String requestedBy,
         String protocol, Instant decidedAt, String decidedBy, String refusalReason,
         Long studyId, Integer seriesCount, Integer instanceCount, Instant lastImageAt) {
+
+    /** The patient the request names, to compare with a study's header. */
+    public PatientIdentity identity() {
+        return new PatientIdentity(patientId, familyName + " " + givenName, birthDate, sex);
+    }
 }

@@ -14,10 +14,15 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.stream.Collectors;
 
-/** Studies that matched no request: a coordinator attaches each to its request, or rejects it. */
+/**
+ * Studies that matched no request: a coordinator attaches each to its request, or rejects it. And
+ * studies held for an identity that differs from their request's: confirmed, or detached here.
+ */
 @Service
 public class UnmatchedStudies {
 
@@ -42,20 +47,60 @@ public class UnmatchedStudies {
         this.clock = clock;
     }
 
-    public List<UnmatchedStudy> list() {
+    /** The unmatched studies, with the identities their headers gave: the listing is audited. */
+    public List<UnmatchedStudy> list(AccountPrincipal viewer, String source) {
+        List<UnmatchedStudy> studies = unmatched(null);
+        shown(viewer, "UNMATCHED_LISTED", studies.stream().map(UnmatchedStudy::examId).toList(), source);
+        return studies;
+    }
+
+    /** Every unmatched study, or the one of this exam (examId not null). */
+    private List<UnmatchedStudy> unmatched(Long examId) {
         return jdbc.sql("""
-                select e.id, e.hospital_id, h.name, s.study_uid, s.accession_number, p.patient_key,
-                       s.instance_count, s.first_received_at, s.last_received_at
+                select e.id, e.hospital_id, h.name, s.id as study_id, s.study_uid, s.accession_number, s.study_date,
+                       s.description, s.instance_count, s.first_received_at, s.last_received_at
                 from exam e join hospital h on h.id = e.hospital_id
-                join study s on s.id = e.study_id join patient p on p.id = s.patient_id
-                where e.state = 'UNMATCHED' order by s.first_received_at""")
-                .query((rs, n) -> new UnmatchedStudy(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getString(6), rs.getInt(7),
-                        rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getObject(9, OffsetDateTime.class).toInstant()))
+                join study s on s.id = e.study_id
+                where e.state = 'UNMATCHED' and (cast(:exam as bigint) is null or e.id = :exam)
+                order by s.first_received_at""")
+                .param("exam", examId)
+                .query((rs, n) -> {
+                    PatientIdentity header = matcher.studyIdentity(rs.getLong("study_id"));
+                    return new UnmatchedStudy(rs.getLong("id"), rs.getLong("hospital_id"), rs.getString("name"),
+                            rs.getString("study_uid"), rs.getString("accession_number"), header.patientId(),
+                            header.displayName(), header.birthDate(), header.sex(),
+                            rs.getObject("study_date", LocalDate.class), rs.getString("description"),
+                            rs.getInt("instance_count"), instant(rs.getObject("first_received_at", OffsetDateTime.class)),
+                            instant(rs.getObject("last_received_at", OffsetDateTime.class)));
+                })
                 .list();
     }
 
-    /** The study joins the accepted request of the same hospital; the placeholder exam is closed. */
+    /** Accepted requests whose images name someone else, both identities side by side: audited. */
+    public List<IdentityMismatch> mismatches(AccountPrincipal viewer, String source) {
+        List<IdentityMismatch> held = jdbc.sql("""
+                select e.id, e.hospital_id, s.id as study_id, s.study_date, s.description, s.instance_count,
+                       s.first_received_at
+                from exam e join study s on s.id = e.study_id
+                where e.state = 'MISMATCHED' order by s.first_received_at""")
+                .query((rs, n) -> {
+                    RequestView request = requests.find(rs.getLong("id")).orElseThrow();
+                    PatientIdentity images = matcher.studyIdentity(rs.getLong("study_id"));
+                    return new IdentityMismatch(request.id(), request.hospitalId(), request.hospitalName(),
+                            request.accessionNumber(), request.examTypeLabel(), request.urgency(), request.identity(),
+                            images, images.differencesFrom(request.identity()),
+                            rs.getObject("study_date", LocalDate.class), rs.getString("description"),
+                            rs.getInt("instance_count"), instant(rs.getObject("first_received_at", OffsetDateTime.class)));
+                })
+                .list();
+        shown(viewer, "IDENTITY_MISMATCHES_LISTED", held.stream().map(IdentityMismatch::examId).toList(), source);
+        return held;
+    }
+
+    /**
+     * The study joins a request of the same hospital still without images: admitted at once if the
+     * request is accepted, else held with it until its decision. The placeholder exam is closed.
+     */
     public RequestView attach(long unmatchedExamId, long requestExamId, AccountPrincipal coordinator, String source) {
         Instant now = clock.instant();
         try {
@@ -63,18 +108,16 @@ public class UnmatchedStudies {
                 Placeholder placeholder = placeholder(unmatchedExamId);
                 Long requestHospital = jdbc.sql("""
                         select r.hospital_id from exam_request r join exam e on e.id = r.exam_id
-                        where r.exam_id = :id and e.state = 'PROTOCOLED' and e.study_id is null for update of e""")
+                        where r.exam_id = :id and e.state in ('REQUESTED', 'INFO_NEEDED', 'PROTOCOLED')
+                          and e.study_id is null for update of e""")
                         .param("id", requestExamId).query(Long.class).optional().orElse(null);
                 if (requestHospital == null || requestHospital != placeholder.hospitalId()) {
                     throw new ConflictException("requestId", "unmatched.requestNotEligible",
-                            "exam " + requestExamId + " is no accepted request of the same hospital awaiting images",
+                            "exam " + requestExamId + " is no open request of the same hospital awaiting images",
                             requestExamId);
                 }
-                jdbc.sql("update exam set study_id = null where id = :id").param("id", unmatchedExamId).update();
-                exams.move(unmatchedExamId, ExamState.CANCELLED, now, coordinator.username(),
-                        "attached to exam " + requestExamId);
-                matcher.giveStudy(requestExamId, placeholder.studyId(), now, coordinator.username(),
-                        "attached by a coordinator");
+                matcher.moveFromPlaceholder(unmatchedExamId, placeholder.studyId(), requestExamId, now,
+                        coordinator.username(), "attached by a coordinator");
             });
         } catch (ExamStateMachine.IllegalTransitionException e) {
             throw new ConflictException(null, "request.illegalTransition", e.getMessage(), e.from(), e.to());
@@ -82,6 +125,32 @@ public class UnmatchedStudies {
         audit.record(coordinator.username(), "UNMATCHED_ATTACHED", "exam:" + requestExamId, source,
                 AuditLog.Outcome.SUCCESS, "from exam " + unmatchedExamId);
         return requests.get(requestExamId, coordinator, source);
+    }
+
+    /** The coordinator checked: the images are this request's patient. They go on as any study would. */
+    public RequestView confirmIdentity(long examId, AccountPrincipal coordinator, String source) {
+        Instant now = clock.instant();
+        ExamState next = tx.execute(status -> {
+            mismatched(examId);
+            return matcher.confirmIdentity(examId, now, coordinator.username());
+        });
+        audit.record(coordinator.username(), "IDENTITY_CONFIRMED", "exam:" + examId, source,
+                AuditLog.Outcome.SUCCESS, "now " + next);
+        return requests.get(examId, coordinator, source);
+    }
+
+    /** The images are someone else's: they go to the unmatched list, the request waits for its own. */
+    public UnmatchedStudy detach(long examId, AccountPrincipal coordinator, String source) {
+        Instant now = clock.instant();
+        long unmatchedExamId = tx.execute(status -> {
+            mismatched(examId);
+            exams.move(examId, ExamState.PROTOCOLED, now, coordinator.username(), "images detached by a coordinator");
+            return matcher.release(examId, now, coordinator.username(), "identity mismatch").orElseThrow();
+        });
+        audit.record(coordinator.username(), "IDENTITY_DETACHED", "exam:" + examId, source,
+                AuditLog.Outcome.SUCCESS, "images to exam " + unmatchedExamId);
+        requests.published(examId, "images-detached");
+        return unmatched(unmatchedExamId).get(0);
     }
 
     /** The study belongs to no request: closed, and its images deleted. */
@@ -100,6 +169,23 @@ public class UnmatchedStudies {
                 AuditLog.Outcome.SUCCESS, null);
         events.publishEvent(new StudyRejected(placeholder.studyId(), placeholder.hospitalId(), coordinator.username(),
                 reason.trim()));
+    }
+
+    private void mismatched(long examId) {
+        if (exams.lockState(examId).filter(state -> state == ExamState.MISMATCHED).isEmpty()) {
+            throw new NotFoundException("mismatch.notFound", "no exam " + examId + " held for its identity", examId);
+        }
+    }
+
+    private void shown(AccountPrincipal viewer, String action, List<Long> examIds, String source) {
+        if (!examIds.isEmpty()) {
+            audit.record(viewer.username(), action, null, source, AuditLog.Outcome.SUCCESS, examIds.size() + " exams: "
+                    + examIds.stream().limit(200).map(String::valueOf).collect(Collectors.joining(",")));
+        }
+    }
+
+    private static Instant instant(OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
     }
 
     private record Placeholder(long hospitalId, long studyId) {}

@@ -3,11 +3,14 @@ package fr.relais.storage;
 import org.springframework.stereotype.Component;
 
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 
 /**
  * AES-256-GCM for small values kept in the database (patient names, birth dates): a fresh nonce
@@ -40,6 +43,27 @@ public class Sealer {
             return ByteBuffer.allocate(NONCE_BYTES + sealed.length).put(nonce).put(sealed).array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    }
+
+    /**
+     * A keyed fingerprint (HMAC-SHA256 under a key derived from the master key for this purpose),
+     * hex: equal values give equal fingerprints, so the database can compare them without holding
+     * the values, and without the master key nobody can test a guess against one.
+     */
+    public String fingerprint(String purpose, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            Mac derive = Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(key.secretKey().getEncoded(), "HmacSHA256"));
+            byte[] purposeKey = derive.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(purposeKey, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(value.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
         }
     }
 

@@ -85,8 +85,8 @@ class AiDicomEngineIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(as(site.physician()), RequestFixtures.headCt("IPP-SR-" + seed, "PATIENT_SIGNED"));
         long examId = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, as(site.reader()), examId);
-        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(12).rows(64)
-                .columns(64).seed(seed).accession(filed.get("accessionNumber").asText()).build(), work.resolve("s" + seed));
+        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(RequestFixtures.studyFor(filed).slices(12).rows(64)
+                .columns(64).seed(seed).build(), work.resolve("s" + seed));
         Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), site.ae(), "RELAIS", study.files());
         assertThat(sent.exitCode()).as(sent.output()).isZero();
         return new Sent(examId, study);

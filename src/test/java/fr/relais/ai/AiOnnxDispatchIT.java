@@ -63,8 +63,8 @@ class AiOnnxDispatchIT extends BaseIntegrationTest {
             JsonNode filed = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-OX", "PATIENT_SIGNED"));
             long examId = filed.get("id").asLong();
             RequestFixtures.accept(jdbc, as(radiologist), examId);
-            SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(8).rows(64)
-                    .columns(64).seed(901).accession(filed.get("accessionNumber").asText()).build(), work.resolve("s"));
+            SyntheticCt.GeneratedStudy study = SyntheticCt.generate(RequestFixtures.studyFor(filed).slices(8).rows(64)
+                    .columns(64).seed(901).build(), work.resolve("s"));
             Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files());
             assertThat(sent.exitCode()).as(sent.output()).isZero();
 

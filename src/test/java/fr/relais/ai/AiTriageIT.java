@@ -45,8 +45,8 @@ class AiTriageIT extends BaseIntegrationTest {
             JsonNode filed = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-AI-" + k, "PATIENT_SIGNED"));
             long examId = filed.get("id").asLong();
             RequestFixtures.accept(jdbc, as(reader), examId);
-            SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(30).rows(128)
-                    .columns(128).bleed(bleed).seed(700 + k).accession(filed.get("accessionNumber").asText()).build(),
+            SyntheticCt.GeneratedStudy study = SyntheticCt.generate(RequestFixtures.studyFor(filed).slices(30).rows(128)
+                    .columns(128).bleed(bleed).seed(700 + k).build(),
                     work.resolve("s" + k));
             Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files());
             assertThat(sent.exitCode()).as(sent.output()).isZero();

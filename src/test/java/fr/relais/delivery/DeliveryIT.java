@@ -437,8 +437,8 @@ class DeliveryIT extends BaseIntegrationTest {
         long examId = filed.get("id").asLong();
         String accession = filed.get("accessionNumber").asText();
         RequestFixtures.accept(jdbc, as(site.radiologist()), examId);
-        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1).rows(64).columns(64)
-                .patientId(patientId).accession(accession).seed(seed).build(), work.resolve("s" + seed + "-" + examId));
+        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(RequestFixtures.studyFor(filed).slices(1).rows(64).columns(64)
+                .seed(seed).build(), work.resolve("s" + seed + "-" + examId));
         Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), site.ae(), "RELAIS", study.files());
         assertThat(sent.exitCode()).as(sent.output()).isZero();
         Await.until("exam " + examId + " ready", () -> examState(examId), "READY"::equals);

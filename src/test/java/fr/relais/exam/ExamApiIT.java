@@ -30,8 +30,8 @@ class ExamApiIT extends BaseIntegrationTest {
         TestAccount radiologist = createAccount(Role.RADIOLOGIST, null);
         JsonNode request = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-E1", "PATIENT_SIGNED"));
         RequestFixtures.accept(jdbc, as(radiologist), request.get("id").asLong());
-        GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(4)
-                .accession(request.get("accessionNumber").asText()).seed(51).build(), work);
+        GeneratedStudy study = SyntheticCt.generate(RequestFixtures.studyFor(request).slices(4)
+                .seed(51).build(), work);
         assertThat(Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files()).exitCode()).isZero();
         ApiClient coordinator = as(createAccount(Role.COORDINATOR, null));
 

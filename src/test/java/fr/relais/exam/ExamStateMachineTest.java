@@ -14,7 +14,8 @@ class ExamStateMachineTest {
     @CsvSource({
             "REQUESTED, PROTOCOLED", "REQUESTED, INFO_NEEDED", "REQUESTED, REFUSED", "REQUESTED, CANCELLED",
             "INFO_NEEDED, REQUESTED", "INFO_NEEDED, PROTOCOLED", "INFO_NEEDED, REFUSED", "INFO_NEEDED, CANCELLED",
-            "PROTOCOLED, ACQUIRING", "PROTOCOLED, QUARANTINED", "PROTOCOLED, CANCELLED",
+            "PROTOCOLED, ACQUIRING", "PROTOCOLED, QUARANTINED", "PROTOCOLED, MISMATCHED", "PROTOCOLED, CANCELLED",
+            "MISMATCHED, ACQUIRING", "MISMATCHED, QUARANTINED", "MISMATCHED, PROTOCOLED", "MISMATCHED, CANCELLED",
             "ACQUIRING, READY", "ACQUIRING, QUARANTINED", "ACQUIRING, CANCELLED",
             "QUARANTINED, ACQUIRING", "QUARANTINED, PURGED", "QUARANTINED, CANCELLED",
             "UNMATCHED, CANCELLED", "UNMATCHED, PURGED",
@@ -31,7 +32,7 @@ class ExamStateMachineTest {
             "REQUESTED, READY", "REQUESTED, ACQUIRING", "PROTOCOLED, READY", "QUARANTINED, READY",
             "QUARANTINED, IN_READING", "UNMATCHED, READY", "READY, REQUESTED", "REPORTED, CANCELLED",
             "DELIVERED, CANCELLED", "REFUSED, PROTOCOLED", "CANCELLED, REQUESTED", "PURGED, READY",
-            "ACQUIRING, IN_READING", "INFO_NEEDED, ACQUIRING"})
+            "ACQUIRING, IN_READING", "INFO_NEEDED, ACQUIRING", "MISMATCHED, READY", "REQUESTED, MISMATCHED"})
     void illegalTransitionsAreRefusedWithAClearError(ExamState from, ExamState to) {
         assertThat(ExamStateMachine.allows(from, to)).isFalse();
         assertThatThrownBy(() -> ExamStateMachine.check(from, to))
@@ -47,7 +48,7 @@ class ExamStateMachineTest {
 
     @ParameterizedTest
     @EnumSource(value = ExamState.class, names = {"REQUESTED", "INFO_NEEDED", "PROTOCOLED", "ACQUIRING",
-            "QUARANTINED", "UNMATCHED", "READY", "IN_READING"})
+            "QUARANTINED", "MISMATCHED", "UNMATCHED", "READY", "IN_READING"})
     void everyStateBeforeTheReportMayBeCancelled(ExamState state) {
         assertThat(ExamStateMachine.allows(state, ExamState.CANCELLED)).isTrue();
     }
@@ -56,6 +57,10 @@ class ExamStateMachineTest {
     void quarantinedAndUnmatchedImagesAreHidden() {
         assertThat(ExamStateMachine.imagesHidden(ExamState.QUARANTINED)).isTrue();
         assertThat(ExamStateMachine.imagesHidden(ExamState.UNMATCHED)).isTrue();
+        // Mismatched images wait for a coordinator; early images wait unseen with their request.
+        assertThat(ExamStateMachine.imagesHidden(ExamState.MISMATCHED)).isTrue();
+        assertThat(ExamStateMachine.imagesHidden(ExamState.REQUESTED)).isTrue();
+        assertThat(ExamStateMachine.imagesHidden(ExamState.INFO_NEEDED)).isTrue();
         assertThat(ExamStateMachine.imagesHidden(ExamState.READY)).isFalse();
     }
 }

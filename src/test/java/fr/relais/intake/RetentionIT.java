@@ -53,8 +53,8 @@ class RetentionIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt(unique("IPP-RT"), "PATIENT_SIGNED"));
         long exam = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, as(radiologist), exam);
-        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(2).rows(64)
-                .columns(64).accession(filed.get("accessionNumber").asText()).seed(seed).build(), work.resolve("s" + seed));
+        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(RequestFixtures.studyFor(filed).slices(2).rows(64)
+                .columns(64).seed(seed).build(), work.resolve("s" + seed));
         assertThat(Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files()).exitCode()).isZero();
         Await.until("exam " + exam + " ready", () -> state(exam), "READY"::equals);
         return exam;
@@ -87,8 +87,13 @@ class RetentionIT extends BaseIntegrationTest {
         long held = signedExam(802);
         long interrupted = signedExam(803);
         long unread = readyExam(804);
-        long cancelled = readyExam(805);
-        assertThat(physician.post("/api/requests/" + cancelled + "/cancel", null).status()).isEqualTo(200);
+        long cancelledRequest = readyExam(805);
+        long cancelledStudy = jdbc.sql("select study_id from exam where id = :e").param("e", cancelledRequest)
+                .query(Long.class).single();
+        assertThat(physician.post("/api/requests/" + cancelledRequest + "/cancel", null).status()).isEqualTo(200);
+        // A cancelled request's images wait on the unmatched list: retention counts from then.
+        long cancelled = jdbc.sql("select id from exam where study_id = :s and state = 'UNMATCHED'")
+                .param("s", cancelledStudy).query(Long.class).single();
 
         assertThat(admin().put("/api/exams/" + held + "/legal-hold", Map.of("hold", true, "reason", "Contentieux")).status())
                 .isEqualTo(200);

@@ -84,8 +84,8 @@ class LiveRequestsIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-LIVE-2", "PATIENT_SIGNED"));
         RequestFixtures.accept(jdbc, as(createAccount(Role.RADIOLOGIST, null)), filed.get("id").asLong());
         BlockingQueue<String> t = listen(technologist);
-        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(1)
-                .accession(filed.get("accessionNumber").asText()).seed(81).build(), work);
+        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(RequestFixtures.studyFor(filed).slices(1)
+                .seed(81).build(), work);
 
         assertThat(Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files()).exitCode()).isZero();
 

@@ -60,8 +60,8 @@ class DicomWebIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(as(physician), RequestFixtures.headCt("IPP-DW", "PATIENT_SIGNED"));
         long examId = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, as(holder), examId);
-        GeneratedStudy study = send(ae, SyntheticCt.StudySpec.builder().slices(SLICES).rows(ROWS).columns(COLUMNS)
-                .accession(filed.get("accessionNumber").asText()).seed(501).build());
+        GeneratedStudy study = send(ae, RequestFixtures.studyFor(filed).slices(SLICES).rows(ROWS).columns(COLUMNS)
+                .seed(501).build());
         awaitState(examId, "READY");
 
         long center = jdbc.sql("insert into reading_center (name, seats, created_at) values (:n, 4, now()) returning id")
@@ -236,8 +236,8 @@ class DicomWebIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt("IPP-DQ", "PENDING"));
         long examId = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, as(createAccount(Role.RADIOLOGIST, null)), examId);
-        GeneratedStudy study = send(ae, SyntheticCt.StudySpec.builder().slices(1).rows(64).columns(64)
-                .accession(filed.get("accessionNumber").asText()).seed(502).build());
+        GeneratedStudy study = send(ae, RequestFixtures.studyFor(filed).slices(1).rows(64).columns(64)
+                .seed(502).build());
         awaitState(examId, "QUARANTINED");
 
         String series = "/dicomweb/studies/" + study.studyInstanceUid() + "/series/" + study.seriesInstanceUid();
@@ -501,8 +501,8 @@ class DicomWebIT extends BaseIntegrationTest {
             JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt(patientId, "PATIENT_SIGNED"));
             exams[k] = filed.get("id").asLong();
             RequestFixtures.accept(jdbc, as(reader), exams[k]);
-            studies[k] = send(ae, SyntheticCt.StudySpec.builder().slices(1).rows(64).columns(64).patientId(patientId)
-                    .accession(filed.get("accessionNumber").asText()).seed(610 + k).build());
+            studies[k] = send(ae, RequestFixtures.studyFor(filed).slices(1).rows(64).columns(64).patientId(patientId)
+                    .seed(610 + k).build());
             awaitState(exams[k], "READY");
         }
         jdbc.sql("update exam set state = 'IN_READING', claimed_by = :u, claimed_at = now(), last_activity_at = now() where id = :id")

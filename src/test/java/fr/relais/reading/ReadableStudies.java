@@ -29,7 +29,7 @@ public final class ReadableStudies {
         JsonNode filed = RequestFixtures.file(physician, RequestFixtures.headCt(patientId, "PATIENT_SIGNED"));
         long examId = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, regulator, examId);
-        GeneratedStudy study = SyntheticCt.generate(spec.accession(filed.get("accessionNumber").asText()).build(), folder);
+        GeneratedStudy study = SyntheticCt.generate(RequestFixtures.matching(filed, spec).build(), folder);
         Dcmtk.Result sent = Dcmtk.storescu(dicomPort, callingAe, "RELAIS", study.files());
         if (sent.exitCode() != 0) {
             throw new AssertionError("storescu failed: " + sent.output());

@@ -2,9 +2,11 @@ package fr.relais.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import fr.relais.ApiClient;
+import fr.relais.sim.SyntheticCt;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,6 +31,23 @@ public final class RequestFixtures {
         r.put("callbackPhone", "05 59 00 00 00");
         r.put("consent", consent);
         return r;
+    }
+
+    /**
+     * A study as the scanner sends it for this filed request: under its accession number, with the
+     * request's patient in its header (the identity check holds any other).
+     */
+    public static SyntheticCt.Builder studyFor(JsonNode filed) {
+        return matching(filed, SyntheticCt.StudySpec.builder());
+    }
+
+    /** The spec given the filed request's accession number and patient identity. */
+    public static SyntheticCt.Builder matching(JsonNode filed, SyntheticCt.Builder spec) {
+        return spec.accession(filed.get("accessionNumber").asText())
+                .patientId(filed.get("patientId").asText())
+                .patientName(filed.get("familyName").asText() + "^" + filed.get("givenName").asText())
+                .birthDate(LocalDate.parse(filed.get("birthDate").asText()))
+                .sex(filed.get("sex").asText());
     }
 
     /** Files the request and returns the created request. */

@@ -10,6 +10,8 @@ import fr.relais.sim.SyntheticCt.GeneratedStudy;
 import fr.relais.storage.ObjectStore;
 import fr.relais.support.Await;
 import fr.relais.support.Dcmtk;
+import fr.relais.support.ImageSweep;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,9 +38,18 @@ class RequestWorkflowIT extends BaseIntegrationTest {
 
     private record Hospital(long id, String ae, ApiClient physician) {}
 
+    private final List<Long> hospitals = new java.util.ArrayList<>();
+
+    /** Whatever the path, no acknowledged image ends where no screen shows it. */
+    @AfterEach
+    void noAcknowledgedImageIsLost() {
+        ImageSweep.assertNothingLost(jdbc, hospitals.stream().mapToLong(Long::longValue).toArray());
+    }
+
     private Hospital hospital() {
         String ae = uniqueAeTitle("REQ");
         long id = createHospital(unique("CH Requests"), ae);
+        hospitals.add(id);
         return new Hospital(id, ae, as(createAccount(Role.HOSPITAL_PHYSICIAN, id)));
     }
 
@@ -57,8 +68,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         assertThat(filed.get("state").asText()).isEqualTo("REQUESTED");
         assertThat(RequestFixtures.accept(jdbc, radiologist(), id).get("state").asText()).isEqualTo("PROTOCOLED");
 
-        // The technologist scans under another patient ID by mistake: the accession number still matches.
-        send(h, SyntheticCt.StudySpec.builder().slices(3).patientId("TYPO").accession(accession).seed(61).build());
+        send(h, RequestFixtures.studyFor(filed).slices(3).seed(61).build());
 
         awaitState(id, "READY");
         JsonNode request = h.physician().get("/api/requests/" + id).json();
@@ -66,6 +76,24 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         assertThat(request.get("seriesCount").asInt()).isEqualTo(1);
         assertThat(request.get("decidedBy").asText()).isNotBlank();
         assertThat(events(id)).containsExactly("REQUESTED", "PROTOCOLED", "ACQUIRING", "READY");
+    }
+
+    @Test
+    void aStudyUnderAnotherPatientIdMatchesByAccessionButWaitsForACoordinatorToConfirmTheIdentity() throws Exception {
+        Hospital h = hospital();
+        JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-1B", "PATIENT_SIGNED"));
+        long id = filed.get("id").asLong();
+        RequestFixtures.accept(jdbc, radiologist(), id);
+
+        // The technologist scans under another patient ID by mistake: the accession number still
+        // matches, but identity is checked, never assumed.
+        send(h, RequestFixtures.studyFor(filed).slices(2).patientId("TYPO").seed(68).build());
+
+        awaitState(id, "MISMATCHED");
+        ApiClient coordinator = as(createAccount(Role.COORDINATOR, null));
+        assertThat(coordinator.post("/api/mismatches/" + id + "/confirm", null).status()).isEqualTo(200);
+        awaitState(id, "READY");
+        assertThat(events(id)).containsExactly("REQUESTED", "PROTOCOLED", "MISMATCHED", "ACQUIRING", "READY");
     }
 
     @Test
@@ -94,13 +122,14 @@ class RequestWorkflowIT extends BaseIntegrationTest {
     @Test
     void anOlderSequentialAccessionNumberStillMatchesItsStudy() throws Exception {
         Hospital h = hospital();
-        long id = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-OLD", "PATIENT_SIGNED")).get("id").asLong();
+        JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-OLD", "PATIENT_SIGNED"));
+        long id = filed.get("id").asLong();
         // As numbered before random accession numbers: RL and 8 digits.
         String old = String.format("RL%08d", 90_000_000 + id);
         owner().sql("update exam_request set accession_number = :a where exam_id = :id").param("a", old).param("id", id).update();
         RequestFixtures.accept(jdbc, radiologist(), id);
 
-        send(h, SyntheticCt.StudySpec.builder().slices(2).patientId("OTHER-ID").accession(old).seed(62).build());
+        send(h, RequestFixtures.studyFor(filed).accession(old).slices(2).seed(62).build());
 
         awaitState(id, "READY");
         assertThat(h.physician().get("/api/requests/" + id).json().get("accessionNumber").asText()).isEqualTo(old);
@@ -109,10 +138,11 @@ class RequestWorkflowIT extends BaseIntegrationTest {
     @Test
     void withoutAnAccessionNumberTheStudyMatchesByPatientAndModality() throws Exception {
         Hospital h = hospital();
-        long id = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-77", "PATIENT_SIGNED")).get("id").asLong();
+        JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-77", "PATIENT_SIGNED"));
+        long id = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, radiologist(), id);
 
-        send(h, SyntheticCt.StudySpec.builder().slices(2).patientId("IPP-77").accession("OTHER123").seed(62).build());
+        send(h, RequestFixtures.studyFor(filed).slices(2).accession("OTHER123").seed(62).build());
 
         awaitState(id, "READY");
     }
@@ -124,7 +154,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         long id = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, radiologist(), id);
 
-        send(h, SyntheticCt.StudySpec.builder().slices(2).accession(filed.get("accessionNumber").asText()).seed(63).build());
+        send(h, RequestFixtures.studyFor(filed).slices(2).seed(63).build());
 
         awaitState(id, "QUARANTINED");
         Thread.sleep(1500); // longer than the stability window: a quarantined study never becomes READY
@@ -145,7 +175,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         JsonNode filed = RequestFixtures.file(h.physician(), RequestFixtures.headCt("IPP-3", "PENDING"));
         long id = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, radiologist(), id);
-        send(h, SyntheticCt.StudySpec.builder().slices(2).accession(filed.get("accessionNumber").asText()).seed(64).build());
+        send(h, RequestFixtures.studyFor(filed).slices(2).seed(64).build());
         awaitState(id, "QUARANTINED");
         List<String> keys = objectKeys(id);
         assertThat(keys).hasSize(2);
@@ -172,7 +202,7 @@ class RequestWorkflowIT extends BaseIntegrationTest {
         long id = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, radiologist(), id);
 
-        send(h, SyntheticCt.StudySpec.builder().slices(2).accession(filed.get("accessionNumber").asText()).seed(65).build());
+        send(h, RequestFixtures.studyFor(filed).slices(2).seed(65).build());
 
         awaitState(id, "READY");
     }
@@ -192,8 +222,11 @@ class RequestWorkflowIT extends BaseIntegrationTest {
                 Map.of("requestId", id));
 
         assertThat(attached.status()).as(attached.body()).isEqualTo(200);
-        awaitState(id, "READY");
         assertThat(state(unmatched.get("examId").asLong())).isEqualTo("CANCELLED");
+        // Attached by hand, the study is still checked: its header names NOBODY, not the request's patient.
+        awaitState(id, "MISMATCHED");
+        assertThat(coordinator.post("/api/mismatches/" + id + "/confirm", null).status()).isEqualTo(200);
+        awaitState(id, "READY");
     }
 
     @Test

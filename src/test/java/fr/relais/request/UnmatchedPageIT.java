@@ -45,9 +45,20 @@ class UnmatchedPageIT extends BaseIntegrationTest {
         HttpResponse<String> attached = browser.postForm("/coordination/unmatched/" + placeholder + "/attach",
                 List.of(Map.entry("requestId", String.valueOf(requestId))));
         assertThat(attached.statusCode()).isEqualTo(302);
-        assertThat(browser.get("/coordination/unmatched").body()).contains(accession).doesNotContain("&lt;b&gt;IPP");
         assertThat(jdbc.sql("select study_id from exam where id = :id").param("id", requestId).query(Long.class).single())
                 .isNotNull();
+        // Its header names another patient: the page now asks to check the identity, beside the request's.
+        String checking = browser.get("/coordination/unmatched").body();
+        assertThat(checking).contains("mismatch-" + requestId).contains(accession).contains("MARTIN Paul")
+                .contains("&lt;b&gt;IPP&lt;/b&gt;").doesNotContain("<b>IPP</b>");
+
+        HttpResponse<String> confirmed = browser.postForm("/coordination/unmatched/mismatches/" + requestId + "/confirm",
+                List.of());
+        assertThat(confirmed.statusCode()).isEqualTo(302);
+        assertThat(browser.get("/coordination/unmatched").body()).contains(accession).doesNotContain("&lt;b&gt;IPP")
+                .doesNotContain("mismatch-" + requestId);
+        Await.until("request " + requestId + " READY", () -> jdbc.sql("select state from exam where id = :id")
+                .param("id", requestId).query(String.class).single(), "READY"::equals);
     }
 
     @Test
