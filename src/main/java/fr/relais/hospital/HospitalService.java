@@ -4,6 +4,7 @@ import fr.relais.audit.AuditLog;
 import fr.relais.platform.Actor;
 import fr.relais.platform.ConflictException;
 import fr.relais.platform.NotFoundException;
+import fr.relais.platform.Zones;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -49,7 +50,10 @@ public class HospitalService {
     private final AuditLog audit;
     private final Clock clock;
 
-    public HospitalService(JdbcClient jdbc, AuditLog audit, Clock clock) {
+    private final Zones zones;
+
+    public HospitalService(JdbcClient jdbc, AuditLog audit, Clock clock, Zones zones) {
+        this.zones = zones;
         this.jdbc = jdbc;
         this.audit = audit;
         this.clock = clock;
@@ -112,7 +116,7 @@ public class HospitalService {
                     values (:name, :finess, :timeZone, :retentionDays, :at) returning id""")
                     .param("name", request.name())
                     .param("finess", request.finess())
-                    .param("timeZone", request.timeZone())
+                    .param("timeZone", timeZoneOf(request))
                     .param("retentionDays", request.retentionDays())
                     .param("at", OffsetDateTime.now(clock))
                     .query(Long.class).single();
@@ -137,7 +141,7 @@ public class HospitalService {
                     where id = :id""")
                     .param("name", request.name())
                     .param("finess", request.finess())
-                    .param("timeZone", request.timeZone())
+                    .param("timeZone", timeZoneOf(request))
                     .param("retentionDays", request.retentionDays())
                     .param("id", id)
                     .update();
@@ -298,5 +302,10 @@ public class HospitalService {
     private static Hospital toHospital(Row r, List<String> titles, Identity identity) {
         return new Hospital(r.id(), r.name(), r.finess(), r.timeZone(), r.retentionDays(), List.copyOf(titles),
                 identity.fingerprints(), identity.subjects(), identity.networks(), r.createdAt());
+    }
+
+    /** The hospital's zone as given; the reading centers' when none was given. */
+    private String timeZoneOf(HospitalRequest request) {
+        return request.timeZone() != null ? request.timeZone() : zones.center().getId();
     }
 }

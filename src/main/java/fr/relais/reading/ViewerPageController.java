@@ -3,6 +3,7 @@ package fr.relais.reading;
 import fr.relais.ai.AiResults;
 
 import fr.relais.audit.AuditLog;
+import fr.relais.platform.Zones;
 import fr.relais.report.ReportService;
 import fr.relais.security.RecentLogin;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,7 +23,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.Period;
-import java.time.ZoneId;
 
 /**
  * The reading screen: the viewer (web/viewer, served from /viewer/) on the exam's study, with the
@@ -33,8 +33,6 @@ import java.time.ZoneId;
 @Controller
 class ViewerPageController {
 
-    private static final ZoneId NETWORK_TIME = ZoneId.of("Europe/Paris");
-
     private final StudyAccess access;
     private final RequestService requests;
     private final AuditLog audit;
@@ -43,9 +41,11 @@ class ViewerPageController {
     private final RecentLogin recentLogin;
 
     private final AiResults aiResults;
+    private final Zones zones;
 
     ViewerPageController(StudyAccess access, RequestService requests, AuditLog audit, Clock clock, ReportService reports,
-                         RecentLogin recentLogin, AiResults aiResults) {
+                         RecentLogin recentLogin, AiResults aiResults, Zones zones) {
+        this.zones = zones;
         this.aiResults = aiResults;
         this.reports = reports;
         this.recentLogin = recentLogin;
@@ -91,7 +91,7 @@ class ViewerPageController {
 
     private Overlay overlay(ReadableExam exam, AccountPrincipal me, Actor actor) {
         RequestView r = requests.get(exam.examId(), me, actor.source());
-        LocalDate at = exam.studyDate() != null ? exam.studyDate() : LocalDate.ofInstant(clock.instant(), NETWORK_TIME);
+        LocalDate at = exam.studyDate() != null ? exam.studyDate() : LocalDate.ofInstant(clock.instant(), zones.hospital(exam.hospitalId()));
         Integer age = r.birthDate() == null ? null : Period.between(r.birthDate(), at).getYears();
         return new Overlay(r.familyName() + " " + r.givenName(), r.patientId(), r.sex(), age, r.birthDate(),
                 r.hospitalName(), exam.studyDate(), r.examTypeLabel(), r.accessionNumber());
