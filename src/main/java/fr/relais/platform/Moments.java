@@ -5,6 +5,7 @@ import org.springframework.stereotype.Component;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * Times as the pages show them ({@code ${@moments.format(instant)}}): French notation, on the
@@ -18,7 +19,7 @@ public class Moments {
     private static final DateTimeFormatter SHORT = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm:ss");
-    private static final DateTimeFormatter OFFSET = DateTimeFormatter.ofPattern("' ('O')'");
+    private static final DateTimeFormatter OFFSET = DateTimeFormatter.ofPattern("' ('O')'", Locale.FRENCH); // "UTC-4"
 
     private final Zones zones;
 
