@@ -175,12 +175,21 @@ class AiDispatch implements SmartLifecycle {
                 if (a == null) {
                     return;
                 }
+                if (a.slices() == 0) {
+                    throw new StudySeries.UnreadableSeriesException(AiRuns.Failure.NO_IMAGES, "no CT image to analyse");
+                }
                 audit.record("ai:" + engine.code(), "AI_ANALYSED", "exam:" + ready.examId(), null,
                         AuditLog.Outcome.SUCCESS, a.slices() + " slices");
                 results.record(ready.examId(), engine, a.version(), a.result());
                 runs.finish(run, "DONE", null);
             } catch (InterruptedException | java.util.concurrent.CancellationException e) {
                 runs.finish(run, "TIMED_OUT", "interrupted after " + timeout);
+            } catch (StudySeries.UnreadableSeriesException e) {
+                // A failed analysis, said so to the reader: never a negative for images the engine did not see.
+                log.warn("AI run {} of exam {} could not read the study: {}", run, ready.examId(), e.getMessage());
+                audit.record("ai:" + engine.code(), "AI_ANALYSIS_FAILED", "exam:" + ready.examId(), null,
+                        AuditLog.Outcome.FAILED, e.failure() + ": " + e.getMessage());
+                runs.fail(run, e.failure(), e.getMessage());
             } catch (Exception e) {
                 log.warn("AI run {} of exam {} failed: {}", run, ready.examId(), e.toString());
                 runs.finish(run, "FAILED", e.getMessage());

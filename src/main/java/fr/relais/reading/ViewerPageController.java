@@ -74,6 +74,7 @@ class ViewerPageController {
         model.addAttribute("exam", exam);
         model.addAttribute("overlay", overlay(exam, me, actor));
         model.addAttribute("aiFlags", aiResults.flagsOf(examId));
+        model.addAttribute("aiFailures", aiResults.failuresOf(examId));
         // The author of a signed report looks again, read-only; only the holder's viewer tells the
         // worklist it is still reading, so that the claim does not time out.
         boolean lookingAgain = access.authorLookingAgain(me, examId);

@@ -219,7 +219,8 @@ public class ReportService {
         int age = Period.between(request.birthDate(), LocalDate.ofInstant(now, zones.hospital(request.hospitalId()))).getYears();
         boolean editable = exam.heldBy(radiologist) && !report.signed();
         return new ReportEditor(examId, request, age, report, editable ? templates.phrases(request.examTypeCode()) : List.of(),
-                editable, editable && reauthenticationNeeded(authenticatedAt), now, aiResults.ofExam(examId));
+                editable, editable && reauthenticationNeeded(authenticatedAt), now, aiResults.ofExam(examId),
+                aiResults.failuresOf(examId));
     }
 
     /** Open callback tasks, oldest first: the coordinators' list of calls still to make. */

@@ -462,7 +462,9 @@ public class WorklistService {
     }
 
     private static final String SELECT = """
-            select e.id, e.state, e.priority_class, r.urgency, e.ai_positive, e.ready_at, e.deadline_at, e.hospital_id,
+            select e.id, e.state, e.priority_class, r.urgency, e.ai_positive,
+                   exists (select 1 from ai_failed_analysis f where f.exam_id = e.id) as ai_failed,
+                   e.ready_at, e.deadline_at, e.hospital_id,
                    h.name as hospital_name, h.time_zone, r.exam_type_code, t.label_fr, r.birth_date_sealed, r.sex,
                    e.claimed_by, u.display_name as claimed_by_name, e.claimed_at
             from exam e
@@ -482,7 +484,7 @@ public class WorklistService {
         Long claimedBy = (Long) rs.getObject("claimed_by");
         return new WorklistRow(rs.getLong("id"), rs.getString("state"), priorityClass,
                 priorityClass == null ? null : priorityClass.colour(), Urgency.valueOf(rs.getString("urgency")),
-                rs.getBoolean("ai_positive"), ready == null ? null : ready.toInstant(),
+                rs.getBoolean("ai_positive"), rs.getBoolean("ai_failed"), ready == null ? null : ready.toInstant(),
                 deadline == null ? null : deadline.toInstant(), rs.getLong("hospital_id"), rs.getString("hospital_name"),
                 rs.getString("exam_type_code"), rs.getString("label_fr"),
                 Period.between(birth, LocalDate.ofInstant(now, zones.hospital(rs.getString("time_zone")))).getYears(),
