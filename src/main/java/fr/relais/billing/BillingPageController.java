@@ -43,7 +43,6 @@ class BillingPageController {
 
     BillingPageController(CcamCoding coding, Statements statements, Invoices invoices, HospitalService hospitals,
                           MessageSource messages, Validator validator, Clock clock, Zones zones) {
-        this.zones = zones;
         this.coding = coding;
         this.statements = statements;
         this.invoices = invoices;
@@ -51,6 +50,7 @@ class BillingPageController {
         this.messages = messages;
         this.validator = validator;
         this.clock = clock;
+        this.zones = zones;
     }
 
     /** The month asked for, else the last one (the month the billing team closes). */

@@ -48,9 +48,9 @@ public class CcamCoding {
     private final Zones zones;
 
     CcamCoding(JdbcClient jdbc, Clock clock, Zones zones) {
-        this.zones = zones;
         this.jdbc = jdbc;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @EventListener

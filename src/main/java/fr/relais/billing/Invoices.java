@@ -52,12 +52,12 @@ class Invoices {
     private final Zones zones;
 
     Invoices(JdbcClient jdbc, CcamCoding coding, AuditLog audit, Clock clock, BillingSettings settings, Zones zones) {
-        this.zones = zones;
         this.jdbc = jdbc;
         this.coding = coding;
         this.audit = audit;
         this.clock = clock;
         this.settings = settings;
+        this.zones = zones;
     }
 
     List<Subscription> subscriptions() {

@@ -67,7 +67,6 @@ public class DeliveryService {
                     ExamLifecycle lifecycle, TransactionTemplate tx, DeliverySettings settings, Clock clock,
                     List<Channel> channels, MeterRegistry meters, RequestService requests,
                     ApplicationEventPublisher events, AuditLog audit, Zones zones) {
-        this.zones = zones;
         this.audit = audit;
         this.requests = requests;
         this.events = events;
@@ -86,6 +85,7 @@ public class DeliveryService {
         Gauge.builder("relais.delivery.unreached", this, s -> s.unreached())
                 .description("signed texts of the last 7 days whose every delivery was cancelled (destination disabled)")
                 .register(meters);
+        this.zones = zones;
     }
 
     void onWake(Runnable wake) {

@@ -48,7 +48,8 @@ public record HospitalRequest(
     public HospitalRequest {
         name = name == null ? null : name.strip();
         finess = finess == null ? null : upperAscii(finess.strip());
-        timeZone = timeZone == null || timeZone.isBlank() ? null : timeZone.strip(); // none: the centers' (HospitalService)
+        // None given: the reading centers' zone, which HospitalService knows.
+        timeZone = timeZone == null || timeZone.isBlank() ? null : timeZone.strip();
         retentionDays = retentionDays == null ? DEFAULT_RETENTION_DAYS : retentionDays;
         Set<String> titles = new LinkedHashSet<>();
         if (aeTitles != null) {

@@ -49,14 +49,13 @@ public class HospitalService {
     private final JdbcClient jdbc;
     private final AuditLog audit;
     private final Clock clock;
-
     private final Zones zones;
 
     public HospitalService(JdbcClient jdbc, AuditLog audit, Clock clock, Zones zones) {
-        this.zones = zones;
         this.jdbc = jdbc;
         this.audit = audit;
         this.clock = clock;
+        this.zones = zones;
     }
 
     public List<Hospital> list() {

@@ -45,7 +45,6 @@ class ViewerPageController {
 
     ViewerPageController(StudyAccess access, RequestService requests, AuditLog audit, Clock clock, ReportService reports,
                          RecentLogin recentLogin, AiResults aiResults, Zones zones) {
-        this.zones = zones;
         this.aiResults = aiResults;
         this.reports = reports;
         this.recentLogin = recentLogin;
@@ -53,6 +52,7 @@ class ViewerPageController {
         this.requests = requests;
         this.audit = audit;
         this.clock = clock;
+        this.zones = zones;
     }
 
     /** What the overlay corners show; all strings, ready to print (null when unknown). */
@@ -92,7 +92,8 @@ class ViewerPageController {
 
     private Overlay overlay(ReadableExam exam, AccountPrincipal me, Actor actor) {
         RequestView r = requests.get(exam.examId(), me, actor.source());
-        LocalDate at = exam.studyDate() != null ? exam.studyDate() : LocalDate.ofInstant(clock.instant(), zones.hospital(exam.hospitalId()));
+        LocalDate at = exam.studyDate() != null ? exam.studyDate()
+                : LocalDate.ofInstant(clock.instant(), zones.hospital(exam.hospitalId()));
         Integer age = r.birthDate() == null ? null : Period.between(r.birthDate(), at).getYears();
         return new Overlay(r.familyName() + " " + r.givenName(), r.patientId(), r.sex(), age, r.birthDate(),
                 r.hospitalName(), exam.studyDate(), r.examTypeLabel(), r.accessionNumber());

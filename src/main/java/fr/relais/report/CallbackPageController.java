@@ -34,10 +34,10 @@ class CallbackPageController {
     private final Zones zones;
 
     CallbackPageController(ReportService reports, MessageSource messages, Clock clock, Zones zones) {
-        this.zones = zones;
         this.reports = reports;
         this.messages = messages;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @GetMapping
@@ -52,7 +52,8 @@ class CallbackPageController {
                 @RequestParam(required = false) String calledPhone, @RequestParam(required = false) String calledAt,
                 @RequestParam(required = false) Boolean readBackConfirmed,
                 @AuthenticationPrincipal AccountPrincipal me, Actor actor, Locale locale, RedirectAttributes redirect) {
-        CallbackDetails call = new CallbackDetails(calledName, calledPhone, ReportPageController.callTime(calledAt, clock, zones.center()),
+        CallbackDetails call = new CallbackDetails(calledName, calledPhone,
+                ReportPageController.callTime(calledAt, clock, zones.center()),
                 readBackConfirmed);
         if (PageActions.attempt(redirect, messages, locale, "callbacks.done",
                 () -> reports.completeCallbackTask(taskId, call, me, actor.source()))) {

@@ -67,12 +67,13 @@ class ReportPageController {
     private final Clock clock;
     private final Zones zones;
 
-    ReportPageController(ReportService reports, RecentLogin recentLogin, MessageSource messages, Clock clock, Zones zones) {
-        this.zones = zones;
+    ReportPageController(ReportService reports, RecentLogin recentLogin, MessageSource messages, Clock clock,
+                         Zones zones) {
         this.reports = reports;
         this.recentLogin = recentLogin;
         this.messages = messages;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @GetMapping
@@ -137,7 +138,8 @@ class ReportPageController {
         if (!"CALLED".equals(form.callbackMode())) {
             return null;
         }
-        return new CallbackDetails(form.calledName(), form.calledPhone(), callTime(form.calledAt(), clock, zones.center()),
+        return new CallbackDetails(form.calledName(), form.calledPhone(),
+                callTime(form.calledAt(), clock, zones.center()),
                 form.readBackConfirmed());
     }
 

@@ -111,7 +111,6 @@ public class ReportService {
                   ReportTemplates templates, Roster roster, AccountService accounts, AuditLog audit,
                   ApplicationEventPublisher events, ReportSettings settings, Clock clock, AiResults aiResults,
                   AiReviews aiReviews, Zones zones) {
-        this.zones = zones;
         this.aiResults = aiResults;
         this.aiReviews = aiReviews;
         this.jdbc = jdbc;
@@ -125,6 +124,7 @@ public class ReportService {
         this.events = events;
         this.settings = settings;
         this.clock = clock;
+        this.zones = zones;
     }
 
     // ---- reading -------------------------------------------------------------------------------
@@ -216,7 +216,8 @@ public class ReportService {
         RequestView request = requests.get(examId, radiologist, source);
         Exam exam = exam(examId, false).orElseThrow(() -> notFound(examId));
         Instant now = clock.instant();
-        int age = Period.between(request.birthDate(), LocalDate.ofInstant(now, zones.hospital(request.hospitalId()))).getYears();
+        LocalDate today = LocalDate.ofInstant(now, zones.hospital(request.hospitalId()));
+        int age = Period.between(request.birthDate(), today).getYears();
         boolean editable = exam.heldBy(radiologist) && !report.signed();
         return new ReportEditor(examId, request, age, report, editable ? templates.phrases(request.examTypeCode()) : List.of(),
                 editable, editable && reauthenticationNeeded(authenticatedAt), now, aiResults.ofExam(examId),

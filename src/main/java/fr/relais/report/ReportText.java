@@ -30,8 +30,8 @@ public class ReportText {
     private final Zones zones;
 
     ReportText(MessageSource messages, Zones zones) {
-        this.zones = zones;
         this.messages = messages;
+        this.zones = zones;
     }
 
     /** The report as a file to save: compte-rendu-ACCESSION.txt, UTF-8. */

@@ -63,8 +63,8 @@ public class RequestService {
     private static final int ACCESSION_ATTEMPTS = 10;
 
     RequestService(JdbcClient jdbc, TransactionTemplate tx, ExamLifecycle exams, ExamTypeService examTypes,
-                   Sealer sealer, ObjectStore store, AuditLog audit, ApplicationEventPublisher events, Clock clock, Zones zones) {
-        this.zones = zones;
+                   Sealer sealer, ObjectStore store, AuditLog audit, ApplicationEventPublisher events, Clock clock,
+                   Zones zones) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.exams = exams;
@@ -74,6 +74,7 @@ public class RequestService {
         this.audit = audit;
         this.events = events;
         this.clock = clock;
+        this.zones = zones;
     }
 
     // ---- the hospital --------------------------------------------------------------------------

@@ -40,11 +40,11 @@ public class DemoShifts implements ApplicationRunner {
     private final Zones zones;
 
     DemoShifts(ShiftService shifts, ReadingCenterService centers, JdbcClient jdbc, Clock clock, Zones zones) {
-        this.zones = zones;
         this.shifts = shifts;
         this.centers = centers;
         this.jdbc = jdbc;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.time.ZonedDateTime;
 
 /**
  * When a center's night shift runs, on its own clock: 20:00 → 08:00 in the zone the
- * administrator gives it (the reading centers', relais.zone, unless told otherwise). An end at or before the start is on the next morning.
+ * administrator gives it (the reading centers', relais.zone, unless told otherwise). An end at or
+ * before the start is on the next morning.
  */
 public record NightHours(String timeZone, LocalTime starts, LocalTime ends) {
 

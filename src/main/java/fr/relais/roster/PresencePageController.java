@@ -35,10 +35,10 @@ class PresencePageController {
     private final Zones zones;
 
     PresencePageController(PresenceService presence, ShiftService shifts, MessageSource messages, Zones zones) {
-        this.zones = zones;
         this.presence = presence;
         this.shifts = shifts;
         this.messages = messages;
+        this.zones = zones;
     }
 
     @GetMapping("/presence")

@@ -58,12 +58,12 @@ public class PresenceService {
 
     public PresenceService(JdbcClient jdbc, AccountService accounts, ReadingCenterService centers, AuditLog audit,
                            Clock clock, Zones zones) {
-        this.zones = zones;
         this.jdbc = jdbc;
         this.accounts = accounts;
         this.centers = centers;
         this.audit = audit;
         this.clock = clock;
+        this.zones = zones;
     }
 
     /**

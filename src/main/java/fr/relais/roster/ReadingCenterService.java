@@ -28,10 +28,10 @@ public class ReadingCenterService {
     private final Zones zones;
 
     public ReadingCenterService(JdbcClient jdbc, AuditLog audit, Clock clock, Zones zones) {
-        this.zones = zones;
         this.jdbc = jdbc;
         this.audit = audit;
         this.clock = clock;
+        this.zones = zones;
     }
 
     public List<ReadingCenter> list() {

@@ -42,9 +42,9 @@ class ShiftApiController {
     private final Zones zones;
 
     ShiftApiController(ShiftService shifts, Clock clock, Zones zones) {
-        this.zones = zones;
         this.shifts = shifts;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @GetMapping("/api/shifts")

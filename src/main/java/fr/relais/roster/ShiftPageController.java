@@ -36,12 +36,13 @@ class ShiftPageController {
     private final Clock clock;
     private final Zones zones;
 
-    ShiftPageController(ShiftService shifts, CredentialService credentials, MessageSource messages, Clock clock, Zones zones) {
-        this.zones = zones;
+    ShiftPageController(ShiftService shifts, CredentialService credentials, MessageSource messages, Clock clock,
+                        Zones zones) {
         this.shifts = shifts;
         this.credentials = credentials;
         this.messages = messages;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @GetMapping("/shifts")

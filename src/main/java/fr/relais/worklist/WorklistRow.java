@@ -10,6 +10,6 @@ import java.time.Instant;
  * no one takes the absence of a flag for a negative.
  */
 public record WorklistRow(long examId, String state, PriorityClass priorityClass, String colour, Urgency urgency,
-                          boolean aiPositive, boolean aiFailed, Instant readyAt, Instant deadline, long hospitalId, String hospitalName,
-                          String examTypeCode, String examTypeLabel, Integer ageYears, String sex,
+                          boolean aiPositive, boolean aiFailed, Instant readyAt, Instant deadline, long hospitalId,
+                          String hospitalName, String examTypeCode, String examTypeLabel, Integer ageYears, String sex,
                           Long claimedBy, String claimedByName, Instant claimedAt) {}

@@ -62,7 +62,6 @@ public class WorklistService {
 
     WorklistService(JdbcClient jdbc, TransactionTemplate tx, ExamLifecycle exams, Sealer sealer, AuditLog audit,
                     Clock clock, WorklistSettings settings, Roster roster, Zones zones) {
-        this.zones = zones;
         this.jdbc = jdbc;
         this.tx = tx;
         this.exams = exams;
@@ -72,6 +71,7 @@ public class WorklistService {
         this.settings = settings;
         this.roster = roster;
         this.policy = new WorklistPolicy(settings.targets());
+        this.zones = zones;
     }
 
     // ---- the queue -----------------------------------------------------------------------------

@@ -72,6 +72,21 @@ class PlaceTimesIT extends BaseIntegrationTest {
     }
 
     @Test
+    void anApiTokensLastUseShowsOnTheCentersClockNotAsAnUtcInstant() {
+        long hospital = hospital(unique("CH Jeton"), "Europe/Paris", uniqueAeTitle("TOK"));
+        ApiClient.Response created = admin().post("/api/tokens",
+                Map.of("hospitalId", hospital, "role", "HOSPITAL_PHYSICIAN", "name", unique("RIS")));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        jdbc.sql("update api_token set last_used_at = :at where id = :id")
+                .param("at", OffsetDateTime.parse("2026-01-15T02:00:00Z"))
+                .param("id", created.json().get("token").get("id").asLong()).update();
+
+        String page = browser().loggedInAs("admin", ADMIN_PASSWORD).get("/admin/tokens").body();
+
+        assertThat(page).contains("15/01/2026 03:00").doesNotContain("2026-01-15T02:00");
+    }
+
+    @Test
     void aRequestShowsOnItsHospitalsClockToTheHospitalAndToTheRegulatingRadiologist() {
         long reunion = hospital(unique("CHU Réunion"), "Indian/Reunion", uniqueAeTitle("RUN"));
         long paris = hospital(unique("CH Paris"), "Europe/Paris", uniqueAeTitle("PAR"));
