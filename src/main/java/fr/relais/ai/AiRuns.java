@@ -43,9 +43,9 @@ class AiRuns {
         return end(run, state, null, detail);
     }
 
-    /** Ends a run still RUNNING as FAILED: the engine could not see the images. */
-    void fail(long run, Failure failure, String detail) {
-        end(run, "FAILED", failure, detail);
+    /** Ends a run still RUNNING as FAILED: the engine could not see the images. False when it had already ended. */
+    boolean fail(long run, Failure failure, String detail) {
+        return end(run, "FAILED", failure, detail);
     }
 
     private boolean end(long run, String state, Failure failure, String detail) {

@@ -126,6 +126,14 @@ public class WorklistService {
         }));
     }
 
+    /**
+     * An AI engine could not analyse the exam: its place in the queue stays (the reading never
+     * waits for the AI), and the screens showing it are told, so that its row says so at once.
+     */
+    public void aiAnalysisFailed(long examId) {
+        notifyChange(examId, hospitalOf(examId), "ai-failed", null);
+    }
+
     /** The exams a checked-in radiologist may read, most urgent first; empty when not checked in. */
     public List<WorklistRow> queue(AccountPrincipal radiologist) {
         Instant now = clock.instant();
