@@ -88,7 +88,7 @@ class BillingPageController {
         model.addAttribute("invoices", invoices.list());
         model.addAttribute("hospitals", hospitals.list());
         model.addAttribute("frequencies", Subscription.Frequency.values());
-        model.addAttribute("today", LocalDate.now(clock.withZone(zones.center())));
+        model.addAttribute("today", zones.today(clock));
         return "billing/index";
     }
 

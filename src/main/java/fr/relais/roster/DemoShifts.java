@@ -54,7 +54,7 @@ public class DemoShifts implements ApplicationRunner {
 
     /** Returns how many shifts were planned. */
     public int seed() {
-        LocalDate today = LocalDate.now(clock.withZone(zones.center()));
+        LocalDate today = zones.today(clock);
         int planned = 0;
         for (Map.Entry<String, String> e : CENTER_BY_RADIOLOGIST.entrySet()) {
             List<Long> user = jdbc.sql("select id from app_user where username = :u and role = 'RADIOLOGIST'")

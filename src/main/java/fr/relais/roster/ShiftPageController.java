@@ -65,7 +65,7 @@ class ShiftPageController {
         model.addAttribute("next", shown.plusMonths(1));
         model.addAttribute("me", me.id());
         model.addAttribute("myNights", myNights);
-        model.addAttribute("today", LocalDate.now(clock.withZone(zones.center())));
+        model.addAttribute("today", zones.today(clock));
         model.addAttribute("administrator", me.role() == Role.ADMIN);
         model.addAttribute("radiologist", me.role() == Role.RADIOLOGIST);
         if (me.role() == Role.ADMIN) {
