@@ -133,7 +133,10 @@ class ReportPageController {
         return out;
     }
 
-    /** The call typed on the page: the time is today's, Paris time (yesterday's when that would be ahead of now). */
+    /**
+     * The call typed on the page: the time is today's on the centers' clock (yesterday's when that
+     * would be ahead of now).
+     */
     private CallbackDetails callback(SignForm form) {
         if (!"CALLED".equals(form.callbackMode())) {
             return null;

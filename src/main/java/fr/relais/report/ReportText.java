@@ -63,7 +63,7 @@ public class ReportText {
             line(text, msg("report.document.critical", msg("critical." + report.criticalCategory())));
         }
         text.append('\n');
-        line(text, msg("report.document.signed", report.signedByName(), moment(report.signedAt(), zone)));
+        line(text, msg("report.document.signed", report.signedByName(), moment(report.signedAt(), zone), zone.getId()));
         for (Addendum a : report.addenda()) {
             section(text, msg("report.document.addendum", a.authorName(), moment(a.signedAt(), zone)), a.body());
         }
