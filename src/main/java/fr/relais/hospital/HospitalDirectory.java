@@ -137,6 +137,11 @@ public class HospitalDirectory implements Zones.HospitalTimeZones {
                 .optional();
     }
 
+    /** A hospital's zone changed: read it again next time. */
+    void forgetTimeZone(long hospitalId) {
+        zones.remove(hospitalId);
+    }
+
     @Override
     public Optional<String> timeZoneOf(long hospitalId) {
         long now = System.nanoTime();

@@ -10,6 +10,8 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -50,12 +52,14 @@ public class HospitalService {
     private final AuditLog audit;
     private final Clock clock;
     private final Zones zones;
+    private final HospitalDirectory directory;
 
-    public HospitalService(JdbcClient jdbc, AuditLog audit, Clock clock, Zones zones) {
+    public HospitalService(JdbcClient jdbc, AuditLog audit, Clock clock, Zones zones, HospitalDirectory directory) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.clock = clock;
         this.zones = zones;
+        this.directory = directory;
     }
 
     public List<Hospital> list() {
@@ -144,6 +148,13 @@ public class HospitalService {
                     .param("retentionDays", request.retentionDays())
                     .param("id", id)
                     .update();
+            // This instance's pages show the new zone once it is committed (others within a minute).
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    directory.forgetTimeZone(id);
+                }
+            });
             jdbc.sql("delete from hospital_ae_title where hospital_id = :id").param("id", id).update();
             insertTitles(id, request.aeTitles());
             replaceIdentity(id, request);

@@ -51,10 +51,22 @@ class PlaceTimesIT extends BaseIntegrationTest {
                 .param("at", OffsetDateTime.parse("2026-01-15T02:00:00Z")).param("uid", study.studyInstanceUid()).update();
         TestAccount coordinator = createAccount(Role.COORDINATOR, null);
 
-        String page = browser().loggedInAs(coordinator.username(), coordinator.password()).get("/coordination/unmatched").body();
+        Browser browser = browser().loggedInAs(coordinator.username(), coordinator.password());
+        String page = browser.get("/coordination/unmatched").body();
 
         assertThat(page.substring(page.indexOf(hospitalName(hospital)))).contains("14/01/2026 22:00 (UTC-4)");
         assertThat(page).doesNotContain("15/01 02:00").doesNotContain("15/01/2026 02:00").doesNotContain("15/01/2026 03:00");
+
+        // The hospital's zone corrected by an administrator shows at once.
+        Map<String, Object> corrected = new LinkedHashMap<>();
+        corrected.put("name", hospitalName(hospital));
+        corrected.put("finess", jdbc.sql("select finess from hospital where id = :id").param("id", hospital)
+                .query(String.class).single());
+        corrected.put("timeZone", "Indian/Reunion");
+        corrected.put("aeTitles", new String[] {ae});
+        assertThat(admin().put("/api/hospitals/" + hospital, corrected).status()).isEqualTo(200);
+        page = browser.get("/coordination/unmatched").body();
+        assertThat(page.substring(page.indexOf(hospitalName(hospital)))).contains("15/01/2026 06:00 (UTC+4)");
     }
 
     @Test
