@@ -3,6 +3,7 @@ package fr.relais.ai;
 import fr.relais.audit.AuditLog;
 import fr.relais.exam.ExamReady;
 import fr.relais.request.ConsentStatus;
+import fr.relais.worklist.WorklistService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -44,6 +45,7 @@ class AiDispatch implements SmartLifecycle {
     private final StudySeries series;
     private final DicomEngines dicomEngines;
     private final AuditLog audit;
+    private final WorklistService worklist;
     private final AiSettings settings;
     private final Clock clock;
     private ExecutorService workers;
@@ -53,7 +55,7 @@ class AiDispatch implements SmartLifecycle {
     private volatile boolean running;
 
     AiDispatch(JdbcClient jdbc, AiEngines engines, AiResults results, AiRuns runs, StudySeries series,
-               DicomEngines dicomEngines, AuditLog audit, AiSettings settings, Clock clock) {
+               DicomEngines dicomEngines, AuditLog audit, WorklistService worklist, AiSettings settings, Clock clock) {
         this.jdbc = jdbc;
         this.engines = engines;
         this.results = results;
@@ -61,6 +63,7 @@ class AiDispatch implements SmartLifecycle {
         this.series = series;
         this.dicomEngines = dicomEngines;
         this.audit = audit;
+        this.worklist = worklist;
         this.settings = settings;
         this.clock = clock;
     }
@@ -129,14 +132,14 @@ class AiDispatch implements SmartLifecycle {
             } else if (engine.kind() == AiEngines.Kind.HTTP) {
                 // The engine is told by its own means (a router, the hospital's PACS) and posts its
                 // answer: nothing to run here, the run only waits for it until the timeout.
-                expire(runs.start(ready.examId(), engine.id()), null, settings.timeout());
+                expire(runs.start(ready.examId(), engine.id()), ready.examId(), null, settings.timeout());
             } else if (engine.kind() == AiEngines.Kind.DICOM) {
                 AiEngines.DicomConfig c;
                 try {
                     c = engines.dicomConfig(engine.id());
                 } catch (IllegalStateException e) {
                     // A broken engine row must not trouble the exam's move to READY: its run fails, visibly.
-                    runs.finish(runs.start(ready.examId(), engine.id()), "FAILED", e.getMessage());
+                    ended(ready.examId(), runs.finish(runs.start(ready.examId(), engine.id()), "FAILED", e.getMessage()));
                     continue;
                 }
                 submit(senders, ready, engine, c.timeout(settings.timeout()), () -> {
@@ -175,18 +178,38 @@ class AiDispatch implements SmartLifecycle {
                 if (a == null) {
                     return;
                 }
+                if (a.slices() == 0) {
+                    throw new StudySeries.UnreadableSeriesException(AiRuns.Failure.NO_IMAGES, "no CT image to analyse");
+                }
                 audit.record("ai:" + engine.code(), "AI_ANALYSED", "exam:" + ready.examId(), null,
                         AuditLog.Outcome.SUCCESS, a.slices() + " slices");
                 results.record(ready.examId(), engine, a.version(), a.result());
                 runs.finish(run, "DONE", null);
             } catch (InterruptedException | java.util.concurrent.CancellationException e) {
-                runs.finish(run, "TIMED_OUT", "interrupted after " + timeout);
+                ended(ready.examId(), runs.finish(run, "TIMED_OUT", "interrupted after " + timeout));
+            } catch (StudySeries.UnreadableSeriesException e) {
+                // A failed analysis, said so to the reader: never a negative for images the engine did not see.
+                log.warn("AI run {} of exam {} could not read the study: {}", run, ready.examId(), e.getMessage());
+                audit.record("ai:" + engine.code(), "AI_ANALYSIS_FAILED", "exam:" + ready.examId(), null,
+                        AuditLog.Outcome.FAILED, e.failure() + ": " + e.getMessage());
+                ended(ready.examId(), runs.fail(run, e.failure(), e.getMessage()));
             } catch (Exception e) {
                 log.warn("AI run {} of exam {} failed: {}", run, ready.examId(), e.toString());
-                runs.finish(run, "FAILED", e.getMessage());
+                ended(ready.examId(), runs.finish(run, "FAILED", e.getMessage()));
             }
         });
-        expire(run, task, timeout);
+        expire(run, ready.examId(), task, timeout);
+    }
+
+    /** A run that ended without an answer (when it did end here): the worklist shows it on the exam's row at once. */
+    private void ended(long examId, boolean withoutAnswer) {
+        if (withoutAnswer) {
+            try {
+                worklist.aiAnalysisFailed(examId);
+            } catch (RuntimeException e) {
+                log.warn("AI: the worklist was not told of exam {}'s failed analysis: {}", examId, e.toString());
+            }
+        }
     }
 
     /**
@@ -194,12 +217,12 @@ class AiDispatch implements SmartLifecycle {
      * cancelled before it started, or a run still waiting for its engine's answer, never ends by
      * itself, so the watchdog ends it (only a run still RUNNING changes).
      */
-    private void expire(long run, Future<?> task, Duration timeout) {
+    private void expire(long run, long examId, Future<?> task, Duration timeout) {
         watchdog.schedule(() -> {
             if (task != null) {
                 task.cancel(true);
             }
-            runs.finish(run, "TIMED_OUT", "no result within " + timeout);
+            ended(examId, runs.finish(run, "TIMED_OUT", "no result within " + timeout));
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -76,6 +76,20 @@ public class AiResults {
                         .orElse(null))).toList();
     }
 
+    /**
+     * An analysis that ended without an answer (ai_failed_analysis), as the reader is told of it:
+     * the engine's name and why, as the key of its message ({@code ai.failed.<reason>}): the
+     * failure when the engine could not see the images, else how the run ended (FAILED, TIMED_OUT).
+     */
+    public record FailedAnalysis(String engineName, String reason) {}
+
+    public List<FailedAnalysis> failuresOf(long examId) {
+        return jdbc.sql("""
+                select engine_name, coalesce(failure, state) as reason from ai_failed_analysis
+                where exam_id = :exam order by engine_id""")
+                .param("exam", examId).query(FailedAnalysis.class).list();
+    }
+
     /** Whether an instance of this SOP instance UID is in the exam's study. */
     boolean inExam(long examId, String sopInstanceUid) {
         return jdbc.sql("""

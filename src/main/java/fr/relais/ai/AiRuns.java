@@ -9,11 +9,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** One analysis of one exam by one engine (ai_run): RUNNING, then DONE, FAILED or TIMED_OUT. */
+/**
+ * One analysis of one exam by one engine (ai_run): RUNNING, then DONE, FAILED or TIMED_OUT. A run
+ * that failed because the engine could not see the images says so ({@link Failure}); the
+ * published view ai_failed_analysis lists the analyses that ended without an answer.
+ */
 @Repository
 class AiRuns {
 
     record Run(long id, long examId, String state) {}
+
+    /** Why an engine could not analyse what it was given (ai_run.failure). */
+    enum Failure { COMPRESSED_IMAGES, UNREADABLE_IMAGES, NO_IMAGES }
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -33,8 +40,20 @@ class AiRuns {
 
     /** Ends a run still RUNNING; false when it had already ended (a late answer, a second answer). */
     boolean finish(long run, String state, String detail) {
-        return jdbc.sql("update ai_run set state = :state, finished_at = :at, detail = :detail where id = :id and state = 'RUNNING'")
-                .param("state", state).param("at", ExamLifecycle.utc(clock.instant())).param("detail", detail)
+        return end(run, state, null, detail);
+    }
+
+    /** Ends a run still RUNNING as FAILED: the engine could not see the images. False when it had already ended. */
+    boolean fail(long run, Failure failure, String detail) {
+        return end(run, "FAILED", failure, detail);
+    }
+
+    private boolean end(long run, String state, Failure failure, String detail) {
+        return jdbc.sql("""
+                update ai_run set state = :state, failure = :failure, finished_at = :at, detail = :detail
+                where id = :id and state = 'RUNNING'""")
+                .param("state", state).param("failure", failure == null ? null : failure.name())
+                .param("at", ExamLifecycle.utc(clock.instant())).param("detail", detail)
                 .param("id", run).update() == 1;
     }
 

@@ -1,13 +1,14 @@
 package fr.relais.ai;
 
+import fr.relais.platform.Zones;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 import java.util.List;
 
 /**
- * How each engine did against the radiologists' final answers, per finding and month (Paris
- * time): sensitivity, specificity, PPV and NPV with 95% Wilson score intervals.
+ * How each engine did against the radiologists' final answers, per finding and month (on the
+ * reading centers' clock): sensitivity, specificity, PPV and NPV with 95% Wilson score intervals.
  */
 @Service
 public class AiStatistics {
@@ -30,16 +31,18 @@ public class AiStatistics {
     static final double Z95 = 1.959963984540054;
 
     private final JdbcClient jdbc;
+    private final Zones zones;
 
-    AiStatistics(JdbcClient jdbc) {
+    AiStatistics(JdbcClient jdbc, Zones zones) {
         this.jdbc = jdbc;
+        this.zones = zones;
     }
 
     /** Every engine, finding and month with reviews; {@code month} (YYYY-MM) narrows to one month. */
     public List<Row> rows(String month) {
         return jdbc.sql("""
                 select g.code as engine, v.finding,
-                       to_char(v.reviewed_at at time zone 'Europe/Paris', 'YYYY-MM') as month,
+                       to_char(v.reviewed_at at time zone :zone, 'YYYY-MM') as month,
                        count(*) filter (where v.ai_positive and v.radiologist_positive) as tp,
                        count(*) filter (where v.ai_positive and not v.radiologist_positive) as fp,
                        count(*) filter (where not v.ai_positive and not v.radiologist_positive) as tn,
@@ -47,10 +50,10 @@ public class AiStatistics {
                 from ai_review v join ai_engine g on g.id = v.engine_id
                 where v.ai_positive is not null
                   and (cast(:month as text) is null
-                       or to_char(v.reviewed_at at time zone 'Europe/Paris', 'YYYY-MM') = :month)
+                       or to_char(v.reviewed_at at time zone :zone, 'YYYY-MM') = :month)
                 group by g.code, v.finding, month
                 order by month desc, g.code, v.finding""")
-                .param("month", month)
+                .param("month", month).param("zone", zones.center().getId())
                 .query((rs, n) -> row(rs.getString("engine"), rs.getString("finding"), rs.getString("month"),
                         rs.getInt("tp"), rs.getInt("fp"), rs.getInt("tn"), rs.getInt("fn")))
                 .list();
@@ -63,7 +66,7 @@ public class AiStatistics {
     public record Discordance(long examId, String hospital, String engine, String finding, Boolean aiPositive,
                               boolean radiologistPositive, String radiologist, java.time.OffsetDateTime reviewedAt) {}
 
-    /** The month's disagreements (Paris time), the latest first; every month's when {@code month} is null. */
+    /** The month's disagreements (the centers' month), the latest first; every month's when {@code month} is null. */
     public List<Discordance> discordances(String month) {
         return jdbc.sql("""
                 select v.exam_id, h.name as hospital, g.code as engine, v.finding, v.ai_positive,
@@ -72,9 +75,9 @@ public class AiStatistics {
                 left join ai_engine g on g.id = v.engine_id join app_user u on u.id = v.reviewed_by
                 where not v.agreement
                   and (cast(:month as text) is null
-                       or to_char(v.reviewed_at at time zone 'Europe/Paris', 'YYYY-MM') = :month)
+                       or to_char(v.reviewed_at at time zone :zone, 'YYYY-MM') = :month)
                 order by v.reviewed_at desc, v.id desc limit 500""")
-                .param("month", month)
+                .param("month", month).param("zone", zones.center().getId())
                 .query((rs, n) -> new Discordance(rs.getLong("exam_id"), rs.getString("hospital"), rs.getString("engine"),
                         rs.getString("finding"), (Boolean) rs.getObject("ai_positive"), rs.getBoolean("radiologist_positive"),
                         rs.getString("radiologist"), rs.getObject("reviewed_at", java.time.OffsetDateTime.class)))

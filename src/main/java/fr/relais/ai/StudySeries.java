@@ -15,11 +15,27 @@ import java.util.concurrent.CancellationException;
 
 /**
  * The main CT series of a study (the one with the most images) as the engines read it: one
- * decrypted object at a time, objects that are not 16-bit grey images left out. An interrupt (the
+ * decrypted object at a time. An object of it that the engines cannot read (compressed pixel data,
+ * not a 16-bit grey image) stops the reading with an {@link UnreadableSeriesException}: an answer
+ * about the slices left would be a "no finding" for images no engine saw. An interrupt (the
  * timeout) stops the reading between two slices with a {@link CancellationException}.
  */
 @Component
 class StudySeries {
+
+    /** The engines cannot read the series, or part of it: the analysis fails with this reason, never answers. */
+    static final class UnreadableSeriesException extends RuntimeException {
+        private final AiRuns.Failure failure;
+
+        UnreadableSeriesException(AiRuns.Failure failure, String detail) {
+            super(detail);
+            this.failure = failure;
+        }
+
+        AiRuns.Failure failure() {
+            return failure;
+        }
+    }
 
     private final JdbcClient jdbc;
     private final ObjectStore store;
@@ -50,8 +66,12 @@ class StudySeries {
                     String key = keys.get(next++);
                     try {
                         return CtSlice.read(store.read(key));
+                    } catch (CtSlice.CompressedPixelsException e) {
+                        throw new UnreadableSeriesException(AiRuns.Failure.COMPRESSED_IMAGES,
+                                "image " + next + " of " + keys.size() + ": " + e.getMessage());
                     } catch (DicomHeader.InvalidObjectException e) {
-                        // not an image the engines read: left out
+                        throw new UnreadableSeriesException(AiRuns.Failure.UNREADABLE_IMAGES,
+                                "image " + next + " of " + keys.size() + ": " + e.getMessage());
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

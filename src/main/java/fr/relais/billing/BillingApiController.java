@@ -110,7 +110,7 @@ class BillingApiController {
                                         @RequestParam(name = "month", required = false) String month,
                                         @AuthenticationPrincipal AccountPrincipal me) {
         ProductionStatement s = readable(radiologistId, month, me);
-        return download(Statements.pdf(s), MediaType.APPLICATION_PDF, "releve-" + radiologistId + "-" + s.month() + ".pdf");
+        return download(statements.pdf(s), MediaType.APPLICATION_PDF, "releve-" + radiologistId + "-" + s.month() + ".pdf");
     }
 
     /** A radiologist reads their own statement only; the billing team and administrators any. */

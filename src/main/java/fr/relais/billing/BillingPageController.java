@@ -6,6 +6,7 @@ import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.PageActions;
 import fr.relais.platform.ProblemException;
 import fr.relais.platform.YearMonths;
+import fr.relais.platform.Zones;
 import fr.relais.security.AccountPrincipal;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -38,9 +39,10 @@ class BillingPageController {
     private final MessageSource messages;
     private final Validator validator;
     private final Clock clock;
+    private final Zones zones;
 
     BillingPageController(CcamCoding coding, Statements statements, Invoices invoices, HospitalService hospitals,
-                          MessageSource messages, Validator validator, Clock clock) {
+                          MessageSource messages, Validator validator, Clock clock, Zones zones) {
         this.coding = coding;
         this.statements = statements;
         this.invoices = invoices;
@@ -48,6 +50,7 @@ class BillingPageController {
         this.messages = messages;
         this.validator = validator;
         this.clock = clock;
+        this.zones = zones;
     }
 
     /** The month asked for, else the last one (the month the billing team closes). */
@@ -61,7 +64,7 @@ class BillingPageController {
     }
 
     private YearMonth thisMonth() {
-        return YearMonth.now(clock.withZone(Nights.NETWORK));
+        return YearMonth.now(clock.withZone(zones.center()));
     }
 
     @GetMapping("/billing")
@@ -85,7 +88,7 @@ class BillingPageController {
         model.addAttribute("invoices", invoices.list());
         model.addAttribute("hospitals", hospitals.list());
         model.addAttribute("frequencies", Subscription.Frequency.values());
-        model.addAttribute("today", LocalDate.now(clock.withZone(Nights.NETWORK)));
+        model.addAttribute("today", zones.today(clock));
         return "billing/index";
     }
 

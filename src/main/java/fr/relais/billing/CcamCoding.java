@@ -1,5 +1,6 @@
 package fr.relais.billing;
 
+import fr.relais.platform.Zones;
 import fr.relais.report.ReportSigned;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +45,12 @@ public class CcamCoding {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final Zones zones;
 
-    CcamCoding(JdbcClient jdbc, Clock clock) {
+    CcamCoding(JdbcClient jdbc, Clock clock, Zones zones) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @EventListener
@@ -96,7 +99,7 @@ public class CcamCoding {
     }
 
     private int insert(Signed s) {
-        ZoneId zone = ZoneId.of(s.timeZone());
+        ZoneId zone = zones.hospital(s.timeZone());
         Instant at = s.signedAt().toInstant();
         ZonedDateTime local = at.atZone(zone);
         String modifier = CcamModifier.of(at, zone, URGENT).map(Enum::name).orElse(null);
@@ -113,7 +116,7 @@ public class CcamCoding {
                 .param("finess", s.finess()).param("patient", s.patientKey()).param("accession", s.accessionNumber())
                 .param("at", s.signedAt()).param("zone", s.timeZone())
                 .param("date", local.toLocalDate()).param("time", local.toLocalTime().withNano(0))
-                .param("night", Nights.nightOf(at.atZone(Nights.NETWORK)))
+                .param("night", Nights.nightOf(at.atZone(zones.center())))
                 .param("now", OffsetDateTime.now(clock))
                 .update();
         if (written == 1) {

@@ -4,6 +4,7 @@ import fr.relais.audit.AuditLog;
 import fr.relais.platform.Actor;
 import fr.relais.platform.ConflictException;
 import fr.relais.platform.NotFoundException;
+import fr.relais.platform.Zones;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -48,13 +49,15 @@ class Invoices {
     private final AuditLog audit;
     private final Clock clock;
     private final BillingSettings settings;
+    private final Zones zones;
 
-    Invoices(JdbcClient jdbc, CcamCoding coding, AuditLog audit, Clock clock, BillingSettings settings) {
+    Invoices(JdbcClient jdbc, CcamCoding coding, AuditLog audit, Clock clock, BillingSettings settings, Zones zones) {
         this.jdbc = jdbc;
         this.coding = coding;
         this.audit = audit;
         this.clock = clock;
         this.settings = settings;
+        this.zones = zones;
     }
 
     List<Subscription> subscriptions() {
@@ -110,12 +113,12 @@ class Invoices {
                 "billing.invoice.noSubscription", "hospital " + hospital.name() + " has no subscription", hospital.name()));
         BillingPeriod period = BillingPeriod.startingIn(s, month);
         OffsetDateTime now = OffsetDateTime.now(clock);
-        LocalDate today = now.atZoneSameInstant(ZoneId.of(hospital.timeZone())).toLocalDate();
+        LocalDate today = now.atZoneSameInstant(zones.hospital(hospital.timeZone())).toLocalDate();
         if (period.end().isAfter(today)) {
             throw new ConflictException("month", "billing.invoice.periodNotOver",
                     "the period " + period.start() + " – " + period.end() + " is not over yet", DAY.format(period.end()));
         }
-        int year = now.atZoneSameInstant(Nights.NETWORK).getYear();
+        int year = now.atZoneSameInstant(zones.center()).getYear();
         // Taken first, the counter's lock also serialises the check below with any other issuer.
         jdbc.sql("insert into invoice_counter (year, last_number) values (:y, 0) on conflict do nothing")
                 .param("y", year).update();
@@ -178,7 +181,7 @@ class Invoices {
             if (!settings.sellerVatNumber().isBlank()) {
                 pdf.line("N° TVA intracommunautaire " + settings.sellerVatNumber());
             }
-            pdf.line("Émise le " + DAY.format(issuedAt.atZoneSameInstant(Nights.NETWORK)))
+            pdf.line("Émise le " + DAY.format(issuedAt.atZoneSameInstant(zones.center())))
                     .gap()
                     .bold("Client : " + hospital.name())
                     .line("FINESS " + hospital.finess())

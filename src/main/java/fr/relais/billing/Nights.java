@@ -2,14 +2,11 @@ package fr.relais.billing;
 
 import java.time.LocalDate;
 import java.time.LocalTime;
-import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
-/** The network's clock, and the night an act belongs to. */
+/** The night an act belongs to, on the reading centers' clock ({@link fr.relais.platform.Zones#center()}). */
 final class Nights {
 
-    /** The network's wall clock: the night shifts run 20:00–08:00, Paris time. */
-    static final ZoneId NETWORK = ZoneId.of("Europe/Paris");
     private static final LocalTime NOON = LocalTime.NOON;
 
     private Nights() {}

@@ -3,6 +3,7 @@ package fr.relais.billing;
 import fr.relais.catalog.ExamType;
 import fr.relais.catalog.ExamTypeService;
 import fr.relais.platform.NotFoundException;
+import fr.relais.platform.Zones;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -30,8 +31,10 @@ class Statements {
     private final JdbcClient jdbc;
     private final CcamCoding coding;
     private final ExamTypeService examTypes;
+    private final Zones zones;
 
-    Statements(JdbcClient jdbc, CcamCoding coding, ExamTypeService examTypes) {
+    Statements(JdbcClient jdbc, CcamCoding coding, ExamTypeService examTypes, Zones zones) {
+        this.zones = zones;
         this.jdbc = jdbc;
         this.coding = coding;
         this.examTypes = examTypes;
@@ -106,13 +109,14 @@ class Statements {
         };
     }
 
-    static byte[] pdf(ProductionStatement s) {
+    byte[] pdf(ProductionStatement s) {
         float[] nightColumns = {0, 170, 430};
         float[] typeColumns = {0, 90, 400};
         try (PdfSheet pdf = new PdfSheet("Relevé de production " + s.month())) {
             pdf.title("Relevé de production — " + MONTH.format(s.month()))
                     .line("Radiologue : " + s.radiologistName() + (s.rpps() == null ? " (RPPS non renseigné)" : " · RPPS " + s.rpps()))
-                    .line("Examens lus pendant les nuits de garde commencées dans le mois (heure de Paris).")
+                    .line("Examens lus pendant les nuits de garde commencées dans le mois (heure de "
+                            + zones.center().getId() + ").")
                     .gap()
                     .bold("Par nuit")
                     .header(nightColumns, "Nuit du", "Types d'examen", "Examens");

@@ -3,7 +3,9 @@ package fr.relais.delivery;
 import fr.relais.audit.AuditLog;
 import fr.relais.exam.ExamLifecycle;
 import fr.relais.exam.ExamState;
+import fr.relais.hospital.Hospital;
 import fr.relais.hospital.HospitalService;
+import fr.relais.platform.Zones;
 import fr.relais.report.Addendum;
 import fr.relais.report.AddendumSigned;
 import fr.relais.report.ReportService;
@@ -57,13 +59,14 @@ public class DeliveryService {
     private final ApplicationEventPublisher events;
     private final AuditLog audit;
     private final Map<Destination.Kind, Channel> channels = new EnumMap<>(Destination.Kind.class);
+    private final Zones zones;
     private volatile Runnable wake = () -> { };
     private volatile Instant lastSweep = Instant.MIN;
 
     DeliveryService(DeliveryOutbox outbox, ReportService reports, HospitalService hospitals, MessageSource messages,
                     ExamLifecycle lifecycle, TransactionTemplate tx, DeliverySettings settings, Clock clock,
                     List<Channel> channels, MeterRegistry meters, RequestService requests,
-                    ApplicationEventPublisher events, AuditLog audit) {
+                    ApplicationEventPublisher events, AuditLog audit, Zones zones) {
         this.audit = audit;
         this.requests = requests;
         this.events = events;
@@ -82,6 +85,7 @@ public class DeliveryService {
         Gauge.builder("relais.delivery.unreached", this, s -> s.unreached())
                 .description("signed texts of the last 7 days whose every delivery was cancelled (destination disabled)")
                 .register(meters);
+        this.zones = zones;
     }
 
     void onWake(Runnable wake) {
@@ -169,7 +173,8 @@ public class DeliveryService {
     private ReportDocument document(SignedReport r) {
         String critical = r.criticalCategory() == null ? null
                 : messages.getMessage("critical." + r.criticalCategory().name(), null, r.criticalCategory().name(), Locale.FRENCH);
-        return new ReportDocument(r, hospitals.get(r.request().hospitalId()), critical);
+        Hospital hospital = hospitals.get(r.request().hospitalId());
+        return new ReportDocument(r, hospital, critical, zones.hospital(hospital.timeZone()));
     }
 
     /** The PDF of a signed report as the caller already read it, with all its addenda, for downloads. */

@@ -6,7 +6,9 @@ import com.pixelmed.dicom.TagFromName;
 
 /**
  * One CT image in Hounsfield units, for the analyses that read pixels (the AI engines): its
- * geometry and its first frame with the rescale applied. Only uncompressed 16-bit grey images.
+ * geometry and its first frame with the rescale applied. Only uncompressed 16-bit grey images:
+ * compressed pixel data is an image not read here ({@link CompressedPixelsException}), which an
+ * analysis must not mistake for an object with no image.
  *
  * @param rowSpacing    mm between the centres of two rows (first value of Pixel Spacing)
  * @param columnSpacing mm between the centres of two columns
@@ -21,6 +23,13 @@ public record CtSlice(String sopInstanceUid, String seriesInstanceUid, String mo
      * header may not make it allocate more than this, whatever it claims.
      */
     public static final int MAX_PIXELS = 2048 * 2048;
+
+    /** An image whose pixel data is compressed (JPEG-LS, JPEG 2000...): these are not decoded here. */
+    public static final class CompressedPixelsException extends DicomHeader.InvalidObjectException {
+        public CompressedPixelsException(String transferSyntaxUid) {
+            super("compressed pixel data (" + transferSyntaxUid + ") is not read here");
+        }
+    }
 
     /** Reads a stored Part 10 object; an object this class cannot read says why. */
     public static CtSlice read(byte[] part10) throws DicomHeader.InvalidObjectException {
@@ -51,8 +60,7 @@ public record CtSlice(String sopInstanceUid, String seriesInstanceUid, String mo
         double z = position != null && position.length == 3 ? position[2]
                 : Attribute.getSingleDoubleValueOrDefault(l, TagFromName.SliceLocation, Double.NaN);
         if (frames.encapsulated()) {
-            throw new DicomHeader.InvalidObjectException("compressed pixel data (" + frames.transferSyntax()
-                    + ") is not read here");
+            throw new CompressedPixelsException(frames.transferSyntax());
         }
         byte[] raw = frames.frame(1);
         if (raw.length < 2L * rows * columns) {

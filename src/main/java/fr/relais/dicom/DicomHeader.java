@@ -22,7 +22,7 @@ public record DicomHeader(
         String metadata) {
 
     /** An object we cannot index, with the reason to give its sender. */
-    public static final class InvalidObjectException extends Exception {
+    public static class InvalidObjectException extends Exception {
         public InvalidObjectException(String reason) {
             super(reason);
         }

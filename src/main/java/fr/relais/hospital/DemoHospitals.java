@@ -68,7 +68,7 @@ public class DemoHospitals implements ApplicationRunner {
             if (hospitals.findByName(demo.name()).isPresent() || directory.findByCallingAeTitle(demo.aeTitle()).isPresent()) {
                 continue;
             }
-            hospitals.create(new HospitalRequest(demo.name(), demo.finess(), HospitalRequest.DEFAULT_TIME_ZONE,
+            hospitals.create(new HospitalRequest(demo.name(), demo.finess(), null,
                     HospitalRequest.DEFAULT_RETENTION_DAYS, List.of(demo.aeTitle())), Actor.SYSTEM);
             created++;
         }

@@ -1,16 +1,27 @@
 package fr.relais.hospital;
 
+import fr.relais.platform.Zones;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
 import java.net.InetAddress;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Who is calling: the hospital behind a calling AE title, and whether the network agrees. */
 @Service
-public class HospitalDirectory {
+public class HospitalDirectory implements Zones.HospitalTimeZones {
+
+    /** A hospital's zone is read for every time a page shows: kept a minute (an edit shows within it). */
+    private static final Duration ZONE_KEPT = Duration.ofMinutes(1);
+
+    private record Kept(Optional<String> timeZone, long readAtNanos) {}
+
+    private final Map<Long, Kept> zones = new ConcurrentHashMap<>();
 
     /** What the intake needs to know of a hospital. */
     public record HospitalRef(long id, String name, int retentionDays) {}
@@ -124,5 +135,22 @@ public class HospitalDirectory {
                 .param("id", hospitalId)
                 .query(HospitalRef.class)
                 .optional();
+    }
+
+    /** A hospital's zone changed: read it again next time. */
+    void forgetTimeZone(long hospitalId) {
+        zones.remove(hospitalId);
+    }
+
+    @Override
+    public Optional<String> timeZoneOf(long hospitalId) {
+        long now = System.nanoTime();
+        Kept kept = zones.get(hospitalId);
+        if (kept == null || now - kept.readAtNanos() > ZONE_KEPT.toNanos()) {
+            kept = new Kept(jdbc.sql("select time_zone from hospital where id = :id").param("id", hospitalId)
+                    .query(String.class).optional(), now);
+            zones.put(hospitalId, kept);
+        }
+        return kept.timeZone();
     }
 }

@@ -43,13 +43,13 @@ public record HospitalRequest(
         @Size(max = 64, message = "{hospital.networks.tooMany}")
         List<@CallerIdentity(CallerIdentity.Kind.NETWORK) String> networks) {
 
-    public static final String DEFAULT_TIME_ZONE = "Europe/Paris";
     public static final int DEFAULT_RETENTION_DAYS = 90;
 
     public HospitalRequest {
         name = name == null ? null : name.strip();
         finess = finess == null ? null : upperAscii(finess.strip());
-        timeZone = timeZone == null || timeZone.isBlank() ? DEFAULT_TIME_ZONE : timeZone.strip();
+        // None given: the reading centers' zone, which HospitalService knows.
+        timeZone = timeZone == null || timeZone.isBlank() ? null : timeZone.strip();
         retentionDays = retentionDays == null ? DEFAULT_RETENTION_DAYS : retentionDays;
         Set<String> titles = new LinkedHashSet<>();
         if (aeTitles != null) {

@@ -4,11 +4,14 @@ import fr.relais.audit.AuditLog;
 import fr.relais.platform.Actor;
 import fr.relais.platform.ConflictException;
 import fr.relais.platform.NotFoundException;
+import fr.relais.platform.Zones;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -48,11 +51,15 @@ public class HospitalService {
     private final JdbcClient jdbc;
     private final AuditLog audit;
     private final Clock clock;
+    private final Zones zones;
+    private final HospitalDirectory directory;
 
-    public HospitalService(JdbcClient jdbc, AuditLog audit, Clock clock) {
+    public HospitalService(JdbcClient jdbc, AuditLog audit, Clock clock, Zones zones, HospitalDirectory directory) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.clock = clock;
+        this.zones = zones;
+        this.directory = directory;
     }
 
     public List<Hospital> list() {
@@ -112,7 +119,7 @@ public class HospitalService {
                     values (:name, :finess, :timeZone, :retentionDays, :at) returning id""")
                     .param("name", request.name())
                     .param("finess", request.finess())
-                    .param("timeZone", request.timeZone())
+                    .param("timeZone", timeZoneOf(request))
                     .param("retentionDays", request.retentionDays())
                     .param("at", OffsetDateTime.now(clock))
                     .query(Long.class).single();
@@ -137,10 +144,17 @@ public class HospitalService {
                     where id = :id""")
                     .param("name", request.name())
                     .param("finess", request.finess())
-                    .param("timeZone", request.timeZone())
+                    .param("timeZone", timeZoneOf(request))
                     .param("retentionDays", request.retentionDays())
                     .param("id", id)
                     .update();
+            // This instance's pages show the new zone once it is committed (others within a minute).
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    directory.forgetTimeZone(id);
+                }
+            });
             jdbc.sql("delete from hospital_ae_title where hospital_id = :id").param("id", id).update();
             insertTitles(id, request.aeTitles());
             replaceIdentity(id, request);
@@ -298,5 +312,10 @@ public class HospitalService {
     private static Hospital toHospital(Row r, List<String> titles, Identity identity) {
         return new Hospital(r.id(), r.name(), r.finess(), r.timeZone(), r.retentionDays(), List.copyOf(titles),
                 identity.fingerprints(), identity.subjects(), identity.networks(), r.createdAt());
+    }
+
+    /** The hospital's zone as given; the reading centers' when none was given. */
+    private String timeZoneOf(HospitalRequest request) {
+        return request.timeZone() != null ? request.timeZone() : zones.center().getId();
     }
 }

@@ -9,7 +9,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** A region time zone known to java.time, such as Europe/Paris (fixed offsets would ignore summer time). */
+/** A region time zone known to java.time, such as Indian/Reunion (fixed offsets would ignore summer time). */
 @Documented
 @Constraint(validatedBy = TimeZoneIdValidator.class)
 @Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.TYPE_USE, ElementType.METHOD})

@@ -7,6 +7,7 @@ import fr.relais.ops.Dashboard.QueueLine;
 import fr.relais.ops.Dashboard.RadiologistLoad;
 import fr.relais.ops.Dashboard.Turnaround;
 import fr.relais.platform.InvalidInputException;
+import fr.relais.platform.Zones;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 
@@ -37,18 +38,20 @@ class DashboardService {
     private final JdbcClient jdbc;
     private final OpsSettings settings;
     private final Clock clock;
+    private final Zones zones;
 
-    DashboardService(JdbcClient jdbc, OpsSettings settings, Clock clock) {
+    DashboardService(JdbcClient jdbc, OpsSettings settings, Clock clock, Zones zones) {
         this.jdbc = jdbc;
         this.settings = settings;
         this.clock = clock;
+        this.zones = zones;
     }
 
     private record Signed(long seconds, String priorityClass, String urgency, String examType, String hospital) {}
 
     Dashboard tonight() {
         Instant now = clock.instant();
-        return between(settings.tonightSince(now), now);
+        return between(settings.tonightSince(now, zones.center()), now);
     }
 
     /**
@@ -154,12 +157,12 @@ class DashboardService {
 
     private List<HourCount> perHour(Instant since, Instant now, OffsetDateTime sinceParam, OffsetDateTime nowParam) {
         Map<LocalDateTime, long[]> hours = new TreeMap<>();
-        LocalDateTime first = LocalDateTime.ofInstant(since, settings.zone()).withMinute(0).withSecond(0).withNano(0);
+        LocalDateTime first = LocalDateTime.ofInstant(since, zones.center()).withMinute(0).withSecond(0).withNano(0);
         long count = Math.min(48, Duration.between(since, now).toHours() + 1);
         for (long h = 0; h < count; h++) {
             hours.put(first.plusHours(h), new long[2]);
         }
-        String zone = settings.zone().getId();
+        String zone = zones.center().getId();
         jdbc.sql("""
                 select date_trunc('hour', s.first_received_at at time zone :zone) as hour, count(*)
                 from exam e join study s on s.id = e.study_id

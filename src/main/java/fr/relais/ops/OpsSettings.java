@@ -10,17 +10,16 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
 /**
- * relais.ops.*: when "tonight" begins (the latest {@code night-starts-at} in the network's zone, so
- * at 03:00 and at 10:00 tonight is since 20:00 yesterday), and how long Prometheus gauges reuse one
- * reading of the figures.
+ * relais.ops.*: when "tonight" begins (the latest {@code night-starts-at} on the reading centers'
+ * clock, relais.zone: at 03:00 and at 10:00 tonight is since 20:00 yesterday), and how long
+ * Prometheus gauges reuse one reading of the figures.
  */
 @ConfigurationProperties("relais.ops")
 record OpsSettings(
         @DefaultValue("20:00") LocalTime nightStartsAt,
-        @DefaultValue("Europe/Paris") ZoneId zone,
         @DefaultValue("15s") Duration metricsCache) {
 
-    Instant tonightSince(Instant now) {
+    Instant tonightSince(Instant now, ZoneId zone) {
         ZonedDateTime local = now.atZone(zone);
         ZonedDateTime start = local.with(nightStartsAt);
         return (start.isAfter(local) ? start.minusDays(1) : start).toInstant();

@@ -3,6 +3,7 @@ package fr.relais.reading;
 import fr.relais.ai.AiResults;
 
 import fr.relais.audit.AuditLog;
+import fr.relais.platform.Zones;
 import fr.relais.report.ReportService;
 import fr.relais.security.RecentLogin;
 import jakarta.servlet.http.HttpServletRequest;
@@ -24,7 +25,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.Period;
-import java.time.ZoneId;
 import java.util.List;
 
 /**
@@ -36,8 +36,6 @@ import java.util.List;
 @Controller
 class ViewerPageController {
 
-    private static final ZoneId NETWORK_TIME = ZoneId.of("Europe/Paris");
-
     private final StudyAccess access;
     private final RequestService requests;
     private final AuditLog audit;
@@ -47,9 +45,10 @@ class ViewerPageController {
 
     private final AiResults aiResults;
     private final StudyPatients patients;
+    private final Zones zones;
 
     ViewerPageController(StudyAccess access, RequestService requests, AuditLog audit, Clock clock, ReportService reports,
-                         RecentLogin recentLogin, AiResults aiResults, StudyPatients patients) {
+                         RecentLogin recentLogin, AiResults aiResults, StudyPatients patients, Zones zones) {
         this.patients = patients;
         this.aiResults = aiResults;
         this.reports = reports;
@@ -58,6 +57,7 @@ class ViewerPageController {
         this.requests = requests;
         this.audit = audit;
         this.clock = clock;
+        this.zones = zones;
     }
 
     /** What the overlay corners show; all strings, ready to print (null when unknown). */
@@ -79,6 +79,7 @@ class ViewerPageController {
         model.addAttribute("exam", exam);
         model.addAttribute("overlay", overlay(exam, me, actor, model));
         model.addAttribute("aiFlags", aiResults.flagsOf(examId));
+        model.addAttribute("aiFailures", aiResults.failuresOf(examId));
         // The author of a signed report looks again, read-only; only the holder's viewer tells the
         // worklist it is still reading, so that the claim does not time out.
         boolean lookingAgain = access.authorLookingAgain(me, examId);
@@ -106,7 +107,8 @@ class ViewerPageController {
         List<String> differences = images.differencesFrom(asked);
         model.addAttribute("requestIdentity", differences.isEmpty() ? null : asked);
         model.addAttribute("identityDifferences", differences);
-        LocalDate at = exam.studyDate() != null ? exam.studyDate() : LocalDate.ofInstant(clock.instant(), NETWORK_TIME);
+        LocalDate at = exam.studyDate() != null ? exam.studyDate()
+                : LocalDate.ofInstant(clock.instant(), zones.hospital(exam.hospitalId()));
         Integer age = images.birthDate() == null ? null : Period.between(images.birthDate(), at).getYears();
         return new Overlay(images.displayName(), images.patientId(), images.sex(), age, images.birthDate(),
                 r.hospitalName(), exam.studyDate(), r.examTypeLabel(), r.accessionNumber());

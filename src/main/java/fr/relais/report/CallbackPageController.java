@@ -2,6 +2,7 @@ package fr.relais.report;
 
 import fr.relais.platform.Actor;
 import fr.relais.platform.PageActions;
+import fr.relais.platform.Zones;
 import fr.relais.security.AccountPrincipal;
 import org.springframework.context.MessageSource;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -31,12 +32,15 @@ class CallbackPageController {
     private final CriticalResults critical;
     private final MessageSource messages;
     private final Clock clock;
+    private final Zones zones;
 
-    CallbackPageController(ReportService reports, CriticalResults critical, MessageSource messages, Clock clock) {
+    CallbackPageController(ReportService reports, CriticalResults critical, MessageSource messages, Clock clock,
+                           Zones zones) {
         this.reports = reports;
         this.critical = critical;
         this.messages = messages;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @GetMapping
@@ -52,7 +56,8 @@ class CallbackPageController {
                 @RequestParam(required = false) String calledPhone, @RequestParam(required = false) String calledAt,
                 @RequestParam(required = false) Boolean readBackConfirmed,
                 @AuthenticationPrincipal AccountPrincipal me, Actor actor, Locale locale, RedirectAttributes redirect) {
-        CallbackDetails call = new CallbackDetails(calledName, calledPhone, ReportPageController.callTime(calledAt, clock),
+        CallbackDetails call = new CallbackDetails(calledName, calledPhone,
+                ReportPageController.callTime(calledAt, clock, zones.center()),
                 readBackConfirmed);
         if (PageActions.attempt(redirect, messages, locale, "callbacks.done",
                 () -> reports.completeCallbackTask(taskId, call, me, actor.source()))) {

@@ -5,6 +5,7 @@ import fr.relais.ai.AiReview;
 import fr.relais.platform.Actor;
 import fr.relais.platform.PageActions;
 import fr.relais.platform.ProblemException;
+import fr.relais.platform.Zones;
 import fr.relais.security.AccountPrincipal;
 import fr.relais.security.RecentLogin;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,7 +44,6 @@ import java.util.Locale;
 @PreAuthorize("hasRole('RADIOLOGIST')")
 class ReportPageController {
 
-    private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
     /** The editor's form: the draft as last typed, and how the signature is made. */
     record SignForm(Integer version, String indication, String technique, String findings, String conclusion,
@@ -65,12 +65,15 @@ class ReportPageController {
     private final RecentLogin recentLogin;
     private final MessageSource messages;
     private final Clock clock;
+    private final Zones zones;
 
-    ReportPageController(ReportService reports, RecentLogin recentLogin, MessageSource messages, Clock clock) {
+    ReportPageController(ReportService reports, RecentLogin recentLogin, MessageSource messages, Clock clock,
+                         Zones zones) {
         this.reports = reports;
         this.recentLogin = recentLogin;
         this.messages = messages;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @GetMapping
@@ -130,23 +133,28 @@ class ReportPageController {
         return out;
     }
 
-    /** The call typed on the page: the time is today's, Paris time (yesterday's when that would be ahead of now). */
+    /**
+     * The call typed on the page: the time is today's on the centers' clock (yesterday's when that
+     * would be ahead of now).
+     */
     private CallbackDetails callback(SignForm form) {
         if (!"CALLED".equals(form.callbackMode())) {
             return null;
         }
-        return new CallbackDetails(form.calledName(), form.calledPhone(), callTime(form.calledAt(), clock),
+        return new CallbackDetails(form.calledName(), form.calledPhone(),
+                callTime(form.calledAt(), clock, zones.center()),
                 form.readBackConfirmed());
     }
 
-    static OffsetDateTime callTime(String hhmm, Clock clock) {
+    /** A call typed as HH:mm on the reading center's clock: today, or yesterday when that would be ahead of now. */
+    static OffsetDateTime callTime(String hhmm, Clock clock, ZoneId zone) {
         if (hhmm == null || hhmm.isBlank()) {
             return null;
         }
         try {
             LocalTime time = LocalTime.parse(hhmm.strip());
-            ZonedDateTime now = clock.instant().atZone(PARIS);
-            ZonedDateTime at = LocalDate.from(now).atTime(time).atZone(PARIS);
+            ZonedDateTime now = clock.instant().atZone(zone);
+            ZonedDateTime at = LocalDate.from(now).atTime(time).atZone(zone);
             return (at.isAfter(now.plusMinutes(5)) ? at.minusDays(1) : at).toOffsetDateTime();
         } catch (DateTimeParseException e) {
             return null;

@@ -10,6 +10,7 @@ import fr.relais.platform.ConflictException;
 import fr.relais.platform.ForbiddenException;
 import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.NotFoundException;
+import fr.relais.platform.Zones;
 import fr.relais.request.RequestChanged;
 import fr.relais.request.RequestService;
 import fr.relais.request.RequestView;
@@ -104,11 +105,12 @@ public class ReportService {
 
     private final AiResults aiResults;
     private final AiReviews aiReviews;
+    private final Zones zones;
 
     ReportService(JdbcClient jdbc, TransactionTemplate tx, WorklistService worklist, RequestService requests,
                   ReportTemplates templates, Roster roster, AccountService accounts, AuditLog audit,
                   ApplicationEventPublisher events, ReportSettings settings, Clock clock, AiResults aiResults,
-                  AiReviews aiReviews) {
+                  AiReviews aiReviews, Zones zones) {
         this.aiResults = aiResults;
         this.aiReviews = aiReviews;
         this.jdbc = jdbc;
@@ -122,6 +124,7 @@ public class ReportService {
         this.events = events;
         this.settings = settings;
         this.clock = clock;
+        this.zones = zones;
     }
 
     // ---- reading -------------------------------------------------------------------------------
@@ -213,10 +216,12 @@ public class ReportService {
         RequestView request = requests.get(examId, radiologist, source);
         Exam exam = exam(examId, false).orElseThrow(() -> notFound(examId));
         Instant now = clock.instant();
-        int age = Period.between(request.birthDate(), LocalDate.ofInstant(now, ZoneId.of("Europe/Paris"))).getYears();
+        LocalDate today = LocalDate.ofInstant(now, zones.hospital(request.hospitalId()));
+        int age = Period.between(request.birthDate(), today).getYears();
         boolean editable = exam.heldBy(radiologist) && !report.signed();
         return new ReportEditor(examId, request, age, report, editable ? templates.phrases(request.examTypeCode()) : List.of(),
-                editable, editable && reauthenticationNeeded(authenticatedAt), now, aiResults.ofExam(examId));
+                editable, editable && reauthenticationNeeded(authenticatedAt), now, aiResults.ofExam(examId),
+                aiResults.failuresOf(examId));
     }
 
     /** Open callback tasks, oldest first: the coordinators' list of calls still to make. */

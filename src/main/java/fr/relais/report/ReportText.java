@@ -1,5 +1,6 @@
 package fr.relais.report;
 
+import fr.relais.platform.Zones;
 import fr.relais.request.RequestView;
 import org.springframework.context.MessageSource;
 import org.springframework.http.ContentDisposition;
@@ -23,13 +24,14 @@ public class ReportText {
 
     private static final Locale FRENCH = Locale.FRENCH;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("dd/MM/yyyy");
-    private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("dd/MM/yyyy 'à' HH:mm")
-            .withZone(ZoneId.of("Europe/Paris"));
+    private static final DateTimeFormatter MOMENT = DateTimeFormatter.ofPattern("dd/MM/yyyy 'à' HH:mm");
 
     private final MessageSource messages;
+    private final Zones zones;
 
-    ReportText(MessageSource messages) {
+    ReportText(MessageSource messages, Zones zones) {
         this.messages = messages;
+        this.zones = zones;
     }
 
     /** The report as a file to save: compte-rendu-ACCESSION.txt, UTF-8. */
@@ -43,6 +45,8 @@ public class ReportText {
 
     public String render(SignedReport report) {
         RequestView r = report.request();
+        // The hospital files it: its times on its own clock.
+        ZoneId zone = zones.hospital(r.hospitalId());
         StringBuilder text = new StringBuilder();
         line(text, msg("report.document.title"));
         line(text, r.hospitalName() + " — " + r.examTypeLabel());
@@ -59,9 +63,9 @@ public class ReportText {
             line(text, msg("report.document.critical", msg("critical." + report.criticalCategory())));
         }
         text.append('\n');
-        line(text, msg("report.document.signed", report.signedByName(), moment(report.signedAt())));
+        line(text, msg("report.document.signed", report.signedByName(), moment(report.signedAt(), zone), zone.getId()));
         for (Addendum a : report.addenda()) {
-            section(text, msg("report.document.addendum", a.authorName(), moment(a.signedAt())), a.body());
+            section(text, msg("report.document.addendum", a.authorName(), moment(a.signedAt(), zone)), a.body());
         }
         return text.toString();
     }
@@ -76,8 +80,8 @@ public class ReportText {
         text.append(line).append('\n');
     }
 
-    private static String moment(Instant at) {
-        return MOMENT.format(at);
+    private static String moment(Instant at, ZoneId zone) {
+        return MOMENT.format(at.atZone(zone));
     }
 
     private String msg(String code, Object... args) {

@@ -8,6 +8,7 @@ import fr.relais.exam.ExamState;
 import fr.relais.platform.ConflictException;
 import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.NotFoundException;
+import fr.relais.platform.Zones;
 import fr.relais.security.AccountPrincipal;
 import fr.relais.security.Role;
 import fr.relais.storage.ObjectStore;
@@ -58,12 +59,13 @@ public class RequestService {
     private final AuditLog audit;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final Zones zones;
 
     private static final int ACCESSION_ATTEMPTS = 10;
 
     RequestService(JdbcClient jdbc, TransactionTemplate tx, ExamLifecycle exams, ExamTypeService examTypes,
                    StudyMatcher matcher, Sealer sealer, ObjectStore store, AuditLog audit,
-                   ApplicationEventPublisher events, Clock clock) {
+                   ApplicationEventPublisher events, Clock clock, Zones zones) {
         this.matcher = matcher;
         this.jdbc = jdbc;
         this.tx = tx;
@@ -74,6 +76,7 @@ public class RequestService {
         this.audit = audit;
         this.events = events;
         this.clock = clock;
+        this.zones = zones;
     }
 
     // ---- the hospital --------------------------------------------------------------------------
@@ -83,7 +86,7 @@ public class RequestService {
         ExamType type = examTypes.find(r.examTypeCode()).orElseThrow(() -> new InvalidInputException("examTypeCode",
                 "request.examType.unknown", "unknown exam type " + r.examTypeCode(), r.examTypeCode()));
         Instant now = clock.instant();
-        checkClinicalSafety(r, type, now);
+        checkClinicalSafety(r, type, now, zones.hospital(by.hospitalId()));
         checkConsent(r.consent(), r.urgency(), r.trustedPersonName(), r.consentJustification());
         long examId = inTransaction(() -> {
             long id = exams.open(by.hospitalId(), null, ExamState.REQUESTED, now, by.username());
@@ -407,7 +410,7 @@ public class RequestService {
         throw new org.springframework.security.access.AccessDeniedException(who.role() + " may not do this");
     }
 
-    private void checkClinicalSafety(NewRequest r, ExamType type, Instant now) {
+    private void checkClinicalSafety(NewRequest r, ExamType type, Instant now, ZoneId zone) {
         if (Boolean.TRUE.equals(type.contrast())) {
             if (r.creatinineUmolPerL() == null) {
                 throw new InvalidInputException("creatinineUmolPerL", "request.creatinine.required",
@@ -422,7 +425,7 @@ public class RequestService {
                         "say whether the patient is allergic to contrast");
             }
         }
-        LocalDate today = LocalDate.ofInstant(now, ZoneId.of("Europe/Paris"));
+        LocalDate today = LocalDate.ofInstant(now, zone);
         if (r.birthDate().isAfter(today)) {
             throw new InvalidInputException("birthDate", "request.birthDate.future", "birth date is in the future");
         }

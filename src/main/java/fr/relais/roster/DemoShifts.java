@@ -1,6 +1,7 @@
 package fr.relais.roster;
 
 import fr.relais.platform.Actor;
+import fr.relais.platform.Zones;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -36,12 +37,14 @@ public class DemoShifts implements ApplicationRunner {
     private final ReadingCenterService centers;
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final Zones zones;
 
-    DemoShifts(ShiftService shifts, ReadingCenterService centers, JdbcClient jdbc, Clock clock) {
+    DemoShifts(ShiftService shifts, ReadingCenterService centers, JdbcClient jdbc, Clock clock, Zones zones) {
         this.shifts = shifts;
         this.centers = centers;
         this.jdbc = jdbc;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @Override
@@ -51,7 +54,7 @@ public class DemoShifts implements ApplicationRunner {
 
     /** Returns how many shifts were planned. */
     public int seed() {
-        LocalDate today = LocalDate.now(clock.withZone(PresenceService.ZONE));
+        LocalDate today = zones.today(clock);
         int planned = 0;
         for (Map.Entry<String, String> e : CENTER_BY_RADIOLOGIST.entrySet()) {
             List<Long> user = jdbc.sql("select id from app_user where username = :u and role = 'RADIOLOGIST'")

@@ -6,8 +6,9 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 
 /**
- * When a center's night shift runs, on its own clock: 20:00 → 08:00 Europe/Paris unless the
- * administrator says otherwise. An end at or before the start is on the next morning.
+ * When a center's night shift runs, on its own clock: 20:00 → 08:00 in the zone the
+ * administrator gives it (the reading centers', relais.zone, unless told otherwise). An end at or
+ * before the start is on the next morning.
  */
 public record NightHours(String timeZone, LocalTime starts, LocalTime ends) {
 

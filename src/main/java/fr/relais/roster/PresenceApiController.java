@@ -22,7 +22,7 @@ import java.util.List;
 @RequestMapping("/api/presence")
 class PresenceApiController {
 
-    /** shiftEndsAt is optional: the end of the current night shift (08:00 Paris time) by default. */
+    /** shiftEndsAt is optional: the end of the current night shift (08:00 on the centers' clock) by default. */
     record CheckIn(@NotNull(message = "{presence.center.required}") Long centerId, OffsetDateTime shiftEndsAt) {}
 
     private final PresenceService presence;

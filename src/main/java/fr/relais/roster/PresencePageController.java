@@ -2,6 +2,7 @@ package fr.relais.roster;
 
 import fr.relais.platform.Actor;
 import fr.relais.platform.PageActions;
+import fr.relais.platform.Zones;
 import fr.relais.security.AccountPrincipal;
 import org.springframework.context.MessageSource;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -31,11 +32,13 @@ class PresencePageController {
     private final PresenceService presence;
     private final ShiftService shifts;
     private final MessageSource messages;
+    private final Zones zones;
 
-    PresencePageController(PresenceService presence, ShiftService shifts, MessageSource messages) {
+    PresencePageController(PresenceService presence, ShiftService shifts, MessageSource messages, Zones zones) {
         this.presence = presence;
         this.shifts = shifts;
         this.messages = messages;
+        this.zones = zones;
     }
 
     @GetMapping("/presence")
@@ -44,7 +47,7 @@ class PresencePageController {
         model.addAttribute("current", current.orElse(null));
         model.addAttribute("centers", presence.occupancy());
         model.addAttribute("upcoming", shifts.upcoming(me.id()));
-        model.addAttribute("shiftEndsAt", LOCAL_INPUT.format(presence.defaultShiftEnd().atZone(PresenceService.ZONE)));
+        model.addAttribute("shiftEndsAt", LOCAL_INPUT.format(presence.defaultShiftEnd().atZone(zones.center())));
         return "roster/presence";
     }
 
@@ -60,7 +63,7 @@ class PresencePageController {
         Instant end;
         try {
             end = shiftEndsAt == null || shiftEndsAt.isBlank() ? null
-                    : LocalDateTime.parse(shiftEndsAt.strip()).atZone(PresenceService.ZONE).toInstant();
+                    : LocalDateTime.parse(shiftEndsAt.strip()).atZone(zones.center()).toInstant();
         } catch (DateTimeParseException wrong) {
             PageActions.fail(redirect, messages, locale, "presence.shiftEnd.invalid");
             return "redirect:/presence";

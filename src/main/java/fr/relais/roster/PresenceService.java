@@ -4,6 +4,7 @@ import fr.relais.audit.AuditLog;
 import fr.relais.platform.Actor;
 import fr.relais.platform.ConflictException;
 import fr.relais.platform.InvalidInputException;
+import fr.relais.platform.Zones;
 import fr.relais.security.Account;
 import fr.relais.security.AccountService;
 import fr.relais.security.Role;
@@ -34,8 +35,6 @@ import java.util.Optional;
 @Service
 public class PresenceService {
 
-    /** The network's clock on the wall: night shifts run 20:00–08:00, Paris time. */
-    public static final ZoneId ZONE = ZoneId.of("Europe/Paris");
     public static final LocalTime SHIFT_END = LocalTime.of(8, 0);
     /** A radiologist arriving this long before the planned night starts checks in to it. */
     public static final Duration EARLY_CHECK_IN = Duration.ofHours(2);
@@ -55,25 +54,30 @@ public class PresenceService {
     private final ReadingCenterService centers;
     private final AuditLog audit;
     private final Clock clock;
+    private final Zones zones;
 
     public PresenceService(JdbcClient jdbc, AccountService accounts, ReadingCenterService centers, AuditLog audit,
-                           Clock clock) {
+                           Clock clock, Zones zones) {
         this.jdbc = jdbc;
         this.accounts = accounts;
         this.centers = centers;
         this.audit = audit;
         this.clock = clock;
+        this.zones = zones;
     }
 
-    /** The end of the night shift under way (or about to start): 08:00 Paris time, today before 08:00, else tomorrow. */
-    public static Instant defaultShiftEnd(Instant now) {
-        ZonedDateTime local = now.atZone(ZONE);
-        ZonedDateTime end = local.toLocalDate().atTime(SHIFT_END).atZone(ZONE);
+    /**
+     * The end of the night shift under way (or about to start): 08:00 on the centers' clock, today
+     * before 08:00, else tomorrow.
+     */
+    public static Instant defaultShiftEnd(Instant now, ZoneId zone) {
+        ZonedDateTime local = now.atZone(zone);
+        ZonedDateTime end = local.toLocalDate().atTime(SHIFT_END).atZone(zone);
         return local.toLocalTime().isBefore(SHIFT_END) ? end.toInstant() : end.plusDays(1).toInstant();
     }
 
     public Instant defaultShiftEnd() {
-        return defaultShiftEnd(clock.instant());
+        return defaultShiftEnd(clock.instant(), zones.center());
     }
 
     /**
@@ -93,7 +97,7 @@ public class PresenceService {
         // center's clock, else until the end of the night shift.
         Optional<PlannedRef> planned = plannedShift(userId, centerId, now);
         Instant end = shiftEndsAt != null ? shiftEndsAt
-                : planned.map(p -> p.endsAt().toInstant()).orElseGet(() -> defaultShiftEnd(now));
+                : planned.map(p -> p.endsAt().toInstant()).orElseGet(() -> defaultShiftEnd(now, zones.center()));
         if (!end.isAfter(now)) {
             throw new InvalidInputException("shiftEndsAt", "presence.shiftEnd.past", "The shift end has passed");
         }

@@ -4,6 +4,7 @@ import fr.relais.audit.AuditLog;
 import fr.relais.platform.Actor;
 import fr.relais.platform.ConflictException;
 import fr.relais.platform.NotFoundException;
+import fr.relais.platform.Zones;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -24,11 +25,13 @@ public class ReadingCenterService {
     private final JdbcClient jdbc;
     private final AuditLog audit;
     private final Clock clock;
+    private final Zones zones;
 
-    public ReadingCenterService(JdbcClient jdbc, AuditLog audit, Clock clock) {
+    public ReadingCenterService(JdbcClient jdbc, AuditLog audit, Clock clock, Zones zones) {
         this.jdbc = jdbc;
         this.audit = audit;
         this.clock = clock;
+        this.zones = zones;
     }
 
     public List<ReadingCenter> list() {
@@ -49,8 +52,11 @@ public class ReadingCenterService {
         checkNameFree(request.name(), null);
         long id;
         try {
-            id = jdbc.sql("insert into reading_center (name, seats, created_at) values (:name, :seats, :at) returning id")
-                    .param("name", request.name())
+            // A new center's nights run on the centers' clock until an administrator gives it its own.
+            id = jdbc.sql("""
+                    insert into reading_center (name, seats, time_zone, created_at) values (:name, :seats, :zone, :at)
+                    returning id""")
+                    .param("name", request.name()).param("zone", zones.center().getId())
                     .param("seats", request.seats())
                     .param("at", OffsetDateTime.now(clock))
                     .query(Long.class).single();

@@ -3,6 +3,7 @@ package fr.relais.roster;
 import fr.relais.platform.Actor;
 import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.YearMonths;
+import fr.relais.platform.Zones;
 import fr.relais.security.AccountPrincipal;
 import fr.relais.security.Role;
 import org.springframework.http.ResponseEntity;
@@ -38,16 +39,18 @@ class ShiftApiController {
 
     private final ShiftService shifts;
     private final Clock clock;
+    private final Zones zones;
 
-    ShiftApiController(ShiftService shifts, Clock clock) {
+    ShiftApiController(ShiftService shifts, Clock clock, Zones zones) {
         this.shifts = shifts;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @GetMapping("/api/shifts")
     @PreAuthorize("hasAnyRole('ADMIN','COORDINATOR','RADIOLOGIST')")
     ShiftCalendar month(@RequestParam(name = "month", required = false) String month) {
-        return shifts.month(YearMonths.parseOr("month", month, YearMonth.now(clock.withZone(PresenceService.ZONE))));
+        return shifts.month(YearMonths.parseOr("month", month, YearMonth.now(clock.withZone(zones.center()))));
     }
 
     @GetMapping("/api/shifts/mine")
@@ -89,7 +92,7 @@ class ShiftApiController {
         return shifts.hours(id);
     }
 
-    /** Body {@code {"timeZone": "Europe/Paris", "starts": "20:00", "ends": "08:00"}}. */
+    /** Body {@code {"timeZone": "Indian/Reunion", "starts": "20:00", "ends": "08:00"}}. */
     @PutMapping("/api/centers/{id}/night-hours")
     @PreAuthorize("hasRole('ADMIN')")
     NightHours setHours(@PathVariable long id, @RequestBody HoursChange change, Actor actor) {

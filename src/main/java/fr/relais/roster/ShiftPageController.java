@@ -4,6 +4,7 @@ import fr.relais.platform.Actor;
 import fr.relais.platform.PageActions;
 import fr.relais.platform.ProblemException;
 import fr.relais.platform.YearMonths;
+import fr.relais.platform.Zones;
 import fr.relais.security.AccountPrincipal;
 import fr.relais.security.Role;
 import org.springframework.context.MessageSource;
@@ -33,18 +34,21 @@ class ShiftPageController {
     private final CredentialService credentials;
     private final MessageSource messages;
     private final Clock clock;
+    private final Zones zones;
 
-    ShiftPageController(ShiftService shifts, CredentialService credentials, MessageSource messages, Clock clock) {
+    ShiftPageController(ShiftService shifts, CredentialService credentials, MessageSource messages, Clock clock,
+                        Zones zones) {
         this.shifts = shifts;
         this.credentials = credentials;
         this.messages = messages;
         this.clock = clock;
+        this.zones = zones;
     }
 
     @GetMapping("/shifts")
     String page(@RequestParam(name = "month", required = false) String month,
                 @AuthenticationPrincipal AccountPrincipal me, Model model, Locale locale, RedirectAttributes redirect) {
-        YearMonth current = YearMonth.now(clock.withZone(PresenceService.ZONE));
+        YearMonth current = YearMonth.now(clock.withZone(zones.center()));
         YearMonth shown;
         try {
             shown = YearMonths.parseOr("month", month, current);
@@ -61,7 +65,7 @@ class ShiftPageController {
         model.addAttribute("next", shown.plusMonths(1));
         model.addAttribute("me", me.id());
         model.addAttribute("myNights", myNights);
-        model.addAttribute("today", LocalDate.now(clock.withZone(PresenceService.ZONE)));
+        model.addAttribute("today", zones.today(clock));
         model.addAttribute("administrator", me.role() == Role.ADMIN);
         model.addAttribute("radiologist", me.role() == Role.RADIOLOGIST);
         if (me.role() == Role.ADMIN) {

@@ -226,7 +226,7 @@ public class ShiftService {
             hours = new NightHours(timeZone.strip(), LocalTime.parse(starts.strip()), LocalTime.parse(ends.strip()));
         } catch (DateTimeException | NullPointerException e) {
             throw new InvalidInputException(null, "shift.hours.invalid",
-                    "give a time zone such as Europe/Paris and the hours as HH:mm");
+                    "give a time zone such as Indian/Reunion and the hours as HH:mm");
         }
         if (hours.starts().equals(hours.ends())) {
             throw new InvalidInputException("ends", "shift.hours.invalid", "a shift cannot start and end at the same time");

@@ -9,6 +9,7 @@ import fr.relais.exam.ExamState;
 import fr.relais.exam.ExamStateMachine;
 import fr.relais.platform.ConflictException;
 import fr.relais.platform.NotFoundException;
+import fr.relais.platform.Zones;
 import fr.relais.request.RequestService;
 import fr.relais.request.Urgency;
 import fr.relais.roster.Roster;
@@ -57,9 +58,10 @@ public class WorklistService {
     private final WorklistSettings settings;
     private final Roster roster;
     private final ObjectMapper json = new ObjectMapper();
+    private final Zones zones;
 
     WorklistService(JdbcClient jdbc, TransactionTemplate tx, ExamLifecycle exams, Sealer sealer, AuditLog audit,
-                    Clock clock, WorklistSettings settings, Roster roster) {
+                    Clock clock, WorklistSettings settings, Roster roster, Zones zones) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.exams = exams;
@@ -69,6 +71,7 @@ public class WorklistService {
         this.settings = settings;
         this.roster = roster;
         this.policy = new WorklistPolicy(settings.targets());
+        this.zones = zones;
     }
 
     // ---- the queue -----------------------------------------------------------------------------
@@ -121,6 +124,14 @@ public class WorklistService {
             notifyChange(examId, exam.hospitalId(), "ai-positive", null);
             return true;
         }));
+    }
+
+    /**
+     * An AI engine could not analyse the exam: its place in the queue stays (the reading never
+     * waits for the AI), and the screens showing it are told, so that its row says so at once.
+     */
+    public void aiAnalysisFailed(long examId) {
+        notifyChange(examId, hospitalOf(examId), "ai-failed", null);
     }
 
     /** The exams a checked-in radiologist may read, most urgent first; empty when not checked in. */
@@ -459,8 +470,10 @@ public class WorklistService {
     }
 
     private static final String SELECT = """
-            select e.id, e.state, e.priority_class, r.urgency, e.ai_positive, e.ready_at, e.deadline_at, e.hospital_id,
-                   h.name as hospital_name, r.exam_type_code, t.label_fr, r.birth_date_sealed, r.sex,
+            select e.id, e.state, e.priority_class, r.urgency, e.ai_positive,
+                   exists (select 1 from ai_failed_analysis f where f.exam_id = e.id) as ai_failed,
+                   e.ready_at, e.deadline_at, e.hospital_id,
+                   h.name as hospital_name, h.time_zone, r.exam_type_code, t.label_fr, r.birth_date_sealed, r.sex,
                    e.claimed_by, u.display_name as claimed_by_name, e.claimed_at
             from exam e
             join exam_request r on r.exam_id = e.id
@@ -479,10 +492,10 @@ public class WorklistService {
         Long claimedBy = (Long) rs.getObject("claimed_by");
         return new WorklistRow(rs.getLong("id"), rs.getString("state"), priorityClass,
                 priorityClass == null ? null : priorityClass.colour(), Urgency.valueOf(rs.getString("urgency")),
-                rs.getBoolean("ai_positive"), ready == null ? null : ready.toInstant(),
+                rs.getBoolean("ai_positive"), rs.getBoolean("ai_failed"), ready == null ? null : ready.toInstant(),
                 deadline == null ? null : deadline.toInstant(), rs.getLong("hospital_id"), rs.getString("hospital_name"),
                 rs.getString("exam_type_code"), rs.getString("label_fr"),
-                Period.between(birth, LocalDate.ofInstant(now, ZoneId.of("Europe/Paris"))).getYears(),
+                Period.between(birth, LocalDate.ofInstant(now, zones.hospital(rs.getString("time_zone")))).getYears(),
                 rs.getString("sex"), claimedBy, rs.getString("claimed_by_name"),
                 claimedAt == null ? null : claimedAt.toInstant());
     }

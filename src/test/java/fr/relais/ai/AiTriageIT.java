@@ -2,6 +2,7 @@ package fr.relais.ai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import fr.relais.BaseIntegrationTest;
+import fr.relais.Browser;
 import fr.relais.request.RequestFixtures;
 import fr.relais.security.Role;
 import fr.relais.sim.SyntheticCt;
@@ -13,14 +14,24 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The built-in detector on studies that went the whole way, and what its findings do to the queue. */
+/**
+ * The built-in detector on studies that went the whole way, and what its findings do to the queue.
+ * An AI that cannot see says so: the same head CT with a bleed sent JPEG-LS lossless (pixels the
+ * detector does not decode) is a failed analysis, never a negative, shown on the worklist and the
+ * viewer, and the exam is read all the same.
+ */
 class AiTriageIT extends BaseIntegrationTest {
+
+    private static final String JPEG_LS_LOSSLESS = "1.2.840.10008.1.2.4.80";
 
     @Autowired
     Sealer sealer;
@@ -33,10 +44,7 @@ class AiTriageIT extends BaseIntegrationTest {
         String ae = uniqueAeTitle("AI");
         long hospital = createHospital(unique("CH Triage"), ae);
         TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
-        TestAccount reader = createAccount(Role.RADIOLOGIST, null);
-        WorklistFixtures seats = new WorklistFixtures(jdbc, sealer);
-        seats.authorise(reader.id(), hospital);
-        seats.checkIn(reader.id(), seats.center(unique("Centre IA"), 4));
+        TestAccount reader = readerOnDutyFor(hospital);
 
         // Two normal heads arrive first, then one with a haematoma.
         List<Long> exams = new ArrayList<>();
@@ -50,7 +58,7 @@ class AiTriageIT extends BaseIntegrationTest {
                     work.resolve("s" + k));
             Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", study.files());
             assertThat(sent.exitCode()).as(sent.output()).isZero();
-            Await.until("exam " + examId + " analysed", () -> runState(examId), "DONE"::equals);
+            Await.until("exam " + examId + " analysed", () -> run(examId), "DONE"::equals);
             exams.add(examId);
             if (bleed) {
                 jdbc.sql("select positive, score, key_sop_instance_uid from ai_result where exam_id = :e")
@@ -92,10 +100,117 @@ class AiTriageIT extends BaseIntegrationTest {
         assertThat(as(reader).post("/api/worklist/next", null).json().get("examId").asLong()).isEqualTo(positive);
     }
 
-    private String runState(long examId) {
+    @Test
+    void aBleedSentJpegLsIsAFailedAnalysisOnTheWorklistAndTheViewerWhileSentUncompressedItStaysPositive() throws Exception {
+        String ae = uniqueAeTitle("JLS");
+        long hospital = createHospital(unique("CH Compressé"), ae);
+        TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
+        TestAccount reader = readerOnDutyFor(hospital);
+
+        long plain = sendHeadWithBleed(physician, reader, ae, "IPP-PLAIN", false);
+        long compressed = sendHeadWithBleed(physician, reader, ae, "IPP-JLS", true);
+        assertThat(jdbc.sql("""
+                select distinct i.transfer_syntax from instance i join series se on se.id = i.series_id
+                join exam e on e.study_id = se.study_id where e.id = :e""").param("e", compressed)
+                .query(String.class).list()).containsExactly(JPEG_LS_LOSSLESS);
+
+        Await.until("exam " + plain + " analysed", () -> run(plain), r -> !"RUNNING".equals(r));
+        Await.until("exam " + compressed + " analysed", () -> run(compressed), r -> !"RUNNING".equals(r));
+        assertThat(run(plain)).isEqualTo("DONE");
+        assertThat(jdbc.sql("select positive from ai_result where exam_id = :e").param("e", plain)
+                .query(Boolean.class).single()).isTrue();
+        // The detector saw no pixel: a failed analysis with its reason, and no result at all.
+        assertThat(run(compressed)).isEqualTo("FAILED COMPRESSED_IMAGES");
+        assertThat(jdbc.sql("select count(*) from ai_result where exam_id = :e").param("e", compressed)
+                .query(Integer.class).single()).isZero();
+
+        // The worklist says so, on the row and in the API. (The positive one is not checked for the
+        // mark: HTTP engines other tests leave on the shared server may time out on it.)
+        JsonNode queue = as(reader).get("/api/worklist").json();
+        assertThat(rowOf(queue, compressed).get("aiFailed").asBoolean()).isTrue();
+        Browser page = browser().loggedInAs(reader.username(), reader.password());
+        assertThat(rowHtml(page.get("/worklist").body(), compressed)).contains("Échec IA");
+
+        // The viewer tells the reader, in French, why the AI did not see the images.
+        Browser admin = browser().loggedInAs("admin", ADMIN_PASSWORD);
+        String viewer = admin.get("/reading/exams/" + compressed + "/viewer").body();
+        assertThat(viewer).contains("id=\"ai-failures\"").contains("analyse impossible")
+                .contains("les images sont compressées").doesNotContain("id=\"ai-flags\"");
+        String positiveViewer = admin.get("/reading/exams/" + plain + "/viewer").body();
+        assertThat(positiveViewer).contains("id=\"ai-flags\"").doesNotContain("les images sont compressées");
+
+        // A failed analysis does not hold up the reading: the exam is taken and opened as any other.
+        assertThat(as(reader).post("/api/worklist/" + compressed + "/claim", null).status()).isEqualTo(200);
+        assertThat(jdbc.sql("select state from exam where id = :e").param("e", compressed).query(String.class).single())
+                .isEqualTo("IN_READING");
+        assertThat(page.get("/reading/exams/" + compressed + "/report").body()).contains("analyse impossible");
+    }
+
+    /** A radiologist authorised for the hospital and checked in to a seat. */
+    private TestAccount readerOnDutyFor(long hospital) {
+        TestAccount reader = createAccount(Role.RADIOLOGIST, null);
+        WorklistFixtures seats = new WorklistFixtures(jdbc, sealer);
+        seats.authorise(reader.id(), hospital);
+        seats.checkIn(reader.id(), seats.center(unique("Centre IA"), 4));
+        return reader;
+    }
+
+    /** Files and accepts a head CT request, then sends the same generated bleed, JPEG-LS lossless or not. */
+    private long sendHeadWithBleed(TestAccount physician, TestAccount reader, String ae, String patientId, boolean jpegLs)
+            throws Exception {
+        JsonNode filed = RequestFixtures.file(as(physician), RequestFixtures.headCt(patientId, "PATIENT_SIGNED"));
+        long examId = filed.get("id").asLong();
+        RequestFixtures.accept(jdbc, as(reader), examId);
+        Path folder = work.resolve(patientId + "-" + examId);
+        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(30).rows(128)
+                .columns(128).bleed(true).seed(702).accession(filed.get("accessionNumber").asText()).build(), folder);
+        List<Path> files = study.files();
+        List<String> options = List.of();
+        if (jpegLs) {
+            files = new ArrayList<>();
+            for (Path f : study.files()) {
+                Path encoded = folder.resolve("jls-" + f.getFileName());
+                dcmcjpls(f, encoded);
+                files.add(encoded);
+            }
+            options = List.of("-xt"); // propose JPEG-LS lossless
+        }
+        Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", options, files);
+        assertThat(sent.exitCode()).as(sent.output()).isZero();
+        Await.until("exam " + examId + " ready", () -> jdbc.sql("select state from exam where id = :e")
+                .param("e", examId).query(String.class).single(), "READY"::equals);
+        return examId;
+    }
+
+    private static void dcmcjpls(Path in, Path out) throws Exception {
+        Process p = new ProcessBuilder("dcmcjpls", "+el", in.toString(), out.toString()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isZero();
+        assertThat(Files.size(out)).isPositive();
+    }
+
+    /** The built-in detector's latest run on the exam: its state, and its failure if any. */
+    private String run(long examId) {
         return jdbc.sql("""
-                        select r.state from ai_run r join ai_engine g on g.id = r.engine_id
+                        select r.state || ' ' || coalesce(r.failure, '') from ai_run r join ai_engine g on g.id = r.engine_id
                         where r.exam_id = :e and g.code = :code order by r.id desc limit 1""")
-                .param("e", examId).param("code", HaemorrhageDetector.ENGINE).query(String.class).optional().orElse("NONE");
+                .param("e", examId).param("code", HaemorrhageDetector.ENGINE).query(String.class).optional()
+                .map(String::strip).orElse("RUNNING");
+    }
+
+    private static JsonNode rowOf(JsonNode queue, long examId) {
+        for (JsonNode row : queue) {
+            if (row.get("examId").asLong() == examId) {
+                return row;
+            }
+        }
+        throw new AssertionError("exam " + examId + " is not in the worklist: " + queue);
+    }
+
+    private static String rowHtml(String page, long examId) {
+        int start = page.indexOf("data-exam-id=\"" + examId + "\"");
+        assertThat(start).as("row of exam " + examId).isNotNegative();
+        return page.substring(start, page.indexOf("</tr>", start));
     }
 }

@@ -251,7 +251,7 @@ class BillingIT extends BaseIntegrationTest {
         assertThat(pdf.status()).isEqualTo(200);
         assertThat(pdf.contentType()).isEqualTo("application/pdf");
         assertThat(pdf.body()).startsWith("%PDF-");
-        try (PDDocument document = Loader.loadPDF(Statements.pdf(statements.statement(radiologist.id(), statementMonth)))) {
+        try (PDDocument document = Loader.loadPDF(statements.pdf(statements.statement(radiologist.id(), statementMonth)))) {
             String text = new PDFTextStripper().getText(document);
             assertThat(text).contains("Relevé de production", "RPPS " + rpps,
                     "Total : " + mine.size() + " examen(s) en " + byNight.size() + " nuit(s)");

@@ -21,7 +21,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -480,6 +482,20 @@ class ReportIT extends BaseIntegrationTest {
         assertThat(as(outsider).get(path(exam)).status()).isEqualTo(404);
         assertThat(as(outsider).get(path(exam) + "/text").status()).isEqualTo(404);
         assertThat(audits("REPORT_ACCESS_DENIED", exam, outsider.username())).isEqualTo(1);
+    }
+
+    @Test
+    void theReportTextIsDatedOnItsHospitalsClock() {
+        jdbc.sql("update hospital set time_zone = 'America/Martinique' where id = :id").param("id", hospital).update();
+        long exam = signedExam();
+        Instant signedAt = jdbc.sql("select signed_at from report where exam_id = :e").param("e", exam)
+                .query(OffsetDateTime.class).single().toInstant();
+
+        String text = as(physician).get(path(exam) + "/text").body();
+
+        // Martinique is UTC-4 all year, five or six hours behind Paris: the hospital files its own time.
+        assertThat(text).contains("le " + DateTimeFormatter.ofPattern("dd/MM/yyyy 'à' HH:mm")
+                .format(signedAt.atZone(ZoneId.of("America/Martinique"))) + " (heure de America/Martinique)");
     }
 
     @Test

@@ -56,7 +56,8 @@ class PresenceIT extends BaseIntegrationTest {
         assertThat(in.status()).isEqualTo(201);
         assertThat(in.json().get("centerName").asText()).isEqualTo(centerName);
         Instant end = OffsetDateTime.parse(in.json().get("shiftEndsAt").asText()).toInstant();
-        assertThat(end).isIn(PresenceService.defaultShiftEnd(before), PresenceService.defaultShiftEnd(Instant.now()));
+        java.time.ZoneId paris = java.time.ZoneId.of("Europe/Paris");
+        assertThat(end).isIn(PresenceService.defaultShiftEnd(before, paris), PresenceService.defaultShiftEnd(Instant.now(), paris));
         assertThat(as(radiologist).get("/api/presence/me").json().get("centerId").asLong()).isEqualTo(center);
         JsonNode occupancy = occupancyOf(center);
         assertThat(occupancy.get("taken").asInt()).isEqualTo(1);
