@@ -167,7 +167,7 @@ public class DeliveryService {
             }
             upTo = Math.min(upTo + 1, addenda.size());
         }
-        return document(withAddenda(whole, addenda.subList(0, upTo)));
+        return document(whole.withAddenda(addenda.subList(0, upTo)));
     }
 
     private ReportDocument document(SignedReport r) {
@@ -180,12 +180,6 @@ public class DeliveryService {
     /** The PDF of a signed report as the caller already read it, with all its addenda, for downloads. */
     public byte[] pdf(SignedReport report) {
         return ReportPdf.render(document(report));
-    }
-
-    private static SignedReport withAddenda(SignedReport r, List<Addendum> addenda) {
-        return new SignedReport(r.reportId(), r.examId(), r.request(), r.studyInstanceUid(), r.indication(), r.technique(),
-                r.findings(), r.conclusion(), r.critical(), r.criticalCategory(), r.signedAt(), r.signedById(),
-                r.signedByName(), r.turnaroundSeconds(), addenda);
     }
 
     private void markDelivered(long examId, long reportId) {

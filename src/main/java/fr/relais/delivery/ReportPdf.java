@@ -52,6 +52,12 @@ final class ReportPdf {
                     + (q.sex() == null ? "" : ", sexe " + q.sex()));
             w.line(Writer.REGULAR, 10, "IPP : " + q.patientId() + " · N° d'examen : " + q.accessionNumber());
             w.line(Writer.REGULAR, 10, "Demandé par : " + q.requestingPhysician() + " le " + at(q.requestedAt(), zone));
+            SignedReport.Reading reading = r.reading();
+            w.line(Writer.REGULAR, 10, "Examen du " + (reading.studyDate() == null ? "(date non indiquée)"
+                    : DAY.format(reading.studyDate())) + " · images reçues le " + at(reading.imagesAt(), zone));
+            w.line(Writer.REGULAR, 10, "Lu par : " + r.signedByName()
+                    + (reading.signerRpps() == null ? "" : " (RPPS " + reading.signerRpps() + ")")
+                    + (reading.readingCenter() == null ? "" : ", " + reading.readingCenter()));
             w.gap(8);
             if (r.critical()) {
                 w.line(Writer.BOLD, 11, "RÉSULTAT CRITIQUE : " + d.criticalLabel());

@@ -186,11 +186,18 @@ public class ReportService {
     public SignedReport signedReport(long reportId) {
         record Row(long id, long examId, String state, String indication, String technique, String findings,
                    String conclusion, boolean critical, String criticalCategory, OffsetDateTime signedAt,
-                   Long signedBy, String signedByName, Integer turnaroundSeconds, String studyUid) {}
+                   Long signedBy, String signedByName, Integer turnaroundSeconds, String studyUid,
+                   java.time.LocalDate studyDate, OffsetDateTime imagesAt, String readingCenter, String rpps) {}
         Row row = jdbc.sql("""
                 select rp.id, rp.exam_id, rp.state, rp.indication, rp.technique, rp.findings, rp.conclusion,
                        rp.critical, rp.critical_category, rp.signed_at, rp.signed_by,
-                       u.display_name as signed_by_name, rp.turnaround_seconds, s.study_uid
+                       u.display_name as signed_by_name, rp.turnaround_seconds, s.study_uid,
+                       s.study_date, coalesce(rp.first_image_at, s.first_received_at) as images_at,
+                       (select c.name from seat_presence p join reading_center c on c.id = p.center_id
+                        where p.user_id = rp.signed_by and p.checked_in_at <= rp.signed_at
+                          and (p.checked_out_at is null or p.checked_out_at >= rp.signed_at)
+                        order by p.checked_in_at desc limit 1) as reading_center,
+                       u.rpps
                 from report rp
                 join exam e on e.id = rp.exam_id
                 left join study s on s.id = e.study_id
@@ -207,7 +214,9 @@ public class ReportService {
                 row.findings(), row.conclusion(), row.critical(),
                 row.criticalCategory() == null ? null : CriticalCategory.valueOf(row.criticalCategory()),
                 row.signedAt().toInstant(), row.signedBy(), row.signedByName(),
-                row.turnaroundSeconds() == null ? null : row.turnaroundSeconds().longValue(), addenda(row.id()));
+                row.turnaroundSeconds() == null ? null : row.turnaroundSeconds().longValue(), addenda(row.id()),
+                new SignedReport.Reading(row.studyDate(), row.imagesAt() == null ? null : row.imagesAt().toInstant(),
+                        row.readingCenter(), row.rpps()));
     }
 
     /** Everything the editor page shows, for the claim holder (editable) or a reader of the signed report. */

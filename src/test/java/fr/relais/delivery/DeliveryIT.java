@@ -324,6 +324,11 @@ class DeliveryIT extends BaseIntegrationTest {
     @Test
     void theHospitalDownloadsThePdfAndReadsTheReportOverFhirAndNobodyElseDoes() throws Exception {
         Site site = site();
+        String rpps = String.valueOf(10_000_000_000L + site.radiologist().id() % 1_000_000_000L);
+        jdbc.sql("update app_user set rpps = :r where id = :u").param("r", rpps).param("u", site.radiologist().id()).update();
+        String center = jdbc.sql("""
+                select c.name from seat_presence p join reading_center c on c.id = p.center_id
+                where p.user_id = :u""").param("u", site.radiologist().id()).query(String.class).single();
         Signed signed = sign(site, 706, "Pas d’hémorragie intracrânienne.");
         // No destination: the portal and FHIR serve the report; nothing was pushed, so the exam stays REPORTED.
         assertThat(examState(signed.examId())).isEqualTo("REPORTED");
@@ -335,6 +340,9 @@ class DeliveryIT extends BaseIntegrationTest {
             String text = new PDFTextStripper().getText(document);
             assertThat(text).contains(site.name()).contains("Pas d’hémorragie intracrânienne.").contains(signed.accession())
                     .contains("Signé électroniquement");
+            // When the exam was done and read, where, and by whom: what the requesting service files.
+            assertThat(text).contains("Demandé par", "Examen du ", "images reçues le ",
+                    "Lu par : Test " + Role.RADIOLOGIST + " (RPPS " + rpps + "), " + center);
         }
 
         JsonNode bundle = as(site.physician()).get("/fhir/DiagnosticReport?identifier=" + signed.accession()).json();
