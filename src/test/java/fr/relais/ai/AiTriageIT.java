@@ -162,8 +162,8 @@ class AiTriageIT extends BaseIntegrationTest {
         long examId = filed.get("id").asLong();
         RequestFixtures.accept(jdbc, as(reader), examId);
         Path folder = work.resolve(patientId + "-" + examId);
-        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(SyntheticCt.StudySpec.builder().slices(30).rows(128)
-                .columns(128).bleed(true).seed(702).accession(filed.get("accessionNumber").asText()).build(), folder);
+        SyntheticCt.GeneratedStudy study = SyntheticCt.generate(RequestFixtures.matching(filed,
+                SyntheticCt.StudySpec.builder().slices(30).rows(128).columns(128).bleed(true).seed(702)).build(), folder);
         List<Path> files = study.files();
         List<String> options = List.of();
         if (jpegLs) {
