@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OpsSettingsTest {
 
-    private final OpsSettings settings = new OpsSettings(LocalTime.of(20, 0), ZoneId.of("Europe/Paris"), Duration.ofSeconds(15));
+    private final OpsSettings settings = new OpsSettings(LocalTime.of(20, 0), ZoneId.of("Europe/Paris"), Duration.ofSeconds(15),
+            Duration.ofHours(2), Duration.ofDays(7), 5, null, Duration.ofSeconds(10));
 
     @Test
     void tonightBeganAtTheLatestEightPmOfTheNetworksZone() {
