@@ -62,7 +62,8 @@ class OpsAlerts {
                 : new AlertWebhook(settings.alertWebhook(), settings.alertWebhookTimeout(), json);
     }
 
-    @Scheduled(fixedDelayString = "${relais.ops.alert-check-millis:30000}")
+    @Scheduled(fixedDelayString = "${relais.ops.alert-check-millis:30000}",
+            initialDelayString = "${relais.ops.alert-first-check-millis:30000}")
     void scheduled() {
         check();
     }
@@ -156,8 +157,7 @@ class OpsAlerts {
                 .query(Long.class).list();
         for (long id : pending) {
             tx.executeWithoutResult(status -> {
-                List<OpsAlert> locked = jdbc.sql(SELECT + """
-                         where a.id = :id and a.notified_at is null for update of a skip locked""")
+                List<OpsAlert> locked = jdbc.sql(SELECT + " where a.id = :id and a.notified_at is null for update of a skip locked")
                         .param("id", id).query((rs, i) -> alert(rs)).list();
                 for (OpsAlert alert : locked) {
                     boolean sent = webhook.post(body(alert));

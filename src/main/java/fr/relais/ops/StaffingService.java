@@ -38,8 +38,8 @@ class StaffingService {
 
     StaffingRule.Assessment assess(Instant now) {
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        List<Queued> queue = jdbc.sql("select e.deadline_at, " + READING_MINUTES + """
-                 from exam e where e.state = 'READY' and e.deadline_at is not null""")
+        List<Queued> queue = jdbc.sql("select e.deadline_at, " + READING_MINUTES
+                        + " from exam e where e.state = 'READY' and e.deadline_at is not null")
                 .query((rs, i) -> new Queued(rs.getObject(1, OffsetDateTime.class).toInstant(), rs.getInt(2)))
                 .list();
         Map<Long, List<Held>> onDuty = new LinkedHashMap<>();
@@ -48,8 +48,8 @@ class StaffingService {
                 where p.checked_out_at is null and p.shift_ends_at > :now""")
                 .param("now", at).query(Long.class).list()
                 .forEach(user -> onDuty.put(user, new ArrayList<>()));
-        jdbc.sql("select e.claimed_by, e.claimed_at, " + READING_MINUTES + """
-                 from exam e where e.state = 'IN_READING' and e.claimed_by is not null and e.claimed_at is not null""")
+        jdbc.sql("select e.claimed_by, e.claimed_at, " + READING_MINUTES
+                        + " from exam e where e.state = 'IN_READING' and e.claimed_by is not null and e.claimed_at is not null")
                 .query((rs, i) -> Map.entry(rs.getLong(1),
                         new Held(rs.getObject(2, OffsetDateTime.class).toInstant(), rs.getInt(3))))
                 .list().forEach(h -> {
