@@ -167,6 +167,9 @@ class DashboardIT extends BaseIntegrationTest {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("Tableau de bord de la nuit", "id=\"chart-hours\"", "class=\"bar-signed\"", "id=\"time-to-open\"",
                 hospitalName, "data-live=\"/live/worklist\"");
+        // Both charts have their axes, graduated and named with their unit, and the values written on the bars.
+        assertThat(page.body()).contains("id=\"chart-classes\"", "class=\"axis\"", "class=\"tick\"",
+                ">Nombre</text>", ">Minutes</text>", ">Heure</text>", "class=\"value\"", " min</text>");
         assertThat(admin().get("/coordination/dashboard").status()).isEqualTo(200);
         assertThat(admin().get("/api/ops/dashboard").status()).isEqualTo(200);
     }
