@@ -170,6 +170,8 @@ class DashboardIT extends BaseIntegrationTest {
         // Both charts have their axes, graduated and named with their unit, and the values written on the bars.
         assertThat(page.body()).contains("id=\"chart-classes\"", "class=\"axis\"", "class=\"tick\"",
                 ">Nombre</text>", ">Minutes</text>", ">Heure</text>", "class=\"value\"", " min</text>");
+        // Reassigning and releasing are one link away, on the supervision page that does both per exam.
+        assertThat(page.body()).contains("id=\"supervise\" href=\"/coordination/worklist\"");
         assertThat(admin().get("/coordination/dashboard").status()).isEqualTo(200);
         assertThat(admin().get("/api/ops/dashboard").status()).isEqualTo(200);
     }
