@@ -60,15 +60,23 @@ class OpsAlertsIT extends BaseIntegrationTest {
                 .toList();
     }
 
-    @Test
-    void aHospitalThatUsuallySendsAndFallsSilentRaisesOneAlertUntilImagesComeAgain() {
-        String name = unique("CH Silencieux");
+    private record Sender(long hospital, TestAccount physician) {}
+
+    /** A hospital that sent five studies (the usual minimum over a week), the last three hours ago (silence: two). */
+    private Sender silentHospital(String name) {
         long hospital = createHospital(name, uniqueAeTitle("SIL"));
         TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
-        // Five studies (the usual minimum over a week), the last images three hours ago (silence: two hours).
         for (int i = 0; i < 5; i++) {
             fixtures.readyExam(hospital, physician.id(), Instant.now().minus(Duration.ofHours(3 + i)));
         }
+        return new Sender(hospital, physician);
+    }
+
+    @Test
+    void aHospitalThatUsuallySendsAndFallsSilentRaisesOneAlertUntilImagesComeAgain() {
+        String name = unique("CH Silencieux");
+        Sender sender = silentHospital(name);
+        long hospital = sender.hospital();
 
         alerts.check();
         List<JsonNode> sent = Await.until("the webhook for " + name, () -> posted("intake-stopped", "hospital", name),
@@ -86,7 +94,7 @@ class OpsAlertsIT extends BaseIntegrationTest {
         assertThat(posted("intake-stopped", "hospital", name)).hasSize(1);
 
         // Images again: the alert clears and leaves the page.
-        fixtures.readyExam(hospital, physician.id(), Instant.now());
+        fixtures.readyExam(hospital, sender.physician().id(), Instant.now());
         alerts.check();
         assertThat(alerts.open()).noneMatch(a -> a.hospitalId() != null && a.hospitalId() == hospital);
         assertThat(as(coordinator).get("/coordination/dashboard").body()).doesNotContain(name);
@@ -126,11 +134,7 @@ class OpsAlertsIT extends BaseIntegrationTest {
     @Test
     void aWebhookThatFailsIsTriedAgainAtTheNextCheck() {
         String name = unique("CH Relance");
-        long hospital = createHospital(name, uniqueAeTitle("RLC"));
-        TestAccount physician = createAccount(Role.HOSPITAL_PHYSICIAN, hospital);
-        for (int i = 0; i < 5; i++) {
-            fixtures.readyExam(hospital, physician.id(), Instant.now().minus(Duration.ofHours(3)));
-        }
+        long hospital = silentHospital(name).hospital();
         WebhookListener.shared().answer(500);
         try {
             alerts.check();
