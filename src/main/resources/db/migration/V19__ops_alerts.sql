@@ -15,3 +15,11 @@ create table ops_alert (
 );
 create unique index ops_alert_open on ops_alert (kind, coalesce(hospital_id, 0)) where cleared_at is null;
 create index ops_alert_unnotified on ops_alert (raised_at) where notified_at is null;
+
+-- The last time the DICOM door asked a hospital to send again later (A700: the reception memory
+-- budget was full, or storing failed), for the hospital's own pages.
+create table intake_retry_later (
+    hospital_id  bigint primary key references hospital (id) on delete cascade,
+    last_at      timestamptz not null,
+    times        bigint not null default 1
+);
