@@ -57,6 +57,10 @@ public abstract class BaseIntegrationTest {
         registry.add("relais.audit.refusal-minute-millis", () -> "86400000");
         // Nor the AI's catch-up of lost dispatches: a test calls it with its own window.
         registry.add("relais.ai.catch-up-after", () -> "1d");
+        // Operations alerts are checked when a test asks, and posted to a listener on loopback.
+        registry.add("relais.ops.alert-check-millis", () -> "86400000");
+        registry.add("relais.ops.alert-first-check-millis", () -> "86400000");
+        registry.add("relais.ops.alert-webhook", () -> fr.relais.support.WebhookListener.shared().url());
         // The shared server's clients log in with a password alone; StrictSecurityIT runs the
         // production defaults (second factor for radiologists, coordinators and admins, HTTPS).
         registry.add("relais.security.second-factor.roles", () -> "");

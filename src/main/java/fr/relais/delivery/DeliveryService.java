@@ -221,7 +221,8 @@ public class DeliveryService {
         return outbox.unreached(clock.instant().minus(SWEEP_WINDOW));
     }
 
-    int alarms() {
+    /** Deliveries refused, or not acknowledged within relais.delivery.alarm-after (the gauge relais_delivery_alarms). */
+    public int alarms() {
         return outbox.late(clock.instant().minus(settings.alarmAfter()));
     }
 

@@ -483,6 +483,11 @@ final class Association {
             status = StoreStatus.cannotUnderstand("C-STORE-RQ lacks the affected SOP class or instance UID");
         } else if (overBudget != null) {
             status = StoreStatus.outOfResources(overBudget);
+            try {
+                storeHandler.askedToRetryLater(overBudget);
+            } catch (RuntimeException e) {
+                log.warn("association {} from {}: recording a retry-later failed: {}", id, callingAe, e.toString());
+            }
         } else if (!sopClass.equals(pc.abstractSyntax())) {
             status = StoreStatus.dataSetDoesNotMatch("SOP class differs from its presentation context");
         } else {

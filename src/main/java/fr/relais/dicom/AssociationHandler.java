@@ -69,6 +69,9 @@ public interface AssociationHandler {
 
         /** The association ended (released, aborted or broken); whatever is pending may be dropped. */
         default void ended() {}
+
+        /** A C-STORE was answered "retry later" before reaching {@link #store} (the reception budget was full). */
+        default void askedToRetryLater(String why) {}
     }
 
     /**

@@ -185,6 +185,7 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
         private final AssociationRequest request;
         private int stored;
         private int refused;
+        private boolean toldToRetry;
 
         HospitalSession(HospitalRef hospital, AssociationRequest request) {
             this.hospital = hospital;
@@ -217,9 +218,19 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
                 }
                 case FAILED -> {
                     refused++;
+                    askedToRetryLater(outcome.reason());
                     yield StoreStatus.outOfResources(outcome.reason());
                 }
             };
+        }
+
+        /** Recorded once per association, however many of its images are refused, for the hospital's pages. */
+        @Override
+        public void askedToRetryLater(String why) {
+            if (!toldToRetry) {
+                toldToRetry = true;
+                intake.recordRetryLater(hospital.id());
+            }
         }
 
         @Override

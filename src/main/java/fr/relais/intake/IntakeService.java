@@ -98,6 +98,22 @@ public class IntakeService {
         this.refusedCounter = meters.counter("relais.intake.instances", "result", "refused");
     }
 
+    /** The DICOM door asked this hospital to send again later (A700): its pages say so, with the time. */
+    void recordRetryLater(long hospitalId) {
+        jdbc.sql("""
+                insert into intake_retry_later (hospital_id, last_at) values (:h, :at)
+                on conflict (hospital_id) do update set last_at = excluded.last_at,
+                                                        times = intake_retry_later.times + 1""")
+                .param("h", hospitalId).param("at", clock.instant().atOffset(java.time.ZoneOffset.UTC)).update();
+    }
+
+    /** When Relais last asked the hospital to send again later, if it did since {@code since}. */
+    public java.util.Optional<Instant> askedToRetryLaterSince(long hospitalId, Instant since) {
+        return jdbc.sql("select last_at from intake_retry_later where hospital_id = :h and last_at >= :since")
+                .param("h", hospitalId).param("since", since.atOffset(java.time.ZoneOffset.UTC))
+                .query(java.time.OffsetDateTime.class).optional().map(java.time.OffsetDateTime::toInstant);
+    }
+
     /** A data set received by C-STORE, with the UIDs its command announced. */
     public Outcome receiveDataSet(HospitalRef hospital, String callingAe, String commandSopClass,
                                   String commandSopInstance, String transferSyntax, byte[] data, int length) {

@@ -1,13 +1,18 @@
 package fr.relais.ops;
 
+import fr.relais.worklist.StaffingRule;
+
 import java.time.Instant;
 import java.util.List;
 
-/** The operations figures of tonight, as the page, the JSON API and the gauges show them. Minutes. */
+/**
+ * The operations figures of tonight, as the page, the JSON API and the gauges show them. Minutes.
+ * staffing: whether the radiologists on duty open the queue before its deadlines, now; alerts: those open.
+ */
 public record Dashboard(Instant since, Instant at, List<QueueLine> queue, long inReading, Turnaround turnaround,
                         List<Breakdown> byClass, List<Breakdown> byUrgency, List<Breakdown> byHospital,
                         List<Breakdown> byExamType, List<OpenDelay> timeToOpen, List<Breach> slaBreaches, List<RadiologistLoad> radiologists,
-                        List<HourCount> perHour) {
+                        List<HourCount> perHour, StaffingRule.Assessment staffing, List<OpsAlert> alerts) {
 
     /** The READY exams of one deadline class: how many, the longest and mean wait, how many past their deadline. */
     public record QueueLine(String priorityClass, long waiting, double oldestWaitMinutes, double meanWaitMinutes,

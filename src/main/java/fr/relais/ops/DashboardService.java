@@ -39,9 +39,14 @@ class DashboardService {
     private final OpsSettings settings;
     private final Clock clock;
     private final Zones zones;
+    private final StaffingService staffing;
+    private final OpsAlerts alerts;
 
-    DashboardService(JdbcClient jdbc, OpsSettings settings, Clock clock, Zones zones) {
+    DashboardService(JdbcClient jdbc, OpsSettings settings, Clock clock, Zones zones, StaffingService staffing,
+                     OpsAlerts alerts) {
         this.jdbc = jdbc;
+        this.staffing = staffing;
+        this.alerts = alerts;
         this.settings = settings;
         this.clock = clock;
         this.zones = zones;
@@ -152,7 +157,7 @@ class DashboardService {
         return new Dashboard(since, now, List.copyOf(queue.values()), inReading,
                 turnaround(signed), byClass(signed), breakdown(signed, Signed::urgency),
                 breakdown(signed, Signed::hospital), breakdown(signed, Signed::examType), timeToOpen, breaches, radiologists,
-                perHour(since, now, sinceParam, nowParam));
+                perHour(since, now, sinceParam, nowParam), staffing.assess(now), alerts.open());
     }
 
     private List<HourCount> perHour(Instant since, Instant now, OffsetDateTime sinceParam, OffsetDateTime nowParam) {

@@ -4,6 +4,7 @@ import fr.relais.catalog.ExamTypeService;
 import fr.relais.delivery.DeliveryService;
 import fr.relais.exam.ExamState;
 import fr.relais.exam.ExamStateMachine;
+import fr.relais.intake.IntakeService;
 import fr.relais.platform.Actor;
 import fr.relais.platform.Forms;
 import fr.relais.platform.PageActions;
@@ -31,6 +32,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.Locale;
@@ -65,11 +68,19 @@ class PortalController {
     private final MessageSource messages;
     private final DeliveryService deliveries;
     private final CriticalResults critical;
+    private final IntakeService intake;
+    private final Clock clock;
+
+    /** How long the hospital's pages say that Relais asked to send again later. */
+    static final Duration RETRY_LATER_SHOWN = Duration.ofHours(1);
 
     PortalController(RequestService requests, ReportService reports, ReportText reportText, ExamTypeService examTypes,
-                     MessageSource messages, DeliveryService deliveries, CriticalResults critical) {
+                     MessageSource messages, DeliveryService deliveries, CriticalResults critical, IntakeService intake,
+                     Clock clock) {
         this.deliveries = deliveries;
         this.critical = critical;
+        this.intake = intake;
+        this.clock = clock;
         this.requests = requests;
         this.reports = reports;
         this.reportText = reportText;
@@ -85,6 +96,7 @@ class PortalController {
         model.addAttribute("toAcknowledge", notices.stream().filter(CriticalResults.Notice::toAcknowledge)
                 .map(CriticalResults.Notice::examId).collect(Collectors.toSet()));
         model.addAttribute("newReports", notices.stream().map(CriticalResults.Notice::examId).collect(Collectors.toSet()));
+        retryLater(me, model);
         return "portal/requests";
     }
 
@@ -105,6 +117,14 @@ class PortalController {
         critical.acknowledge(id, me, actor);
         redirect.addFlashAttribute("notice", "critical.acknowledged");
         return "redirect:/portal/requests/" + id;
+    }
+
+    /** The hospital's status line: when Relais last asked its scanners to send again later, within the hour. */
+    private void retryLater(AccountPrincipal me, Model model) {
+        if (me.hospitalId() != null) {
+            intake.askedToRetryLaterSince(me.hospitalId(), clock.instant().minus(RETRY_LATER_SHOWN))
+                    .ifPresent(at -> model.addAttribute("retryLaterAt", at));
+        }
     }
 
     @GetMapping("/requests/new")
@@ -220,6 +240,7 @@ class PortalController {
     @GetMapping("/technologist")
     String technologist(@AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model) {
         model.addAttribute("requests", requests.list(me, ACCEPTED, actor.source()));
+        retryLater(me, model);
         return "portal/technologist";
     }
 

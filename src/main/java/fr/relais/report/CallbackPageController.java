@@ -44,8 +44,8 @@ class CallbackPageController {
     }
 
     @GetMapping
-    String page(Model model) {
-        model.addAttribute("tasks", reports.openCallbackTasks());
+    String page(@AuthenticationPrincipal AccountPrincipal me, Actor actor, Model model) {
+        model.addAttribute("tasks", reports.openCallbackTasks(me, actor.source()));
         model.addAttribute("unacknowledged", critical.unacknowledged());
         model.addAttribute("now", clock.instant());
         return "coordination/callbacks";

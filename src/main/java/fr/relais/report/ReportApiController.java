@@ -102,7 +102,7 @@ class ReportApiController {
 
     @GetMapping("/api/callback-tasks")
     @PreAuthorize("hasAnyRole('COORDINATOR', 'ADMIN')")
-    List<OpenCallbackTask> openTasks() {
-        return reports.openCallbackTasks();
+    List<OpenCallbackTask> openTasks(@AuthenticationPrincipal AccountPrincipal user, HttpServletRequest http) {
+        return reports.openCallbackTasks(user, http.getRemoteAddr());
     }
 }

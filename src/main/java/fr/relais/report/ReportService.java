@@ -234,12 +234,16 @@ public class ReportService {
     }
 
     /** Open callback tasks, oldest first: the coordinators' list of calls still to make. */
-    public List<OpenCallbackTask> openCallbackTasks() {
-        return jdbc.sql("""
+    /**
+     * The critical findings still to phone, with the patient and the conclusion to read back. They
+     * carry patients' names: whoever was shown which tasks is in the audit trail.
+     */
+    public List<OpenCallbackTask> openCallbackTasks(AccountPrincipal viewer, String source) {
+        List<OpenCallbackTask> tasks = jdbc.sql("""
                 select t.id as task_id, rp.id as report_id, rp.exam_id, r.accession_number, r.hospital_id,
                        h.name as hospital_name, ty.label_fr as exam_type_label, rp.critical_category,
                        r.requesting_physician, r.callback_phone, u.display_name as signed_by_name, rp.signed_at,
-                       t.opened_at
+                       t.opened_at, rp.conclusion
                 from callback_task t
                 join report rp on rp.id = t.report_id
                 join exam_request r on r.exam_id = rp.exam_id
@@ -253,8 +257,18 @@ public class ReportService {
                         rs.getString("hospital_name"), rs.getString("exam_type_label"),
                         category(rs.getString("critical_category")), rs.getString("requesting_physician"),
                         rs.getString("callback_phone"), rs.getString("signed_by_name"),
-                        instant(rs, "signed_at"), instant(rs, "opened_at")))
-                .list();
+                        instant(rs, "signed_at"), instant(rs, "opened_at"), rs.getString("conclusion"),
+                        null, null, null))
+                .list().stream()
+                .map(t -> requests.find(t.examId())
+                        .map(r -> t.withPatient(r.familyName(), r.givenName(), r.birthDate())).orElse(t))
+                .toList();
+        if (!tasks.isEmpty()) {
+            audit.record(viewer.username(), "CALLBACK_TASKS_LISTED", null, source, AuditLog.Outcome.SUCCESS,
+                    tasks.size() + " tasks: exam " + tasks.stream().limit(200).map(t -> String.valueOf(t.examId()))
+                            .collect(java.util.stream.Collectors.joining(",")));
+        }
+        return tasks;
     }
 
     /** Whether a login made at that time is too old to sign without typing the password again. */

@@ -414,6 +414,14 @@ public class WorklistService {
                 .param("at", ExamLifecycle.utc(at)).param("detail", detail).update();
     }
 
+    /**
+     * Tells the coordinators' live pages, on every instance, that something besides an exam changed
+     * (an operations alert raised or cleared); radiologists' pages do not hear it.
+     */
+    public void notifyCoordinators(String what) {
+        notifyChange(0, 0, what, null);
+    }
+
     /** Delivered by PostgreSQL to every listening instance when the transaction commits, not before. */
     private void notifyChange(long examId, long hospitalId, String what, Long userId) {
         jdbc.sql("select pg_notify(:channel, :payload)")

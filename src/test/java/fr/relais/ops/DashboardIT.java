@@ -167,6 +167,11 @@ class DashboardIT extends BaseIntegrationTest {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("Tableau de bord de la nuit", "id=\"chart-hours\"", "class=\"bar-signed\"", "id=\"time-to-open\"",
                 hospitalName, "data-live=\"/live/worklist\"");
+        // Both charts have their axes, graduated and named with their unit, and the values written on the bars.
+        assertThat(page.body()).contains("id=\"chart-classes\"", "class=\"axis\"", "class=\"tick\"",
+                ">Nombre</text>", ">Minutes</text>", ">Heure</text>", "class=\"value\"", " min</text>");
+        // Reassigning and releasing are one link away, on the supervision page that does both per exam.
+        assertThat(page.body()).contains("id=\"supervise\" href=\"/coordination/worklist\"");
         assertThat(admin().get("/coordination/dashboard").status()).isEqualTo(200);
         assertThat(admin().get("/api/ops/dashboard").status()).isEqualTo(200);
     }

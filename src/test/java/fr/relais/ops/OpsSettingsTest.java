@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class OpsSettingsTest {
 
-    private final OpsSettings settings = new OpsSettings(LocalTime.of(20, 0), Duration.ofSeconds(15));
+    private final OpsSettings settings = new OpsSettings(LocalTime.of(20, 0), Duration.ofSeconds(15),
+            Duration.ofHours(2), Duration.ofDays(7), 5, null, Duration.ofSeconds(10));
     private static final ZoneId PARIS = ZoneId.of("Europe/Paris");
 
     @Test

@@ -375,6 +375,13 @@ class ReportIT extends BaseIntegrationTest {
         Browser page = browser().loggedInAs(coordinator.username(), coordinator.password());
         String list = page.get("/coordination/callbacks").body();
         assertThat(list).contains("data-task-id=\"" + task.get("taskId").asLong() + "\"", "hémorragie");
+        // The task says whom it is about and what to read back, and links to the signed report.
+        assertThat(task.get("conclusion").asText()).isEqualTo("Hématome sous-dural aigu.");
+        assertThat(list).contains("NOMPATIENT", "Zephyrine", "né(e) le 01/05/1940", "Hématome sous-dural aigu.",
+                "href=\"/reports/exams/" + exam + "/report.pdf\"");
+        assertThat(page.get("/reports/exams/" + exam + "/report.pdf").statusCode()).isEqualTo(200);
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'CALLBACK_TASKS_LISTED' and actor = :a")
+                .param("a", coordinator.username()).query(Long.class).single()).isPositive();
         HttpResponse<String> done = page.postForm("/coordination/callbacks/" + task.get("taskId").asLong() + "/done",
                 List.of(Map.entry("calledName", "Dr Garde"), Map.entry("calledPhone", "05 59 11 11 11"),
                         Map.entry("calledAt", "00:00"), Map.entry("readBackConfirmed", "true")));
