@@ -460,14 +460,42 @@ public class ObjectStore {
         return true;
     }
 
+    /** What the objects read as channels share: a position, and no writing. */
+    private abstract static class ReadOnlyChannel implements SeekableByteChannel {
+        protected long position;
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public SeekableByteChannel position(long newPosition) {
+            if (newPosition < 0) {
+                throw new IllegalArgumentException("negative position");
+            }
+            position = newPosition;
+            return this;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long s) {
+            throw new java.nio.channels.NonWritableChannelException();
+        }
+    }
+
     /** A chunked object read by range: the chunk last decrypted is kept for the next read. */
-    private final class ChunkedObject implements SeekableByteChannel {
+    private final class ChunkedObject extends ReadOnlyChannel {
         private final FileChannel file;
         private final String objectKey;
         private final int chunkSize;
         private final long size;
         private final long chunkCount;
-        private long position;
         private long openChunk = -1;
         private byte[] plain;
 
@@ -518,32 +546,8 @@ public class ObjectStore {
         }
 
         @Override
-        public long position() {
-            return position;
-        }
-
-        @Override
-        public SeekableByteChannel position(long newPosition) {
-            if (newPosition < 0) {
-                throw new IllegalArgumentException("negative position");
-            }
-            position = newPosition;
-            return this;
-        }
-
-        @Override
         public long size() {
             return size;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            throw new java.nio.channels.NonWritableChannelException();
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long s) {
-            throw new java.nio.channels.NonWritableChannelException();
         }
 
         @Override
@@ -558,9 +562,8 @@ public class ObjectStore {
     }
 
     /** An object of an earlier format, decrypted whole, read as a channel like the others. */
-    private static final class WholeObject implements SeekableByteChannel {
+    private static final class WholeObject extends ReadOnlyChannel {
         private final byte[] plain;
-        private long position;
         private boolean open = true;
 
         WholeObject(byte[] plain) {
@@ -579,29 +582,8 @@ public class ObjectStore {
         }
 
         @Override
-        public long position() {
-            return position;
-        }
-
-        @Override
-        public SeekableByteChannel position(long newPosition) {
-            position = newPosition;
-            return this;
-        }
-
-        @Override
         public long size() {
             return plain.length;
-        }
-
-        @Override
-        public int write(ByteBuffer src) {
-            throw new java.nio.channels.NonWritableChannelException();
-        }
-
-        @Override
-        public SeekableByteChannel truncate(long s) {
-            throw new java.nio.channels.NonWritableChannelException();
         }
 
         @Override
