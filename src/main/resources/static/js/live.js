@@ -22,10 +22,6 @@
     window.RelaisSound.unlockOnGesture();
   }
 
-  function beep() {
-    window.RelaisSound.beep();
-  }
-
   function idsOf(urgency) {
     var ids = {};
     document.querySelectorAll('[data-exam-id][' + beepAttr + '="' + urgency + '"]').forEach(function (el) {
@@ -64,7 +60,7 @@
       if (before) {
         var after = idsOf(beepFor);
         if (Object.keys(after).some(function (id) { return !before[id]; })) {
-          beep();
+          window.RelaisSound.beep();
         }
       }
       body.setAttribute('data-live-refreshes', String(Number(body.getAttribute('data-live-refreshes') || 0) + 1));

@@ -137,7 +137,20 @@ public final class ApiClient {
                 .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
-    private Response exchange(HttpRequest.Builder request) {
+    /** A GET whose answer is bytes (frames, instances, pictures), with the Accept header given. */
+    public HttpResponse<byte[]> getBytes(String path, String accept) {
+        HttpRequest.Builder request = withHeaders(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept));
+        try {
+            return http.send(request.GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpRequest.Builder withHeaders(HttpRequest.Builder request) {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
@@ -145,6 +158,11 @@ public final class ApiClient {
             request.header("Accept-Language", language);
         }
         headers.forEach(request::header);
+        return request;
+    }
+
+    private Response exchange(HttpRequest.Builder request) {
+        withHeaders(request);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),

@@ -42,8 +42,6 @@ final class Association {
     private static final int MAX_ASSOCIATE_RQ_LENGTH = 1 << 16;
     private static final int C_STORE_RQ = 0x0001, C_ECHO_RQ = 0x0030, C_STORE_RSP = 0x8001, C_ECHO_RSP = 0x8030;
     private static final int NO_DATA_SET = 0x0101;
-    /** What a reception holds once its data set is written out as it arrives. */
-    private static final long SPOOLING_HEAP = (1 << 20) + 2L * (1 << 20) + (1 << 16);
 
     /** A violation of the upper layer protocol: the association is aborted. */
     static final class ProtocolException extends Exception {
@@ -408,7 +406,7 @@ final class Association {
                 spooled = dataSet.size();
                 dataSet.release(1 << 20);
                 // From here on: the receive buffer kept, the spool's chunk and its sealed copy.
-                reservation.holdOnly(SPOOLING_HEAP);
+                reservation.holdOnly(DicomServer.SPOOLING_HEAP_BYTES);
             }
         } catch (IOException e) {
             spoolFailed(e);

@@ -98,12 +98,15 @@ public final class Bytes implements Closeable {
         }
     }
 
-    /** The bytes from position from to to, as a stream (the header parser reads only what it needs). */
+    /**
+     * The bytes from position from to to, as a stream that supports mark and reset, as the header
+     * parser needs (it reads only up to the pixel data).
+     */
     public InputStream inputStream(long from, long to) {
         if (channel == null) {
             return new java.io.ByteArrayInputStream(window, (int) from, (int) (to - from));
         }
-        return new InputStream() {
+        return new java.io.BufferedInputStream(new InputStream() {
             private long at = from;
 
             @Override
@@ -130,7 +133,7 @@ public final class Bytes implements Closeable {
                 at += k;
                 return k;
             }
-        };
+        });
     }
 
     /** Where position at is in the window, once n bytes from it are there. */

@@ -50,8 +50,7 @@ public record DicomHeader(
             throws InvalidObjectException {
         AttributeList list = new AttributeList();
         try {
-            DicomInputStream in = new DicomInputStream(new java.io.BufferedInputStream(data.inputStream(offset, end)),
-                    transferSyntaxUid, false);
+            DicomInputStream in = new DicomInputStream(data.inputStream(offset, end), transferSyntaxUid, false);
             list.read(in, TagFromName.PixelData);
         } catch (IOException | DicomException | RuntimeException e) {
             throw new InvalidObjectException("data set cannot be parsed (truncated or corrupt)");

@@ -37,6 +37,12 @@ public final class DicomServer implements AutoCloseable {
      */
     public static final int SPOOL_ABOVE_BYTES = 8 << 20;
 
+    /**
+     * What a reception holds of the budget once its data set is written out as it arrives: its
+     * receive buffer (1 MiB kept), the store's chunk and its sealed copy, a read buffer.
+     */
+    public static final long SPOOLING_HEAP_BYTES = (1 << 20) + 2L * (1 << 20) + (1 << 16);
+
     /** The limits that protect the server from its peers. */
     public record Settings(String aeTitle, int port, int maxAssociations, int maxPduLength,
                            int idleTimeoutSeconds, long maxObjectBytes, Limits limits, ReceptionBudget budget) {

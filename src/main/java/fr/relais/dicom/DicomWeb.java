@@ -356,8 +356,7 @@ public final class DicomWeb {
         DataSetStructure.verify(part10, offset, part10.length(), Part10.transferSyntax(meta));
         AttributeList list = new AttributeList();
         try {
-            DicomInputStream in = new DicomInputStream(new java.io.BufferedInputStream(
-                    part10.inputStream(0, part10.length())));
+            DicomInputStream in = new DicomInputStream(part10.inputStream(0, part10.length()));
             if (!in.haveMetaHeader()) {
                 throw new DicomHeader.InvalidObjectException("not a DICOM Part 10 file");
             }

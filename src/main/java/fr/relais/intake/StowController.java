@@ -325,7 +325,7 @@ class StowController {
             try {
                 spool = spooler.start(this);
                 spooledBytes = size;
-                reservation.holdOnly((3L << 20) + bytes.length);
+                reservation.holdOnly(DicomServer.SPOOLING_HEAP_BYTES);
             } catch (DicomHeader.InvalidObjectException e) {
                 invalid = e.getMessage();
             } catch (IOException e) {

@@ -261,22 +261,27 @@ public class ObjectStore {
     /** The plaintext, after the authentication tags have been checked; at most {@link #WHOLE_READ_LIMIT} bytes. */
     public byte[] read(String key) throws IOException {
         try (SeekableByteChannel object = open(key)) {
-            if (object instanceof WholeObject whole) {
-                return whole.plain;
-            }
-            if (object instanceof ChunkedObject chunked && chunked.chunkCount == 1) {
-                chunked.decrypt(0);
-                return chunked.plain; // the one chunk is the object: no copy
-            }
-            if (object.size() > WHOLE_READ_LIMIT) {
-                throw new IOException("object " + key + " has " + object.size() + " bytes, too many to read whole");
-            }
-            ByteBuffer plain = ByteBuffer.allocate((int) object.size());
-            while (plain.hasRemaining() && object.read(plain) >= 0) {
-                // chunk after chunk
-            }
-            return plain.array();
+            return readAll(object, key);
         }
+    }
+
+    /** All of an object opened by {@link #open}, at most {@link #WHOLE_READ_LIMIT} bytes; the caller closes it. */
+    public static byte[] readAll(SeekableByteChannel object, String key) throws IOException {
+        if (object instanceof WholeObject whole) {
+            return whole.plain;
+        }
+        if (object instanceof ChunkedObject chunked && chunked.chunkCount == 1) {
+            chunked.decrypt(0);
+            return chunked.plain; // the one chunk is the object: no copy
+        }
+        if (object.size() > WHOLE_READ_LIMIT) {
+            throw new IOException("object " + key + " has " + object.size() + " bytes, too many to read whole");
+        }
+        ByteBuffer plain = ByteBuffer.allocate((int) object.size());
+        while (plain.hasRemaining() && object.read(plain) >= 0) {
+            // chunk after chunk
+        }
+        return plain.array();
     }
 
     /**
@@ -293,19 +298,18 @@ public class ObjectStore {
             throw new IOException("object " + key + " is missing", e);
         }
         try {
-            long size = channel.size();
-            byte[] head = readAt(channel, 0, (int) Math.min(size, HEAD));
-            Shape shape = shape(head, readAt(channel, Math.max(0, size - TAIL), (int) Math.min(size, TAIL)), size);
-            if (shape == Shape.HALF_WRITTEN || shape == Shape.UNKNOWN) {
-                throw new IOException("object " + key + (shape == Shape.HALF_WRITTEN ? " was never completely written"
-                        : " is not a Relais encrypted object"));
+            Structure found = structure(channel);
+            if (found.shape() == Shape.HALF_WRITTEN || found.shape() == Shape.UNKNOWN) {
+                throw new IOException("object " + key + (found.shape() == Shape.HALF_WRITTEN
+                        ? " was never completely written" : " is not a Relais encrypted object"));
             }
-            if (startsWith(head, MAGIC_3)) {
-                return new ChunkedObject(channel, key, ByteBuffer.wrap(head, MAGIC_3.length, Integer.BYTES).getInt(),
-                        ByteBuffer.wrap(readAt(channel, size - FOOTER_3, Long.BYTES)).getLong());
+            if (startsWith(found.head(), MAGIC_3)) {
+                return new ChunkedObject(channel, key, ByteBuffer.wrap(found.head(), MAGIC_3.length, Integer.BYTES).getInt(),
+                        ByteBuffer.wrap(found.tail(), 0, Long.BYTES).getLong());
             }
             try (channel) {
-                return new WholeObject(openWhole(key, readAt(channel, 0, (int) size), shape == Shape.LEGACY));
+                return new WholeObject(openWhole(key, readAt(channel, 0, (int) found.size()),
+                        found.shape() == Shape.LEGACY));
             }
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -336,33 +340,21 @@ public class ObjectStore {
         }
     }
 
-    /** The plaintext length of a complete object, from its structure alone (nothing is decrypted). */
-    public long size(String key) throws IOException {
-        try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
-            long size = channel.size();
-            byte[] head = readAt(channel, 0, (int) Math.min(size, HEAD));
-            byte[] tail = readAt(channel, Math.max(0, size - TAIL), (int) Math.min(size, TAIL));
-            Shape shape = shape(head, tail, size);
-            if (shape == Shape.LEGACY) {
-                return size - MAGIC.length - NONCE_BYTES - TAG_BYTES;
-            }
-            if (shape != Shape.COMPLETE) {
-                throw new IOException("object " + key + " is not a complete Relais encrypted object");
-            }
-            return startsWith(head, MAGIC_3) ? ByteBuffer.wrap(tail, 0, Long.BYTES).getLong()
-                    : size - HEADER_2 - TAG_BYTES - TRAILER_2.length;
-        } catch (NoSuchFileException e) {
-            throw new IOException("object " + key + " is missing", e);
-        }
-    }
-
     /** What the file's structure says (its header and trailer only are read). */
     public Shape shape(String key) throws IOException {
         try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
-            long size = channel.size();
-            return shape(readAt(channel, 0, (int) Math.min(size, HEAD)),
-                    readAt(channel, Math.max(0, size - TAIL), (int) Math.min(size, TAIL)), size);
+            return structure(channel).shape();
         }
+    }
+
+    /** A file's size, its first and last bytes, and the shape they give. */
+    private record Structure(long size, byte[] head, byte[] tail, Shape shape) {}
+
+    private static Structure structure(FileChannel channel) throws IOException {
+        long size = channel.size();
+        byte[] head = readAt(channel, 0, (int) Math.min(size, HEAD));
+        byte[] tail = readAt(channel, Math.max(0, size - TAIL), (int) Math.min(size, TAIL));
+        return new Structure(size, head, tail, shape(head, tail, size));
     }
 
     private static byte[] readAt(FileChannel channel, long position, int length) throws IOException {

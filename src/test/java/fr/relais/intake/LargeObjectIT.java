@@ -13,16 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -177,11 +173,7 @@ class LargeObjectIT extends BaseIntegrationTest {
         return -1;
     }
 
-    private HttpResponse<byte[]> get(TestAccount account, String path, String accept) throws Exception {
-        String basic = Base64.getEncoder().encodeToString((account.username() + ":" + account.password())
-                .getBytes(StandardCharsets.UTF_8));
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
-                        .header("Authorization", "Basic " + basic).header("Accept", accept).GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+    private HttpResponse<byte[]> get(TestAccount account, String path, String accept) {
+        return as(account).getBytes(path, accept);
     }
 }
