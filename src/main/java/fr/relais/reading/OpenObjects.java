@@ -8,7 +8,6 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
-import java.nio.channels.SeekableByteChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,62 +47,51 @@ class OpenObjects {
 
     /** The plaintext of a stored object, in memory or read by range: close it; callers must not change it. */
     Bytes open(String key) throws IOException {
-        byte[] found = cached(key);
-        if (found != null) {
-            return Bytes.of(found);
-        }
-        misses.incrementAndGet();
-        // One opening of the file: its structure says the size, before anything is decrypted.
-        SeekableByteChannel object = store.open(key);
-        if (object.size() > WHOLE_AT_MOST) {
-            return Bytes.of(object);
-        }
-        return Bytes.of(decrypt(key, object));
-    }
-
-    /** The plaintext of a stored object of at most {@link #WHOLE_AT_MOST} bytes; callers must not change the array. */
-    byte[] read(String key) throws IOException {
-        byte[] found = cached(key);
-        if (found != null) {
-            return found;
-        }
-        misses.incrementAndGet();
-        return decrypt(key, store.open(key));
-    }
-
-    private byte[] cached(String key) {
         synchronized (open) {
             byte[] found = open.get(key);
             if (found != null) {
                 hits.incrementAndGet();
+                return Bytes.of(found);
             }
-            return found;
         }
+        if (store.size(key) > WHOLE_AT_MOST) {
+            misses.incrementAndGet();
+            return Bytes.of(store.open(key));
+        }
+        return Bytes.of(read(key));
     }
 
-    /** Decrypts the opened object whole, and closes it; kept open for the next readers. */
-    private byte[] decrypt(String key, SeekableByteChannel object) throws IOException {
-        try (object) {
-            if (capacity == 0) {
-                return ObjectStore.readAll(object, key);
+    /** The plaintext of a stored object of at most {@link #WHOLE_AT_MOST} bytes; callers must not change the array. */
+    byte[] read(String key) throws IOException {
+        synchronized (open) {
+            byte[] found = open.get(key);
+            if (found != null) {
+                hits.incrementAndGet();
+                return found;
             }
-            // One decryption per object at a time: a second reader waits for the first one's result.
-            Opening mine = new Opening();
-            Supplier<byte[]> running = opening.putIfAbsent(key, mine);
-            if (running != null) {
-                byte[] shared = running.get();
-                // The first reader failed: try on our own, to report our own error.
-                return shared != null ? shared : ObjectStore.readAll(object, key);
+        }
+        misses.incrementAndGet();
+        if (capacity == 0) {
+            return store.read(key);
+        }
+        // One decryption per object at a time: a second reader waits for the first one's result.
+        Opening mine = new Opening();
+        Supplier<byte[]> running = opening.putIfAbsent(key, mine);
+        if (running != null) {
+            byte[] shared = running.get();
+            if (shared != null) {
+                return shared;
             }
-            try {
-                byte[] plain = ObjectStore.readAll(object, key);
-                mine.done(plain);
-                keep(key, plain);
-                return plain;
-            } finally {
-                mine.done(null);
-                opening.remove(key, mine);
-            }
+            return store.read(key); // the first reader failed: try on our own, to report our own error
+        }
+        try {
+            byte[] plain = store.read(key);
+            mine.done(plain);
+            keep(key, plain);
+            return plain;
+        } finally {
+            mine.done(null);
+            opening.remove(key, mine);
         }
     }
 

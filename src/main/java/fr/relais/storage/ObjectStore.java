@@ -265,8 +265,8 @@ public class ObjectStore {
         }
     }
 
-    /** All of an object opened by {@link #open}, at most {@link #WHOLE_READ_LIMIT} bytes; the caller closes it. */
-    public static byte[] readAll(SeekableByteChannel object, String key) throws IOException {
+    /** All of an opened object, at most {@link #WHOLE_READ_LIMIT} bytes, without a copy when it is one chunk. */
+    private static byte[] readAll(SeekableByteChannel object, String key) throws IOException {
         if (object instanceof WholeObject whole) {
             return whole.plain;
         }
@@ -337,6 +337,23 @@ public class ObjectStore {
             while (object.read(buffer) > 0) {
                 buffer.clear();
             }
+        }
+    }
+
+    /** The plaintext length of a complete object, from its structure alone (nothing is decrypted). */
+    public long size(String key) throws IOException {
+        try (FileChannel channel = FileChannel.open(resolve(key), StandardOpenOption.READ)) {
+            Structure found = structure(channel);
+            if (found.shape() == Shape.LEGACY) {
+                return found.size() - MAGIC.length - NONCE_BYTES - TAG_BYTES;
+            }
+            if (found.shape() != Shape.COMPLETE) {
+                throw new IOException("object " + key + " is not a complete Relais encrypted object");
+            }
+            return startsWith(found.head(), MAGIC_3) ? ByteBuffer.wrap(found.tail(), 0, Long.BYTES).getLong()
+                    : found.size() - HEADER_2 - TAG_BYTES - TRAILER_2.length;
+        } catch (NoSuchFileException e) {
+            throw new IOException("object " + key + " is missing", e);
         }
     }
 
