@@ -123,7 +123,7 @@ public abstract class BaseIntegrationTest {
         String password = "password-of-" + username;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("username", username);
-        body.put("displayName", "Test " + role);
+        body.put("displayName", displayNameOf(role));
         body.put("role", role.name());
         body.put("hospitalId", hospitalId);
         body.put("password", password);
@@ -132,6 +132,15 @@ public abstract class BaseIntegrationTest {
             throw new AssertionError("cannot create test account: " + response.status() + " " + response.body());
         }
         return new TestAccount(response.json().get("id").asLong(), username, password, role);
+    }
+
+    /**
+     * The display name createAccount gives, e.g. "Test Hospital physician": a person's name, never
+     * the role's constant (pages are checked for those).
+     */
+    public static String displayNameOf(Role role) {
+        String words = role.name().replace('_', ' ').toLowerCase(java.util.Locale.ROOT);
+        return "Test " + Character.toUpperCase(words.charAt(0)) + words.substring(1);
     }
 
     /** The radiologist may read (and regulate) for the hospital. */

@@ -1,5 +1,7 @@
 package fr.relais.exam;
 
+import org.springframework.context.support.DefaultMessageSourceResolvable;
+
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -70,6 +72,12 @@ public final class ExamStateMachine {
 
         public ExamState to() {
             return to;
+        }
+
+        /** The two states in the reader's words (message codes state.X), as a refusal's arguments. */
+        public Object[] stateNames() {
+            return new Object[] {new DefaultMessageSourceResolvable("state." + from.name()),
+                    new DefaultMessageSourceResolvable("state." + to.name())};
         }
     }
 

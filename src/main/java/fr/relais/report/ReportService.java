@@ -710,7 +710,7 @@ public class ReportService {
         try {
             return tx.execute(status -> work.get());
         } catch (fr.relais.exam.ExamStateMachine.IllegalTransitionException e) {
-            throw new ConflictException(null, "report.illegalTransition", e.getMessage(), e.from(), e.to());
+            throw new ConflictException(null, "report.illegalTransition", e.getMessage(), e.stateNames());
         } catch (org.springframework.dao.PessimisticLockingFailureException e) {
             throw new ConflictException(null, "report.busy", "the exam is being changed; try again");
         }

@@ -355,7 +355,7 @@ public class RequestService {
         try {
             return tx.execute(status -> work.get());
         } catch (fr.relais.exam.ExamStateMachine.IllegalTransitionException e) {
-            throw new ConflictException(null, "request.illegalTransition", e.getMessage(), e.from(), e.to());
+            throw new ConflictException(null, "request.illegalTransition", e.getMessage(), e.stateNames());
         }
     }
 

@@ -120,7 +120,7 @@ public class UnmatchedStudies {
                         coordinator.username(), "attached by a coordinator");
             });
         } catch (ExamStateMachine.IllegalTransitionException e) {
-            throw new ConflictException(null, "request.illegalTransition", e.getMessage(), e.from(), e.to());
+            throw new ConflictException(null, "request.illegalTransition", e.getMessage(), e.stateNames());
         }
         audit.record(coordinator.username(), "UNMATCHED_ATTACHED", "exam:" + requestExamId, source,
                 AuditLog.Outcome.SUCCESS, "from exam " + unmatchedExamId);

@@ -6,6 +6,7 @@ import fr.relais.platform.Actor;
 import fr.relais.platform.ConflictException;
 import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.NotFoundException;
+import org.springframework.context.MessageSource;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.security.core.session.SessionInformation;
@@ -17,6 +18,7 @@ import org.springframework.transaction.annotation.Transactional;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Accounts of the app_user table: login lookup, creation, enabling and disabling. */
@@ -35,10 +37,13 @@ public class AccountService {
     private final Clock clock;
     private final SessionRegistry sessions;
     private final LoginThrottle throttle;
+    private final MessageSource messages;
 
     public AccountService(JdbcClient jdbc, PasswordEncoder passwordEncoder, HospitalDirectory hospitals,
-                          AuditLog audit, Clock clock, SessionRegistry sessions, LoginThrottle throttle) {
+                          AuditLog audit, Clock clock, SessionRegistry sessions, LoginThrottle throttle,
+                          MessageSource messages) {
         this.throttle = throttle;
+        this.messages = messages;
         this.jdbc = jdbc;
         this.passwordEncoder = passwordEncoder;
         this.hospitals = hospitals;
@@ -114,7 +119,8 @@ public class AccountService {
             throw usernameTaken(account.username());
         }
         audit.record(actor.username(), "USER_CREATED", "user:" + id, actor.source(), AuditLog.Outcome.SUCCESS,
-                "role " + account.role());
+                // The trail is read on the audit page: the role in the platform's words, not its constant.
+                "rôle : " + messages.getMessage("role." + account.role().name(), null, Locale.FRENCH));
         return get(id);
     }
 

@@ -465,8 +465,7 @@ public class WorklistService {
         try {
             return tx.execute(status -> work.get());
         } catch (ExamStateMachine.IllegalTransitionException e) {
-            throw new ConflictException(null, "worklist.taken", "exam is no longer available: " + e.getMessage(),
-                    e.from(), e.to());
+            throw new ConflictException(null, "worklist.taken", "exam is no longer available: " + e.getMessage());
         } catch (org.springframework.dao.PessimisticLockingFailureException e) {
             throw new ConflictException(null, "worklist.busy", "another radiologist is taking this exam");
         }

@@ -30,7 +30,7 @@ class CriticalResultsIT extends BaseIntegrationTest {
     WorklistService worklist;
 
     /** What createAccount names a hospital physician. */
-    private static final String PHYSICIAN_NAME = "Test " + Role.HOSPITAL_PHYSICIAN;
+    private static final String PHYSICIAN_NAME = displayNameOf(Role.HOSPITAL_PHYSICIAN);
 
     private ReportFixtures fixtures;
     private long hospital;

@@ -89,7 +89,7 @@ class ReportBrowserIT extends BaseIntegrationTest {
             // The physician's page shows the signed report the moment it is signed.
             doctor.waitForText(By.id("report-region"), "Contrôle à discuter si aggravation.");
             assertThat(doctor.text(By.id("report-region")))
-                    .contains("Pas d’examen antérieur disponible pour comparaison.", "Signé par Test RADIOLOGIST");
+                    .contains("Pas d’examen antérieur disponible pour comparaison.", "Signé par Test Radiologist");
             assertThat(doctor.byId("report-download").getAttribute("href")).endsWith("/portal/requests/" + exam + "/report.txt");
             doctor.waitForText(By.id("request-state"), "Compte rendu signé");
             assertThat(doctor.pageWasNotReloaded()).isTrue();

@@ -163,7 +163,7 @@ class ReportIT extends BaseIntegrationTest {
         JsonNode stored = as(radiologist).get(path(exam)).json();
         assertThat(stored.get("version").asInt()).isEqualTo(2);
         assertThat(stored.get("findings").asText()).isEqualTo("Deuxième version.");
-        assertThat(stored.get("authorName").asText()).isEqualTo("Test RADIOLOGIST");
+        assertThat(stored.get("authorName").asText()).isEqualTo("Test Radiologist");
         // Saving a draft is activity: the claim's idle clock started again.
         assertThat(jdbc.sql("select last_activity_at > claimed_at from exam where id = :id").param("id", exam)
                 .query(Boolean.class).single()).isTrue();
@@ -199,7 +199,7 @@ class ReportIT extends BaseIntegrationTest {
 
         assertThat(signed.status()).as(signed.body()).isEqualTo(200);
         assertThat(signed.json().get("state").asText()).isEqualTo("SIGNED");
-        assertThat(signed.json().get("signedByName").asText()).isEqualTo("Test RADIOLOGIST");
+        assertThat(signed.json().get("signedByName").asText()).isEqualTo("Test Radiologist");
         assertThat(examState(exam)).isEqualTo("REPORTED");
         assertThat(jdbc.sql("select claimed_by is null from exam where id = :id").param("id", exam)
                 .query(Boolean.class).single()).isTrue();
@@ -293,7 +293,7 @@ class ReportIT extends BaseIntegrationTest {
                 Map.of("text", "Petite lame d’hématome sous-dural frontal gauche, 3 mm, sans effet de masse."));
 
         assertThat(added.status()).as(added.body()).isEqualTo(201);
-        assertThat(added.json().get("authorName").asText()).isEqualTo("Test RADIOLOGIST");
+        assertThat(added.json().get("authorName").asText()).isEqualTo("Test Radiologist");
         assertThat(Instant.parse(added.json().get("signedAt").asText())).isBetween(Instant.now().minusSeconds(60), Instant.now());
         JsonNode seen = as(physician).get(path(exam)).json();
         assertThat(seen.get("addenda")).hasSize(1);
@@ -393,7 +393,7 @@ class ReportIT extends BaseIntegrationTest {
         JsonNode report = as(coordinator).get(path(exam)).json();
         assertThat(report.get("callbackTask").asText()).isEqualTo("DONE");
         assertThat(report.get("callbacks").get(0).get("calledName").asText()).isEqualTo("Dr Garde");
-        assertThat(report.get("callbacks").get(0).get("recordedByName").asText()).isEqualTo("Test COORDINATOR");
+        assertThat(report.get("callbacks").get(0).get("recordedByName").asText()).isEqualTo("Test Coordinator");
     }
 
     @Test
@@ -481,7 +481,7 @@ class ReportIT extends BaseIntegrationTest {
         assertThat(text.contentType()).startsWith("text/plain");
         assertThat(text.header("Content-Disposition")).contains("attachment", "compte-rendu-");
         assertThat(text.body()).contains("COMPTE RENDU D’EXAMEN", "NOMPATIENT Zephyrine", "CONCLUSION",
-                "Pas d’anomalie intracrânienne aiguë.", "Signé électroniquement par Test RADIOLOGIST");
+                "Pas d’anomalie intracrânienne aiguë.", "Signé électroniquement par Test Radiologist");
         assertThat(audits("REPORT_DOWNLOADED", exam, physician.username())).isEqualTo(1);
 
         long otherHospital = createHospital(unique("CH Autre CR"), uniqueAeTitle("CO"));

@@ -127,14 +127,14 @@ class ReportPagesIT extends BaseIntegrationTest {
         Browser page = loggedIn(radiologist);
 
         String signed = page.get("/reading/exams/" + exam + "/report").body();
-        assertThat(signed).contains("report-document", "Signé par Test RADIOLOGIST", "id=\"addendum-form\"")
+        assertThat(signed).contains("report-document", "Signé par Test Radiologist", "id=\"addendum-form\"")
                 .doesNotContain("id=\"report-form\"", "/js/report-editor.js");
 
         HttpResponse<String> added = page.postForm("/reading/exams/" + exam + "/report/addenda",
                 List.of(Map.entry("text", "Lame sous-durale frontale gauche de 2 mm.")));
         assertThat(added.statusCode()).isEqualTo(302);
         assertThat(page.get("/reading/exams/" + exam + "/report").body())
-                .contains("Addendum signé.", "Lame sous-durale frontale gauche de 2 mm.", "Addendum de Test RADIOLOGIST");
+                .contains("Addendum signé.", "Lame sous-durale frontale gauche de 2 mm.", "Addendum de Test Radiologist");
     }
 
     @Test
@@ -148,7 +148,7 @@ class ReportPagesIT extends BaseIntegrationTest {
         as(radiologist).post("/api/exams/" + exam + "/report/sign", Map.of("version", 1));
 
         String page = portal.get("/portal/requests/" + exam).body();
-        assertThat(page).contains("id=\"report-download\"", "Pas d’anomalie aiguë.", "Signé par Test RADIOLOGIST",
+        assertThat(page).contains("id=\"report-download\"", "Pas d’anomalie aiguë.", "Signé par Test Radiologist",
                 "Compte rendu signé");
         HttpResponse<String> file = portal.get("/portal/requests/" + exam + "/report.txt");
         assertThat(file.statusCode()).isEqualTo(200);

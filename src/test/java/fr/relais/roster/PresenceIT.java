@@ -65,7 +65,7 @@ class PresenceIT extends BaseIntegrationTest {
         assertThat(occupancy.get("present").get(0).get("username").asText()).isEqualTo(radiologist.username());
         assertThat(roster.isCheckedIn(radiologist.id(), Instant.now())).isTrue();
         assertThat(roster.onDuty(Instant.now())).contains(new OnDuty(radiologist.id(), radiologist.username(),
-                "Test RADIOLOGIST", center, centerName, java.util.Set.of(hospital)));
+                "Test Radiologist", center, centerName, java.util.Set.of(hospital)));
         assertThat(roster.authorisedHospitals(radiologist.id())).containsExactly(hospital);
 
         ApiClient.Response out = as(radiologist).post("/api/presence/check-out", null);

@@ -115,7 +115,7 @@ class RosterPagesIT extends BaseIntegrationTest {
         assertThat(post.statusCode()).isEqualTo(302);
         assertThat(post.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/admin/radiologists"));
         assertThat(admin.get("/admin/radiologists").body()).contains(pauName, "Neuroradiologie, Cardiaque",
-                "Habilitations de « Test RADIOLOGIST » enregistrées.");
+                "Habilitations de « Test Radiologist » enregistrées.");
         assertThat(jdbc.sql("select hospital_id from radiologist_hospital where user_id = :u order by hospital_id")
                 .param("u", radiologist.id()).query(Long.class).list()).containsExactly(pau, dax);
 

@@ -89,7 +89,7 @@ class WorklistBrowserIT extends BaseIntegrationTest {
             assertThat(two.pageWasNotReloaded()).isTrue();
 
             // The coordinator sees who reads it, live too.
-            boss.waitForText(By.cssSelector("#supervision-region tr[data-exam-id='" + exam + "'] td.reader"), "Test RADIOLOGIST");
+            boss.waitForText(By.cssSelector("#supervision-region tr[data-exam-id='" + exam + "'] td.reader"), "Test Radiologist");
             assertThat(boss.driver().findElement(By.cssSelector("#supervision-region tr[data-exam-id='" + exam + "']"))
                     .getAttribute("data-state")).isEqualTo("IN_READING");
             assertThat(boss.pageWasNotReloaded()).isTrue();

@@ -190,14 +190,14 @@ class WorklistPagesIT extends BaseIntegrationTest {
         TestAccount notAuthorised = createAccount(Role.RADIOLOGIST, null);
         fixtures.checkIn(notAuthorised.id(), center);
         worklist.claim(exam, new fr.relais.security.AccountPrincipal(reader.id(), reader.username(), "x",
-                Role.RADIOLOGIST, null, "Test RADIOLOGIST", true, false), "test");
+                Role.RADIOLOGIST, null, "Test Radiologist", true, false), "test");
         Browser c = loggedIn(createAccount(Role.COORDINATOR, null));
 
         String page = c.get("/coordination/worklist").body();
         assertThat(page).contains("data-live=\"/live/worklist\"", centerName, "Postes occupés : 3 / 7");
         String row = page.substring(page.indexOf("data-exam-id=\"" + exam + "\""));
         row = row.substring(0, row.indexOf("</tr>"));
-        assertThat(row).contains("data-state=\"IN_READING\"", "Test RADIOLOGIST", "Remettre dans la file",
+        assertThat(row).contains("data-state=\"IN_READING\"", "Test Radiologist", "Remettre dans la file",
                 "value=\"" + other.id() + "\"").doesNotContain("value=\"" + notAuthorised.id() + "\"",
                 "value=\"" + reader.id() + "\"");
 
