@@ -63,22 +63,23 @@ public class AiStatistics {
      * One disagreement between an engine and the radiologist's final answer (a finding the AI missed
      * with no engine looking for it has no engine), for the coordinators to go back over.
      */
-    public record Discordance(long examId, String hospital, String engine, String finding, Boolean aiPositive,
+    public record Discordance(long examId, String accessionNumber, String hospital, String engine, String finding, Boolean aiPositive,
                               boolean radiologistPositive, String radiologist, java.time.OffsetDateTime reviewedAt) {}
 
     /** The month's disagreements (the centers' month), the latest first; every month's when {@code month} is null. */
     public List<Discordance> discordances(String month) {
         return jdbc.sql("""
-                select v.exam_id, h.name as hospital, g.code as engine, v.finding, v.ai_positive,
+                select v.exam_id, r.accession_number, h.name as hospital, g.code as engine, v.finding, v.ai_positive,
                        v.radiologist_positive, u.display_name as radiologist, v.reviewed_at
                 from ai_review v join exam e on e.id = v.exam_id join hospital h on h.id = e.hospital_id
+                left join exam_request r on r.exam_id = e.id
                 left join ai_engine g on g.id = v.engine_id join app_user u on u.id = v.reviewed_by
                 where not v.agreement
                   and (cast(:month as text) is null
                        or to_char(v.reviewed_at at time zone :zone, 'YYYY-MM') = :month)
                 order by v.reviewed_at desc, v.id desc limit 500""")
                 .param("month", month).param("zone", zones.center().getId())
-                .query((rs, n) -> new Discordance(rs.getLong("exam_id"), rs.getString("hospital"), rs.getString("engine"),
+                .query((rs, n) -> new Discordance(rs.getLong("exam_id"), rs.getString("accession_number"), rs.getString("hospital"), rs.getString("engine"),
                         rs.getString("finding"), (Boolean) rs.getObject("ai_positive"), rs.getBoolean("radiologist_positive"),
                         rs.getString("radiologist"), rs.getObject("reviewed_at", java.time.OffsetDateTime.class)))
                 .list();

@@ -59,10 +59,8 @@ class CallbackPageController {
         CallbackDetails call = new CallbackDetails(calledName, calledPhone,
                 ReportPageController.callTime(calledAt, clock, zones.center()),
                 readBackConfirmed);
-        if (PageActions.attempt(redirect, messages, locale, "callbacks.done",
-                () -> reports.completeCallbackTask(taskId, call, me, actor.source()))) {
-            redirect.addFlashAttribute("noticeArg", String.valueOf(taskId));
-        }
+        PageActions.attempt(redirect, messages, locale, "callbacks.done",
+                () -> reports.completeCallbackTask(taskId, call, me, actor.source()));
         return "redirect:/coordination/callbacks";
     }
 }

@@ -90,8 +90,10 @@ class ReportPageController {
                 Model model, RedirectAttributes redirect) {
         Instant authenticatedAt = recentLogin.authenticatedAt(http);
         boolean passwordAsked = reports.reauthenticationNeeded(authenticatedAt);
+        String accession;
         try {
             ReportView saved = reports.saveDraft(examId, form.draft(), me);
+            accession = saved.accessionNumber();
             boolean critical = Boolean.TRUE.equals(form.critical());
             reports.sign(examId, new SignRequest(saved.version(), form.password(), critical ? callback(form) : null,
                     critical && "TASK".equals(form.callbackMode()), aiReviews(form.aiVerdicts()),
@@ -104,7 +106,7 @@ class ReportPageController {
             recentLogin.renew(http);
         }
         redirect.addFlashAttribute("notice", "report.page.signed");
-        redirect.addFlashAttribute("noticeArg", String.valueOf(examId));
+        redirect.addFlashAttribute("noticeArg", accession);
         return "redirect:/worklist";
     }
 

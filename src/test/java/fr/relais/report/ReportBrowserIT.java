@@ -83,7 +83,8 @@ class ReportBrowserIT extends BaseIntegrationTest {
 
             reader.click(By.id("sign"));
             reader.waitUntil(d -> d.getCurrentUrl().endsWith("/worklist"));
-            assertThat(reader.text(By.cssSelector(".flash"))).contains("Compte rendu de l’examen n° " + exam + " signé.");
+            assertThat(reader.text(By.cssSelector(".flash"))).contains("Compte rendu de l’examen " + jdbc.sql("select accession_number from exam_request where exam_id = :e")
+                    .param("e", exam).query(String.class).single() + " signé.");
             assertThat(reader.driver().findElements(By.cssSelector("#mine-region tr[data-mine-id='" + exam + "']"))).isEmpty();
 
             // The physician's page shows the signed report the moment it is signed.

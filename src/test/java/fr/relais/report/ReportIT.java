@@ -386,7 +386,7 @@ class ReportIT extends BaseIntegrationTest {
                 List.of(Map.entry("calledName", "Dr Garde"), Map.entry("calledPhone", "05 59 11 11 11"),
                         Map.entry("calledAt", "00:00"), Map.entry("readBackConfirmed", "true")));
         assertThat(done.statusCode()).isEqualTo(302);
-        assertThat(page.get("/coordination/callbacks").body()).contains("Appel n° " + task.get("taskId").asLong() + " documenté")
+        assertThat(page.get("/coordination/callbacks").body()).contains("Appel documenté ; la tâche est close.")
                 .doesNotContain("data-task-id=\"" + task.get("taskId").asLong() + "\"");
 
         assertThat(openTask(coordinator, exam)).isNull();
