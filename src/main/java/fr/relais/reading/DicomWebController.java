@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -72,12 +73,11 @@ class DicomWebController {
                                                             @RequestParam Map<String, String> query) {
         String studyUid = uidParam(query, "StudyInstanceUID", "0020000D");
         String accession = param(query, "AccessionNumber", "00080050");
-        String modality = param(query, "ModalitiesInStudy", "00080061");
-        if (modality == null) {
-            modality = param(query, "Modality", "00080060");
-        }
+        String modality = Optional.ofNullable(param(query, "ModalitiesInStudy", "00080061"))
+                .orElseGet(() -> param(query, "Modality", "00080060"));
         List<Map<String, Object>> out = new ArrayList<>();
-        for (StudyRow s : index.studies(user, studyUid, accession, modality, limit(query), offset(query))) {
+        Page<StudyRow> page = Page.of(query, (limit, offset) -> index.studies(user, studyUid, accession, modality, limit, offset));
+        for (StudyRow s : page.rows()) {
             Map<String, Object> json = new LinkedHashMap<>();
             put(json, "00080020", "DA", s.studyDate() == null ? null : DateTimeFormatter.BASIC_ISO_DATE.format(s.studyDate()));
             put(json, "00080050", "SH", s.accessionNumber());
@@ -87,7 +87,7 @@ class DicomWebController {
             put(json, "00201208", "IS", s.instanceCount());
             out.add(json);
         }
-        return ResponseEntity.ok().contentType(DICOM_JSON).body(out);
+        return page.answer(out);
     }
 
     @GetMapping("/dicomweb/studies/{study}/series")
@@ -98,7 +98,8 @@ class DicomWebController {
         String seriesUid = uidParam(query, "SeriesInstanceUID", "0020000E");
         String modality = param(query, "Modality", "00080060");
         List<Map<String, Object>> out = new ArrayList<>();
-        for (SeriesRow s : index.series(studyId, seriesUid, modality, limit(query), offset(query))) {
+        Page<SeriesRow> page = Page.of(query, (limit, offset) -> index.series(studyId, seriesUid, modality, limit, offset));
+        for (SeriesRow s : page.rows()) {
             Map<String, Object> json = new LinkedHashMap<>();
             put(json, "00080060", "CS", s.modality());
             put(json, "0020000D", "UI", study);
@@ -107,7 +108,7 @@ class DicomWebController {
             put(json, "00201209", "IS", s.instanceCount());
             out.add(json);
         }
-        return ResponseEntity.ok().contentType(DICOM_JSON).body(out);
+        return page.answer(out);
     }
 
     @GetMapping("/dicomweb/studies/{study}/series/{series}/instances")
@@ -118,7 +119,8 @@ class DicomWebController {
         long studyId = readable(user, study);
         String sop = uidParam(query, "SOPInstanceUID", "00080018");
         List<Map<String, Object>> out = new ArrayList<>();
-        for (InstanceRow i : index.instances(studyId, series, sop, limit(query), offset(query))) {
+        Page<InstanceRow> page = Page.of(query, (limit, offset) -> index.instances(studyId, series, sop, limit, offset));
+        for (InstanceRow i : page.rows()) {
             Map<String, Object> json = new LinkedHashMap<>();
             put(json, "00080016", "UI", i.sopClassUid());
             put(json, "00080018", "UI", i.sopInstanceUid());
@@ -128,7 +130,7 @@ class DicomWebController {
             put(json, "00200013", "IS", i.instanceNumber());
             out.add(json);
         }
-        return ResponseEntity.ok().contentType(DICOM_JSON).body(out);
+        return page.answer(out);
     }
 
     // ---- WADO-RS
@@ -479,13 +481,31 @@ class DicomWebController {
         return value;
     }
 
-    private static int limit(Map<String, String> query) {
-        int limit = nonNegative(query, "limit", DEFAULT_LIMIT);
-        return Math.min(limit, MAX_LIMIT);
-    }
+    /**
+     * One page of a QIDO-RS search: one row more than the limit is asked for, so that a search cut
+     * by its limit says so with the Warning header of PS3.18 (8.3.4.4), and so does a limit the
+     * server lowered to its maximum; a client then knows to ask for the next page with offset.
+     */
+    private record Page<T>(List<T> rows, boolean more, boolean lowered) {
 
-    private static int offset(Map<String, String> query) {
-        return nonNegative(query, "offset", 0);
+        static <T> Page<T> of(Map<String, String> query, java.util.function.BiFunction<Integer, Integer, List<T>> search) {
+            int asked = nonNegative(query, "limit", DEFAULT_LIMIT);
+            int limit = Math.min(asked, MAX_LIMIT);
+            List<T> rows = search.apply(limit + 1, nonNegative(query, "offset", 0));
+            boolean more = rows.size() > limit;
+            return new Page<>(more ? rows.subList(0, limit) : rows, more, asked > MAX_LIMIT && more);
+        }
+
+        ResponseEntity<List<Map<String, Object>>> answer(List<Map<String, Object>> body) {
+            ResponseEntity.BodyBuilder ok = ResponseEntity.ok().contentType(DICOM_JSON);
+            if (lowered) {
+                ok.header("Warning", "299 relais: \"The number of results exceeded the maximum supported"
+                        + " by the server. Additional results can be requested.\"");
+            } else if (more) {
+                ok.header("Warning", "299 relais: \"There are additional results that can be requested.\"");
+            }
+            return ok.body(body);
+        }
     }
 
     private static int nonNegative(Map<String, String> query, String name, int fallback) {

@@ -120,8 +120,15 @@ class DicomWebIT extends BaseIntegrationTest {
         assertThat(uids(instances, "00080018")).containsExactlyElementsOf(setup.study().sopInstanceUids());
         assertThat(instances.get(0).at("/00080016/Value/0").asText()).isEqualTo("1.2.840.10008.5.1.4.1.1.2");
         assertThat(instances.get(0).at("/00200013/Value/0").asInt()).isEqualTo(1);
-        JsonNode page = as(setup.holder()).get(instancesPath + "?limit=1&offset=1").json();
-        assertThat(uids(page, "00080018")).containsExactly(setup.study().sopInstanceUids().get(1));
+        ApiClient.Response cut = as(setup.holder()).get(instancesPath + "?limit=1&offset=1");
+        assertThat(uids(cut.json(), "00080018")).containsExactly(setup.study().sopInstanceUids().get(1));
+        // A page cut by its limit says there is more (PS3.18 8.3.4.4); the last page does not.
+        assertThat(cut.raw().headers().firstValue("Warning")).hasValueSatisfying(w -> assertThat(w)
+                .startsWith("299 ").contains("There are additional results that can be requested"));
+        ApiClient.Response last = as(setup.holder()).get(instancesPath + "?limit=1&offset=" + (SLICES - 1));
+        assertThat(uids(last.json(), "00080018")).containsExactly(setup.study().sopInstanceUids().get(SLICES - 1));
+        assertThat(last.raw().headers().firstValue("Warning")).isEmpty();
+        assertThat(as(setup.holder()).get(instancesPath).raw().headers().firstValue("Warning")).isEmpty();
     }
 
     @Test
