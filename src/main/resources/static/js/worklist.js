@@ -1,6 +1,8 @@
 // Worklist pages: the clocks tick every second from their data attributes (data-since: waiting
 // time; data-deadline: time left, negative and marked late once passed), in the notation of
-// ReadingClocks ([−]h:mm:ss); and the warning of a claim about to expire, from live.js.
+// ReadingClocks ([−]h:mm:ss); the warning of a claim about to expire, from live.js; and the
+// filters, applied as soon as a value is chosen (their form is a plain GET: the address keeps
+// them, and live.js refreshes the page from its own address, so a live refresh keeps them too).
 (function () {
   'use strict';
 
@@ -29,6 +31,13 @@
   }
   tick();
   setInterval(tick, 1000);
+
+  var filters = document.getElementById('worklist-filters');
+  if (filters) {
+    filters.querySelectorAll('select').forEach(function (select) {
+      select.addEventListener('change', function () { filters.submit(); });
+    });
+  }
 
   // The server sends claim-expiring warnings to the holder only (and to coordinators).
   var warning = document.getElementById('claim-warning');

@@ -9,7 +9,11 @@ import org.springframework.stereotype.Service;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Results from every engine, whichever way they came. Where a threshold is set for the engine and
@@ -74,6 +78,24 @@ public class AiResults {
                         where e.id = :exam and i.sop_instance_uid = :sop limit 1""")
                         .param("exam", examId).param("sop", r.keySopInstanceUid()).query(String.class).optional()
                         .orElse(null))).toList();
+    }
+
+    /** A positive finding as a worklist row shows it: its highest score over the engines that gave it. */
+    public record PositiveFinding(long examId, String finding, Double score) {}
+
+    /** The positive findings of these exams, the highest score first within each exam; in one query. */
+    public Map<Long, List<PositiveFinding>> positiveFindingsOf(Collection<Long> examIds) {
+        if (examIds.isEmpty()) {
+            return Map.of();
+        }
+        return jdbc.sql("""
+                        select exam_id, finding, max(score) as score from ai_result
+                        where exam_id in (:exams) and positive
+                        group by exam_id, finding
+                        order by exam_id, max(score) desc nulls last, finding""")
+                .param("exams", List.copyOf(examIds))
+                .query(PositiveFinding.class).list().stream()
+                .collect(Collectors.groupingBy(PositiveFinding::examId, LinkedHashMap::new, Collectors.toList()));
     }
 
     /**

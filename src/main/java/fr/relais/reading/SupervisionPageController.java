@@ -29,7 +29,8 @@ import java.util.Objects;
 
 /**
  * The coordinator's view of the common worklist: every waiting and claimed exam with its clocks,
- * who reads what, seats taken per center, reassign and "remettre dans la file". Live.
+ * who reads what, seats taken per center, reassign and "remettre dans la file"; the same filters as
+ * the radiologist's list (by hospital, exam type, class), which also narrow the breach count. Live.
  */
 @Controller
 @RequestMapping("/coordination/worklist")
@@ -41,10 +42,12 @@ class SupervisionPageController {
     private final PresenceService presence;
     private final MessageSource messages;
     private final Clock clock;
+    private final WorklistView view;
 
     SupervisionPageController(WorklistService worklist, Roster roster, PresenceService presence,
-                              MessageSource messages, Clock clock) {
+                              MessageSource messages, Clock clock, WorklistView view) {
         this.worklist = worklist;
+        this.view = view;
         this.roster = roster;
         this.presence = presence;
         this.messages = messages;
@@ -52,8 +55,11 @@ class SupervisionPageController {
     }
 
     @GetMapping
-    String page(Model model) {
-        List<WorklistRow> rows = worklist.everything();
+    String page(Model model, Locale locale, @RequestParam(name = "hospital", required = false) String hospital,
+                @RequestParam(name = "examType", required = false) String examType,
+                @RequestParam(name = "class", required = false) String priorityClass) {
+        List<WorklistRow> rows = view.filtered(model, locale, hospital, examType, priorityClass,
+                worklist.choicesForAll(), worklist::everything);
         List<OnDuty> onDuty = roster.onDuty(clock.instant());
         // For each exam, the radiologists on duty who may read it, its holder aside.
         Map<Long, List<OnDuty>> eligible = new LinkedHashMap<>();
@@ -64,6 +70,7 @@ class SupervisionPageController {
                     .toList());
         }
         model.addAttribute("rows", rows);
+        model.addAttribute("findings", view.findings(locale, rows));
         model.addAttribute("eligible", eligible);
         model.addAttribute("centers", presence.occupancy());
         model.addAttribute("breaches", rows.stream()

@@ -15,9 +15,11 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * The radiologist's worklist page: the common queue in deadline order ("Suivant" or "Prendre",
  * both leading to the viewer of the exam taken), the exams I hold ("Ouvrir", "Rendre", "Je suis
- * toujours là"), live through /live/worklist.
+ * toujours là"), filters by hospital, exam type and class, live through /live/worklist.
  */
 @Controller
 @RequestMapping("/worklist")
@@ -36,20 +38,34 @@ class WorklistPageController {
     private final Roster roster;
     private final MessageSource messages;
     private final Clock clock;
+    private final WorklistView view;
 
-    WorklistPageController(WorklistService worklist, Roster roster, MessageSource messages, Clock clock) {
+    WorklistPageController(WorklistService worklist, Roster roster, MessageSource messages, Clock clock,
+                           WorklistView view) {
         this.worklist = worklist;
+        this.view = view;
         this.roster = roster;
         this.messages = messages;
         this.clock = clock;
     }
 
+    /**
+     * The filters (?hospital, ?examType, ?class) narrow the common queue only: my own exams are
+     * always all shown, and "Suivant" still takes the most urgent exam of the whole queue.
+     */
     @GetMapping
-    String page(@AuthenticationPrincipal AccountPrincipal me, Model model) {
+    String page(@AuthenticationPrincipal AccountPrincipal me, Model model, Locale locale,
+                @RequestParam(name = "hospital", required = false) String hospital,
+                @RequestParam(name = "examType", required = false) String examType,
+                @RequestParam(name = "class", required = false) String priorityClass) {
         boolean checkedIn = roster.isCheckedIn(me.id(), clock.instant());
         model.addAttribute("checkedIn", checkedIn);
-        model.addAttribute("rows", checkedIn ? worklist.queue(me) : java.util.List.of());
-        model.addAttribute("mine", worklist.claimsOf(me.id()));
+        List<WorklistRow> rows = view.filtered(model, locale, hospital, examType, priorityClass,
+                worklist.choicesFor(me), filter -> checkedIn ? worklist.queue(me, filter) : List.of());
+        List<WorklistRow> mine = worklist.claimsOf(me.id());
+        model.addAttribute("rows", rows);
+        model.addAttribute("mine", mine);
+        model.addAttribute("findings", view.findings(locale, rows, mine));
         return "reading/worklist";
     }
 

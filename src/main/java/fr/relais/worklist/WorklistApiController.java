@@ -11,11 +11,12 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.util.List;
 
-/** The common worklist over JSON: the queue, "next", picking, releasing, reassigning. */
+/** The common worklist over JSON: the queue (filtered or not), "next", picking, releasing, reassigning. */
 @RestController
 class WorklistApiController {
 
@@ -27,10 +28,14 @@ class WorklistApiController {
         this.worklist = worklist;
     }
 
+    /** Narrowed by ?hospital={id}&examType={code}&class={VITAL|AI_POSITIVE|URGENT|DEFERRABLE}, each optional. */
     @GetMapping("/api/worklist")
     @PreAuthorize("hasRole('RADIOLOGIST')")
-    List<WorklistRow> queue(@AuthenticationPrincipal AccountPrincipal user) {
-        return worklist.queue(user);
+    List<WorklistRow> queue(@AuthenticationPrincipal AccountPrincipal user,
+                            @RequestParam(name = "hospital", required = false) String hospital,
+                            @RequestParam(name = "examType", required = false) String examType,
+                            @RequestParam(name = "class", required = false) String priorityClass) {
+        return worklist.queue(user, WorklistFilter.parse(hospital, examType, priorityClass));
     }
 
     @GetMapping("/api/worklist/mine")
@@ -41,8 +46,10 @@ class WorklistApiController {
 
     @GetMapping("/api/worklist/all")
     @PreAuthorize("hasAnyRole('COORDINATOR', 'ADMIN')")
-    List<WorklistRow> all() {
-        return worklist.everything();
+    List<WorklistRow> all(@RequestParam(name = "hospital", required = false) String hospital,
+                          @RequestParam(name = "examType", required = false) String examType,
+                          @RequestParam(name = "class", required = false) String priorityClass) {
+        return worklist.everything(WorklistFilter.parse(hospital, examType, priorityClass));
     }
 
     @PostMapping("/api/worklist/next")

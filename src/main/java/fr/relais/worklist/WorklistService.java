@@ -8,6 +8,7 @@ import fr.relais.exam.ExamReady;
 import fr.relais.exam.ExamState;
 import fr.relais.exam.ExamStateMachine;
 import fr.relais.platform.ConflictException;
+import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.NotFoundException;
 import fr.relais.platform.Zones;
 import fr.relais.request.RequestService;
@@ -136,16 +137,31 @@ public class WorklistService {
 
     /** The exams a checked-in radiologist may read, most urgent first; empty when not checked in. */
     public List<WorklistRow> queue(AccountPrincipal radiologist) {
+        return queue(radiologist, WorklistFilter.NONE);
+    }
+
+    /**
+     * The same queue narrowed by the filter. A hospital the radiologist does not read for, or an
+     * exam type the catalogue does not have, is refused: a filter never widens what one sees.
+     */
+    public List<WorklistRow> queue(AccountPrincipal radiologist, WorklistFilter filter) {
         Instant now = clock.instant();
+        if (filter.hospitalId() != null && !roster.authorisedHospitals(radiologist.id()).contains(filter.hospitalId())) {
+            throw new InvalidInputException("hospital", "worklist.filter.error.hospital",
+                    "you do not read for hospital " + filter.hospitalId(), filter.hospitalId());
+        }
+        requireKnownExamType(filter);
         if (!roster.isCheckedIn(radiologist.id(), now)) {
             return List.of();
         }
         return jdbc.sql(SELECT + """
                  where e.state = 'READY' and e.deadline_at is not null
                    and e.hospital_id in (select hospital_id from radiologist_hospital where user_id = :user)
+                """ + narrowedBy(filter) + """
                  order by e.deadline_at, e.ready_at, e.id
                  limit 500""")
                 .param("user", radiologist.id())
+                .params(filterParams(filter))
                 .query((rs, n) -> row(rs, now))
                 .list();
     }
@@ -161,13 +177,84 @@ public class WorklistService {
 
     /** The whole picture for coordinators: every READY and IN_READING exam, in queue order. */
     public List<WorklistRow> everything() {
+        return everything(WorklistFilter.NONE);
+    }
+
+    /** The whole picture narrowed by the filter (an unknown hospital or exam type is refused). */
+    public List<WorklistRow> everything(WorklistFilter filter) {
         Instant now = clock.instant();
+        if (filter.hospitalId() != null && !jdbc.sql("select exists (select 1 from hospital where id = :id)")
+                .param("id", filter.hospitalId()).query(Boolean.class).single()) {
+            throw new InvalidInputException("hospital", "worklist.filter.error.hospitalUnknown",
+                    "no hospital " + filter.hospitalId(), filter.hospitalId());
+        }
+        requireKnownExamType(filter);
         return jdbc.sql(SELECT + """
                  where e.state in ('READY', 'IN_READING')
+                """ + narrowedBy(filter) + """
                  order by e.state desc, e.deadline_at nulls last, e.ready_at, e.id
                  limit 2000""")
+                .params(filterParams(filter))
                 .query((rs, n) -> row(rs, now))
                 .list();
+    }
+
+    /** The filter values a radiologist is offered: the hospitals they read for, the catalogue's exam types. */
+    public WorklistFilter.Choices choicesFor(AccountPrincipal radiologist) {
+        return new WorklistFilter.Choices(jdbc.sql("""
+                        select h.id::text as value, h.name as label from hospital h
+                        join radiologist_hospital a on a.hospital_id = h.id and a.user_id = :user
+                        order by h.name, h.id""")
+                .param("user", radiologist.id()).query(WorklistFilter.Choice.class).list(),
+                examTypeChoices(), List.of(PriorityClass.values()));
+    }
+
+    /** The filter values a coordinator is offered: every hospital. */
+    public WorklistFilter.Choices choicesForAll() {
+        return new WorklistFilter.Choices(jdbc.sql("select id::text as value, name as label from hospital order by name, id")
+                .query(WorklistFilter.Choice.class).list(), examTypeChoices(), List.of(PriorityClass.values()));
+    }
+
+    private List<WorklistFilter.Choice> examTypeChoices() {
+        return jdbc.sql("select code as value, label_fr as label from exam_type order by label_fr, code")
+                .query(WorklistFilter.Choice.class).list();
+    }
+
+    private void requireKnownExamType(WorklistFilter filter) {
+        if (filter.examTypeCode() != null && !jdbc.sql("select exists (select 1 from exam_type where code = :code)")
+                .param("code", filter.examTypeCode()).query(Boolean.class).single()) {
+            throw new InvalidInputException("examType", "worklist.filter.error.examType",
+                    "no exam type " + filter.examTypeCode() + " in the catalogue", filter.examTypeCode());
+        }
+    }
+
+    /** The filter's conditions, each only when set, with the parameters of filterParams. */
+    private static String narrowedBy(WorklistFilter filter) {
+        StringBuilder where = new StringBuilder();
+        if (filter.hospitalId() != null) {
+            where.append("   and e.hospital_id = :filterHospital\n");
+        }
+        if (filter.examTypeCode() != null) {
+            where.append("   and r.exam_type_code = :filterExamType\n");
+        }
+        if (filter.priorityClass() != null) {
+            where.append("   and e.priority_class = :filterClass\n");
+        }
+        return where.toString();
+    }
+
+    private static Map<String, Object> filterParams(WorklistFilter filter) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (filter.hospitalId() != null) {
+            params.put("filterHospital", filter.hospitalId());
+        }
+        if (filter.examTypeCode() != null) {
+            params.put("filterExamType", filter.examTypeCode());
+        }
+        if (filter.priorityClass() != null) {
+            params.put("filterClass", filter.priorityClass().name());
+        }
+        return params;
     }
 
     // ---- claims --------------------------------------------------------------------------------
@@ -480,7 +567,7 @@ public class WorklistService {
             select e.id, e.state, e.priority_class, r.urgency, e.ai_positive,
                    exists (select 1 from ai_failed_analysis f where f.exam_id = e.id) as ai_failed,
                    e.ready_at, e.deadline_at, e.hospital_id,
-                   h.name as hospital_name, h.time_zone, r.exam_type_code, t.label_fr, r.birth_date_sealed, r.sex,
+                   h.name as hospital_name, h.time_zone, r.exam_type_code, t.label_fr, r.question, r.birth_date_sealed, r.sex,
                    e.claimed_by, u.display_name as claimed_by_name, e.claimed_at
             from exam e
             join exam_request r on r.exam_id = e.id
@@ -501,7 +588,7 @@ public class WorklistService {
                 priorityClass == null ? null : priorityClass.colour(), Urgency.valueOf(rs.getString("urgency")),
                 rs.getBoolean("ai_positive"), rs.getBoolean("ai_failed"), ready == null ? null : ready.toInstant(),
                 deadline == null ? null : deadline.toInstant(), rs.getLong("hospital_id"), rs.getString("hospital_name"),
-                rs.getString("exam_type_code"), rs.getString("label_fr"),
+                rs.getString("exam_type_code"), rs.getString("label_fr"), rs.getString("question"),
                 Period.between(birth, LocalDate.ofInstant(now, zones.hospital(rs.getString("time_zone")))).getYears(),
                 rs.getString("sex"), claimedBy, rs.getString("claimed_by_name"),
                 claimedAt == null ? null : claimedAt.toInstant());

@@ -25,6 +25,12 @@ public final class WorklistFixtures {
 
     /** A READY exam with its request, not yet placed in the queue. */
     public long readyExam(long hospitalId, long requestedBy, Urgency urgency, Instant readyAt) {
+        return readyExam(hospitalId, requestedBy, urgency, readyAt, "CT_HEAD", "Saignement ?");
+    }
+
+    /** The same, of the given exam type and with the given clinical question. */
+    public long readyExam(long hospitalId, long requestedBy, Urgency urgency, Instant readyAt, String examTypeCode,
+                          String question) {
         long id = jdbc.sql("""
                 insert into exam (hospital_id, state, state_changed_at, created_at)
                 values (:h, 'READY', :at, :at) returning id""")
@@ -33,7 +39,7 @@ public final class WorklistFixtures {
                 insert into exam_request (exam_id, hospital_id, accession_number, patient_key, family_name_sealed,
                     given_name_sealed, birth_date_sealed, sex, exam_type_code, clinical_context, question, urgency,
                     requesting_physician, callback_phone, requested_by, requested_at, consent, protocol)
-                values (:id, :h, :acc, :pid, :fam, :giv, :birth, 'F', 'CT_HEAD', 'Chute', 'Saignement ?', :urgency,
+                values (:id, :h, :acc, :pid, :fam, :giv, :birth, 'F', :type, 'Chute', :question, :urgency,
                     'Dr Test', '0559000000', :by, :at, 'PATIENT_SIGNED', 'Crâne sans injection')""")
                 .param("id", id).param("h", hospitalId).param("acc", "WL" + ACCESSION.incrementAndGet())
                 .param("pid", "IPP-WL-" + id)
@@ -41,9 +47,20 @@ public final class WorklistFixtures {
                 .param("giv", sealer.seal("request.given_name", "Zephyrine"))
                 .param("birth", sealer.seal(RequestService.BIRTH_DATE, "1940-05-01"))
                 .param("urgency", urgency.name()).param("by", requestedBy)
+                .param("type", examTypeCode).param("question", question)
                 .param("at", ExamLifecycle.utc(readyAt.minus(Duration.ofMinutes(20))))
                 .update();
         return id;
+    }
+
+    /** A new exam type of the catalogue (a head CT's act and reading time); returns its code. */
+    public String examType(String labelFr) {
+        String code = "WL_" + ACCESSION.incrementAndGet();
+        jdbc.sql("""
+                insert into exam_type (code, label_fr, body_region, contrast, ccam_code, reading_minutes)
+                values (:code, :label, 'HEAD', false, 'ACQK001', 12)""")
+                .param("code", code).param("label", labelFr).update();
+        return code;
     }
 
     public long center(String name, int seats) {

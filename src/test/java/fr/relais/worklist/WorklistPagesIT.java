@@ -120,7 +120,7 @@ class WorklistPagesIT extends BaseIntegrationTest {
         assertThat(d).isLessThan(v);
         assertThat(v).isLessThan(u);
         assertThat(page).contains("data-live=\"/live/worklist\"", "Suivant", "Prendre", "Mes examens",
-                "class=\"wl-red\"", "class=\"wl-orange\"", "class=\"wl-blue\"", "data-deadline=\"", "data-since=\"",
+                "class=\"wl-red\"", "class=\"wl-orange\"", "class=\"wl-grey\"", "data-deadline=\"", "data-since=\"",
                 "clock sla late", "86 ans", "Femme")
                 .doesNotContain("NOMPATIENT", "Zephyrine");
     }
