@@ -44,7 +44,9 @@
   document.addEventListener('relais:live', function (e) {
     var change = e.detail || {};
     if (warning && change.what === 'claim-expiring' && change.mine) {
-      warning.textContent = (warning.getAttribute('data-template') || '{0}').replace('{0}', String(change.examId));
+      var row = document.querySelector('[data-mine-id="' + change.examId + '"]');
+      var accession = row ? row.getAttribute('data-accession') : '';
+      warning.textContent = (warning.getAttribute('data-template') || '{0}').replace('{0}', accession);
       warning.hidden = false;
     }
   });

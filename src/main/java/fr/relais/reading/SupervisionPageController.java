@@ -88,7 +88,7 @@ class SupervisionPageController {
         }
         if (PageActions.attempt(redirect, messages, locale, "supervision.reassigned",
                 () -> worklist.reassign(id, toUserId, me, actor.source()))) {
-            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
+            redirect.addFlashAttribute("noticeArg", worklist.accessionOf(id));
         }
         return "redirect:/coordination/worklist";
     }
@@ -98,7 +98,7 @@ class SupervisionPageController {
                    RedirectAttributes redirect) {
         if (PageActions.attempt(redirect, messages, locale, "supervision.released",
                 () -> worklist.release(id, me, actor.source()))) {
-            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
+            redirect.addFlashAttribute("noticeArg", worklist.accessionOf(id));
         }
         return "redirect:/coordination/worklist";
     }

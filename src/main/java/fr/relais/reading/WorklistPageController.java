@@ -75,9 +75,9 @@ class WorklistPageController {
         if (PageActions.attempt(redirect, messages, locale, "worklist.page.claimed",
                 () -> taken.set(worklist.claimNext(me, actor.source())))) {
             if (taken.get().isPresent()) {
-                long examId = taken.get().get().examId();
-                redirect.addFlashAttribute("noticeArg", String.valueOf(examId));
-                return viewerOf(examId);
+                WorklistRow row = taken.get().get();
+                redirect.addFlashAttribute("noticeArg", row.accessionNumber());
+                return viewerOf(row.examId());
             }
             redirect.addFlashAttribute("notice", "worklist.page.nothingToClaim");
         }
@@ -89,7 +89,7 @@ class WorklistPageController {
                  RedirectAttributes redirect) {
         if (PageActions.attempt(redirect, messages, locale, "worklist.page.claimed",
                 () -> worklist.claim(id, me, actor.source()))) {
-            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
+            redirect.addFlashAttribute("noticeArg", worklist.accessionOf(id));
             return viewerOf(id);
         }
         return "redirect:/worklist";
@@ -105,7 +105,7 @@ class WorklistPageController {
                    RedirectAttributes redirect) {
         if (PageActions.attempt(redirect, messages, locale, "worklist.page.released",
                 () -> worklist.release(id, me, actor.source()))) {
-            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
+            redirect.addFlashAttribute("noticeArg", worklist.accessionOf(id));
         }
         return "redirect:/worklist";
     }
@@ -115,7 +115,7 @@ class WorklistPageController {
     String activity(@PathVariable long id, @AuthenticationPrincipal AccountPrincipal me, Locale locale,
                     RedirectAttributes redirect) {
         if (PageActions.attempt(redirect, messages, locale, "worklist.page.kept", () -> worklist.touch(id, me))) {
-            redirect.addFlashAttribute("noticeArg", String.valueOf(id));
+            redirect.addFlashAttribute("noticeArg", worklist.accessionOf(id));
         }
         return "redirect:/worklist";
     }

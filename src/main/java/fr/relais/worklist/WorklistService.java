@@ -308,6 +308,12 @@ public class WorklistService {
     }
 
     /** Gives an exam back to the queue: by its holder, or by a coordinator. */
+    /** The accession number people know an exam by: pages name exams by it, never by their id. */
+    public String accessionOf(long examId) {
+        return jdbc.sql("select accession_number from exam_request where exam_id = :id").param("id", examId)
+                .query(String.class).optional().orElse("");
+    }
+
     public void release(long examId, AccountPrincipal by, String source) {
         Instant now = clock.instant();
         inTransaction(() -> {
@@ -564,7 +570,7 @@ public class WorklistService {
     }
 
     private static final String SELECT = """
-            select e.id, e.state, e.priority_class, r.urgency, e.ai_positive,
+            select e.id, r.accession_number, e.state, e.priority_class, r.urgency, e.ai_positive,
                    exists (select 1 from ai_failed_analysis f where f.exam_id = e.id) as ai_failed,
                    e.ready_at, e.deadline_at, e.hospital_id,
                    h.name as hospital_name, h.time_zone, r.exam_type_code, t.label_fr, r.question, r.birth_date_sealed, r.sex,
@@ -584,7 +590,7 @@ public class WorklistService {
         OffsetDateTime claimedAt = rs.getObject("claimed_at", OffsetDateTime.class);
         LocalDate birth = LocalDate.parse(sealer.open(RequestService.BIRTH_DATE, rs.getBytes("birth_date_sealed")));
         Long claimedBy = (Long) rs.getObject("claimed_by");
-        return new WorklistRow(rs.getLong("id"), rs.getString("state"), priorityClass,
+        return new WorklistRow(rs.getLong("id"), rs.getString("accession_number"), rs.getString("state"), priorityClass,
                 priorityClass == null ? null : priorityClass.colour(), Urgency.valueOf(rs.getString("urgency")),
                 rs.getBoolean("ai_positive"), rs.getBoolean("ai_failed"), ready == null ? null : ready.toInstant(),
                 deadline == null ? null : deadline.toInstant(), rs.getLong("hospital_id"), rs.getString("hospital_name"),

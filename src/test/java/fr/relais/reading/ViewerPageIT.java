@@ -132,10 +132,16 @@ class ViewerPageIT extends BaseIntegrationTest {
         String viewer = "/reading/exams/" + next.examId() + "/viewer";
         assertThat(claimed.headers().firstValue("Location").orElse("")).endsWith(viewer);
         String page = other.get(viewer).body();
-        assertThat(page).contains("Vous lisez l’examen n° " + next.examId() + ".",
+        assertThat(page).contains("Vous lisez l’examen " + accession(next.examId()) + ".",
                 "data-study-uid=\"" + next.study().studyInstanceUid() + "\"");
         assertThat(other.get("/worklist").body()).contains("href=\"" + viewer + "\"", ">Ouvrir</a>");
         // The first holder's exam is still not the second radiologist's to open.
         assertThat(other.get(viewerPath()).statusCode()).isEqualTo(404);
+    }
+
+    /** The accession number pages name the exam by. */
+    private String accession(long examId) {
+        return jdbc.sql("select accession_number from exam_request where exam_id = :e").param("e", examId)
+                .query(String.class).single();
     }
 }

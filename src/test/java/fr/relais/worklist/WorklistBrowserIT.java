@@ -98,7 +98,7 @@ class WorklistBrowserIT extends BaseIntegrationTest {
             one.markPage();
             events.publishEvent(new WorklistChanged(exam, hospital, "claim-expiring", first.id()));
             one.waitUntil(d -> d.findElement(By.id("claim-warning")).isDisplayed());
-            assertThat(one.text(By.id("claim-warning"))).contains("l’examen n° " + exam + " va bientôt vous être retiré");
+            assertThat(one.text(By.id("claim-warning"))).contains("l’examen " + accession(exam) + " va bientôt vous être retiré");
             assertThat(one.pageWasNotReloaded()).isTrue();
             assertThat(two.byId("claim-warning").isDisplayed()).isFalse();
 
@@ -108,5 +108,11 @@ class WorklistBrowserIT extends BaseIntegrationTest {
             two.waitUntil(d -> d.findElement(By.tagName("body")).getAttribute("data-beeps") != null);
             assertThat(two.pageWasNotReloaded()).isTrue();
         }
+    }
+
+    /** The accession number pages name the exam by. */
+    private String accession(long examId) {
+        return jdbc.sql("select accession_number from exam_request where exam_id = :e").param("e", examId)
+                .query(String.class).single();
     }
 }

@@ -137,7 +137,7 @@ class WorklistPagesIT extends BaseIntegrationTest {
 
         // Taking it leads to its viewer, which says so.
         String viewer = followed(one, one.postForm("/worklist/" + exam + "/claim", List.of()));
-        assertThat(viewer).contains("Vous lisez l’examen n° " + exam + ".", "id=\"viewer\"");
+        assertThat(viewer).contains("Vous lisez l’examen " + accession(exam) + ".", "id=\"viewer\"");
         String after = one.get("/worklist").body();
         assertThat(region(after, "mine-region")).contains("data-mine-id=\"" + exam + "\"");
         assertThat(after).doesNotContain("data-exam-id=\"" + exam + "\"");
@@ -149,13 +149,13 @@ class WorklistPagesIT extends BaseIntegrationTest {
 
         // "Je suis toujours là" keeps it; only its holder may say so.
         assertThat(followed(one, one.postForm("/worklist/" + exam + "/activity", List.of())))
-                .contains("L’examen n° " + exam + " vous reste attribué.");
+                .contains("L’examen " + accession(exam) + " vous reste attribué.");
         assertThat(followed(two, two.postForm("/worklist/" + exam + "/activity", List.of())))
                 .contains("class=\"failure\"", "Vous ne détenez pas l’examen n°");
 
         // Giving it back puts it in the queue again.
         String released = followed(one, one.postForm("/worklist/" + exam + "/release", List.of()));
-        assertThat(released).contains("L’examen n° " + exam + " est retourné dans la file.")
+        assertThat(released).contains("L’examen " + accession(exam) + " est retourné dans la file.")
                 .contains("data-exam-id=\"" + exam + "\"");
     }
 
@@ -170,7 +170,7 @@ class WorklistPagesIT extends BaseIntegrationTest {
         // Each exam taken opens in the viewer; the nothing-left notice stays on the worklist.
         HttpResponse<String> taken = b.postForm("/worklist/next", List.of());
         assertThat(taken.headers().firstValue("Location").orElse("")).endsWith("/reading/exams/" + vital + "/viewer");
-        assertThat(followed(b, taken)).contains("Vous lisez l’examen n° " + vital + ".");
+        assertThat(followed(b, taken)).contains("Vous lisez l’examen " + accession(vital) + ".");
         taken = b.postForm("/worklist/next", List.of());
         assertThat(taken.headers().firstValue("Location").orElse("")).endsWith("/reading/exams/" + urgent + "/viewer");
         followed(b, taken);
@@ -203,16 +203,22 @@ class WorklistPagesIT extends BaseIntegrationTest {
 
         String after = followed(c, c.postForm("/coordination/worklist/" + exam + "/reassign",
                 List.of(Map.entry("toUserId", String.valueOf(other.id())))));
-        assertThat(after).contains("L’examen n° " + exam + " a été confié.");
+        assertThat(after).contains("L’examen " + accession(exam) + " a été confié.");
         assertThat(region(loggedIn(other).get("/worklist").body(), "mine-region")).contains("data-mine-id=\"" + exam + "\"");
 
         after = followed(c, c.postForm("/coordination/worklist/" + exam + "/release", List.of()));
-        assertThat(after).contains("L’examen n° " + exam + " est retourné dans la file.");
+        assertThat(after).contains("L’examen " + accession(exam) + " est retourné dans la file.");
         assertThat(loggedIn(reader).get("/worklist").body()).contains("data-exam-id=\"" + exam + "\"");
 
         // A radiologist not authorised for the hospital: refused, in words.
         after = followed(c, c.postForm("/coordination/worklist/" + exam + "/reassign",
                 List.of(Map.entry("toUserId", String.valueOf(notAuthorised.id())))));
         assertThat(after).contains("class=\"failure\"", "pas en poste ou pas habilité");
+    }
+
+    /** The accession number pages name the exam by. */
+    private String accession(long examId) {
+        return jdbc.sql("select accession_number from exam_request where exam_id = :e").param("e", examId)
+                .query(String.class).single();
     }
 }
