@@ -16,7 +16,6 @@ import java.util.List;
 @Component
 class ReceptionAudit {
 
-    static final String STUDY_RECEIVED = "STUDY_RECEIVED";
     private static final int LINK_BATCH = 1_000;
 
     private final AuditLog audit;
@@ -37,7 +36,7 @@ class ReceptionAudit {
     }
 
     private void record(String actor, String source, String how, long studyId, StudyReceptions.Study study) {
-        long entry = audit.record(actor, STUDY_RECEIVED, "study:" + studyId, source, AuditLog.Outcome.SUCCESS,
+        long entry = audit.record(actor, "STUDY_RECEIVED", "study:" + studyId, source, AuditLog.Outcome.SUCCESS,
                 study.stored.size() + " instances stored" + (study.alreadyStored.isEmpty() ? ""
                         : ", " + study.alreadyStored.size() + " already stored") + ", by " + how);
         List<String> uids = new ArrayList<>(study.stored);
