@@ -44,7 +44,12 @@ class HospitalDestinationsBrowserIT extends BaseIntegrationTest {
         Process storescp = new ProcessBuilder("storescp", "-aet", "URG_PACS", "-od", received.toString(),
                 String.valueOf(pacsPort)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try (FakeRis ris = new FakeRis(0); BrowserSession browser = new BrowserSession(port)) {
-            browser.login("admin", ADMIN_PASSWORD).open("/admin/hospitals/" + hospital + "/edit");
+            // From the menu's "Établissements" group to the hospital's page.
+            browser.login("admin", ADMIN_PASSWORD).open("/admin/audit");
+            browser.click(By.cssSelector("details[data-group=establishments] summary"));
+            browser.click(By.cssSelector("details[data-group=establishments] a[href='/admin/hospitals']"));
+            browser.waitUntil(d -> d.getCurrentUrl().endsWith("/admin/hospitals"));
+            browser.open("/admin/hospitals/" + hospital + "/edit");
             assertThat(browser.text(By.id("destinations"))).contains("Destinations des comptes rendus", "Aucune destination");
 
             // A RIS over MLLP, declared from the hospital's page.
