@@ -69,7 +69,8 @@ public class DestinationService {
                 .param("now", ExamLifecycle.utc(clock.instant()))
                 .query(Long.class).single();
         audit.record(actor.username(), "DESTINATION_ADDED", "hospital:" + hospitalId, actor.source(),
-                AuditLog.Outcome.SUCCESS, request.kind() + " " + request.host() + ":" + request.port());
+                AuditLog.Outcome.SUCCESS, "destination " + id + ": " + (request.kind() == Destination.Kind.DICOM_STORE ? "PACS " : "RIS ")
+                        + request.host() + ":" + request.port() + " " + request.remoteName().trim());
         return get(hospitalId, id);
     }
 
