@@ -2,6 +2,7 @@ package fr.relais.audit;
 
 import fr.relais.platform.Actor;
 import fr.relais.platform.InvalidInputException;
+import fr.relais.platform.Zones;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -16,7 +17,9 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,7 +38,11 @@ class AuditApiController {
     record AuditEntry(long id, Long sequence, OffsetDateTime at, String actor, String role, Long hospitalId,
                       String action, String object, String source, String outcome, String detail) {}
 
-    /** What an administrator searches the trail by; every field optional, times ISO 8601 with an offset. */
+    /**
+     * What an administrator searches the trail by; every field optional. from and to: a day (the
+     * page's date pickers, on the reading centers' clock; to includes its day) or an ISO 8601 time
+     * with an offset.
+     */
     record Filter(String actor, String action, String object, String hospital, String outcome, String from, String to) {}
 
     static final int MAX = 10_000;
@@ -43,11 +50,13 @@ class AuditApiController {
     private final JdbcClient jdbc;
     private final AuditChain chain;
     private final AuditLog audit;
+    private final Zones zones;
 
-    AuditApiController(JdbcClient jdbc, AuditChain chain, AuditLog audit) {
+    AuditApiController(JdbcClient jdbc, AuditChain chain, AuditLog audit, Zones zones) {
         this.jdbc = jdbc;
         this.chain = chain;
         this.audit = audit;
+        this.zones = zones;
     }
 
     /** Seals what is waiting, then checks the whole chain. */
@@ -72,7 +81,8 @@ class AuditApiController {
                             @RequestParam(required = false) String outcome, @RequestParam(required = false) String from,
                             @RequestParam(required = false) String to, @RequestParam(defaultValue = "200") int limit,
                             Actor reader) {
-        List<AuditEntry> found = query(jdbc, new Filter(actor, action, object, hospital, outcome, from, to), limit);
+        List<AuditEntry> found = query(jdbc, new Filter(actor, action, object, hospital, outcome, from, to), limit,
+                zones.center());
         audit.record(reader.username(), "AUDIT_SEARCHED", null, reader.source(), AuditLog.Outcome.SUCCESS,
                 found.size() + " entries");
         return found;
@@ -84,7 +94,7 @@ class AuditApiController {
                 @RequestParam(required = false) String outcome, @RequestParam(required = false) String from,
                 @RequestParam(required = false) String to, Actor reader, HttpServletResponse response) throws IOException {
         // Checked before anything is sent: a malformed filter is a problem detail, not a broken file.
-        Where where = where(new Filter(actor, action, object, hospital, outcome, from, to));
+        Where where = where(new Filter(actor, action, object, hospital, outcome, from, to), zones.center());
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"");
         // Every matching entry, however many: written page by page (newest first), never held at once.
@@ -113,18 +123,30 @@ class AuditApiController {
 
     private static final int EXPORT_PAGE = 5_000;
 
-    static List<AuditEntry> query(JdbcClient jdbc, Filter f, int limit) {
+    static List<AuditEntry> query(JdbcClient jdbc, Filter f, int limit, ZoneId zone) {
         if (limit < 1 || limit > MAX) {
             throw new InvalidInputException("limit", "audit.limit.invalid", "limit va de 1 à {0}.", MAX);
         }
-        return query(jdbc, where(f), limit, null);
+        return query(jdbc, where(f, zone), limit, null);
+    }
+
+    /** The actions the trail holds, each once: a loose scan of the action index, not of the trail. */
+    static List<String> actionsRecorded(JdbcClient jdbc) {
+        return jdbc.sql("""
+                with recursive a (action) as (
+                    (select action from audit_event order by action limit 1)
+                    union all
+                    select (select e.action from audit_event e where e.action > a.action order by e.action limit 1)
+                    from a where a.action is not null)
+                select action from a where action is not null""")
+                .query(String.class).list();
     }
 
     /** A filter as SQL conditions and their parameters. */
     private record Where(String sql, Map<String, Object> params) {}
 
     /** The filter, checked (a malformed field is a problem detail), as SQL. */
-    private static Where where(Filter f) {
+    private static Where where(Filter f, ZoneId zone) {
         Map<String, Object> params = new LinkedHashMap<>();
         StringBuilder sql = new StringBuilder("select * from audit_event where true");
         filter(sql, params, "actor", f.actor());
@@ -132,24 +154,24 @@ class AuditApiController {
         filter(sql, params, "object", f.object());
         if (f.hospital() != null && !f.hospital().isBlank()) {
             if (!f.hospital().trim().matches("[0-9]{1,18}")) {
-                throw new InvalidInputException("hospital", "audit.hospital.invalid", "hospital est un identifiant numérique.");
+                throw new InvalidInputException("hospital", "audit.hospital.invalid", "Établissement inconnu : choisissez-le dans la liste.");
             }
             sql.append(" and hospital_id = :hospital");
             params.put("hospital", Long.parseLong(f.hospital().trim()));
         }
         if (f.outcome() != null && !f.outcome().isBlank()) {
             if (Arrays.stream(AuditLog.Outcome.values()).noneMatch(o -> o.name().equals(f.outcome().trim()))) {
-                throw new InvalidInputException("outcome", "audit.outcome.invalid", "outcome vaut SUCCESS, REJECTED ou FAILED.");
+                throw new InvalidInputException("outcome", "audit.outcome.invalid", "Résultat inconnu : choisissez-le dans la liste.");
             }
             filter(sql, params, "outcome", f.outcome());
         }
         if (f.from() != null && !f.from().isBlank()) {
             sql.append(" and at >= :from");
-            params.put("from", time("from", f.from()));
+            params.put("from", time("from", f.from(), zone, false));
         }
         if (f.to() != null && !f.to().isBlank()) {
             sql.append(" and at < :to");
-            params.put("to", time("to", f.to()));
+            params.put("to", time("to", f.to(), zone, true));
         }
         return new Where(sql.toString(), params);
     }
@@ -177,12 +199,18 @@ class AuditApiController {
         }
     }
 
-    private static OffsetDateTime time(String field, String value) {
+    /** A day (its start, or for the end of a period the next day's start) in the zone, or an ISO 8601 time. */
+    private static OffsetDateTime time(String field, String value, ZoneId zone, boolean end) {
+        String v = value.trim();
         try {
-            return OffsetDateTime.parse(value);
+            if (v.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
+                LocalDate day = LocalDate.parse(v);
+                return (end ? day.plusDays(1) : day).atStartOfDay(zone).toOffsetDateTime();
+            }
+            return OffsetDateTime.parse(v);
         } catch (DateTimeParseException e) {
-            throw new InvalidInputException(field, "audit.time.invalid",
-                    "{0} attend une date ISO 8601 avec fuseau, par exemple 2026-11-28T00:00:00+01:00.", field);
+            throw new InvalidInputException(field, "audit.time.invalid." + field,
+                    "Date invalide : choisissez-la dans le calendrier (aaaa-mm-jj), ou donnez une heure ISO 8601 avec son décalage.");
         }
     }
 

@@ -26,14 +26,16 @@ public class AuditLog {
         this.clock = clock;
     }
 
-    public void record(String actor, String action, String object, String source, Outcome outcome, String detail) {
-        jdbc.sql("""
+    /** Writes one entry; returns its id (for a row that must name the entry it was recorded in). */
+    public long record(String actor, String action, String object, String source, Outcome outcome, String detail) {
+        return jdbc.sql("""
                 insert into audit_event (at, actor, action, object, source, outcome, detail, role, hospital_id)
                 values (:at, :actor, :action, :object, :source, :outcome, :detail,
                         (select role from app_user where username = :actor),
                         coalesce((select hospital_id from exam where id = :exam), (select hospital_id from study where id = :study),
                                  (select id from hospital where id = :hospital),
-                                 (select hospital_id from app_user where username = :actor)))""")
+                                 (select hospital_id from app_user where username = :actor)))
+                returning id""")
                 .param("at", OffsetDateTime.now(clock))
                 .param("actor", actor)
                 .param("action", action)
@@ -44,7 +46,8 @@ public class AuditLog {
                 .param("exam", idOf(object, "exam:"))
                 .param("study", idOf(object, "study:"))
                 .param("hospital", idOf(object, "hospital:"))
-                .update();
+                .query(Long.class)
+                .single();
     }
 
     /** The id of an object named "kind:id", when it is of that kind. */

@@ -241,8 +241,11 @@ public class DeliveryService {
         return done;
     }
 
-    /** The result of a connection test: whether the destination answered, what, and how long it took. */
-    public record ConnectionTest(boolean answered, String detail, long millis) {}
+    /** Why a destination did not answer a connection test, as the operator is told it. */
+    public enum Trouble { NOTHING_LISTENING, NO_ANSWER_IN_TIME, UNKNOWN_HOST, NETWORK, REFUSED }
+
+    /** The result of a connection test: whether the destination answered, what, and how long it took; trouble: why not. */
+    public record ConnectionTest(boolean answered, String detail, long millis, Trouble trouble) {}
 
     /** Asks the destination whether it answers, giving it nothing to file; audited, never retried. */
     public ConnectionTest test(Destination destination, String actor, String source) {
@@ -250,13 +253,27 @@ public class DeliveryService {
         ConnectionTest result;
         try {
             String answer = channels.get(destination.kind()).test(destination);
-            result = new ConnectionTest(true, answer, (System.nanoTime() - start) / 1_000_000);
+            result = new ConnectionTest(true, answer, (System.nanoTime() - start) / 1_000_000, null);
         } catch (DeliveryFailure e) {
-            result = new ConnectionTest(false, e.getMessage(), (System.nanoTime() - start) / 1_000_000);
+            result = new ConnectionTest(false, e.getMessage(), (System.nanoTime() - start) / 1_000_000, trouble(e));
         }
         audit.record(actor, "DESTINATION_TESTED", "hospital:" + destination.hospitalId(), source,
                 result.answered() ? AuditLog.Outcome.SUCCESS : AuditLog.Outcome.FAILED,
                 "destination " + destination.id() + ": " + result.detail());
         return result;
+    }
+
+    private static Trouble trouble(DeliveryFailure failure) {
+        Throwable cause = failure.getCause();
+        if (cause instanceof java.net.ConnectException) {
+            return Trouble.NOTHING_LISTENING;
+        }
+        if (cause instanceof java.net.SocketTimeoutException) {
+            return Trouble.NO_ANSWER_IN_TIME;
+        }
+        if (cause instanceof java.net.UnknownHostException) {
+            return Trouble.UNKNOWN_HOST;
+        }
+        return cause instanceof java.io.IOException ? Trouble.NETWORK : Trouble.REFUSED;
     }
 }

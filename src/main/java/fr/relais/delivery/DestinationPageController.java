@@ -3,6 +3,7 @@ package fr.relais.delivery;
 import fr.relais.hospital.HospitalDirectory;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
 import fr.relais.platform.Actor;
+import org.springframework.context.MessageSource;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -14,6 +15,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,8 +34,11 @@ class DestinationPageController {
     private final DestinationService destinations;
     private final HospitalDirectory hospitals;
 
-    DestinationPageController(DestinationService destinations, HospitalDirectory hospitals) {
+    private final MessageSource messages;
+
+    DestinationPageController(DestinationService destinations, HospitalDirectory hospitals, MessageSource messages) {
         this.destinations = destinations;
+        this.messages = messages;
         this.hospitals = hospitals;
     }
 
@@ -50,13 +55,15 @@ class DestinationPageController {
 
     /** Whether the destination answers; the result (and how long it took) is shown on the page. */
     @PostMapping("/{hospitalId}/{id}/test")
-    String test(@PathVariable long hospitalId, @PathVariable long id, Actor actor, RedirectAttributes redirect) {
+    String test(@PathVariable long hospitalId, @PathVariable long id, Actor actor, Locale locale,
+                RedirectAttributes redirect) {
+        Destination destination = destinations.get(hospitalId, id);
         DeliveryService.ConnectionTest result = destinations.test(hospitalId, id, actor);
+        String words = ConnectionTestWords.of(destination, result, messages, locale);
         if (result.answered()) {
-            redirect.addFlashAttribute("notice", "destination.page.testOk");
-            redirect.addFlashAttribute("noticeArg", result.detail() + ", " + result.millis() + " ms");
+            redirect.addFlashAttribute("noticeText", words);
         } else {
-            redirect.addFlashAttribute("failure", result.detail());
+            redirect.addFlashAttribute("failure", words);
         }
         redirect.addFlashAttribute("tested", id);
         return "redirect:/admin/destinations";

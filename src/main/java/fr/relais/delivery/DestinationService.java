@@ -4,6 +4,7 @@ import fr.relais.audit.AuditLog;
 import fr.relais.exam.ExamLifecycle;
 import fr.relais.hospital.HospitalService;
 import fr.relais.platform.Actor;
+import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.NotFoundException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -68,24 +69,51 @@ public class DestinationService {
                 .param("now", ExamLifecycle.utc(clock.instant()))
                 .query(Long.class).single();
         audit.record(actor.username(), "DESTINATION_ADDED", "hospital:" + hospitalId, actor.source(),
-                AuditLog.Outcome.SUCCESS, request.kind() + " " + request.host() + ":" + request.port());
+                AuditLog.Outcome.SUCCESS, "destination " + id + ": " + (request.kind() == Destination.Kind.DICOM_STORE ? "PACS " : "RIS ")
+                        + request.host() + ":" + request.port() + " " + request.remoteName().trim());
         return get(hospitalId, id);
     }
 
-    /** A destination with deliveries is disabled rather than removed: their history stays. */
-    public void remove(long hospitalId, long id, Actor actor) {
+    /**
+     * A destination's address and names corrected: what it still owes goes to the new address. Its
+     * kind stays (a RIS does not become a PACS; such a change is a new destination).
+     */
+    public Destination update(long hospitalId, long id, DestinationRequest request, Actor actor) {
         tx.executeWithoutResult(status -> {
+            Destination before = get(hospitalId, id);
+            lock(hospitalId, id);
+            if (request.kind() != null && request.kind() != before.kind()) {
+                throw new InvalidInputException("kind", "destination.kind.fixed",
+                        "Le type d’une destination ne change pas : ajoutez-en une nouvelle.");
+            }
+            jdbc.sql("update report_destination set label = :label, host = :host, port = :port, remote_name = :remote where id = :id")
+                    .param("id", id).param("label", request.label().trim()).param("host", request.host())
+                    .param("port", request.port()).param("remote", request.remoteName().trim()).update();
+            audit.record(actor.username(), "DESTINATION_UPDATED", "hospital:" + hospitalId, actor.source(),
+                    AuditLog.Outcome.SUCCESS, "destination " + id + ": " + before.host() + ":" + before.port() + " "
+                            + before.remoteName() + " -> " + request.host() + ":" + request.port() + " " + request.remoteName().trim());
+        });
+        return get(hospitalId, id);
+    }
+
+    /**
+     * A destination with deliveries is disabled rather than removed: their history stays.
+     * Returns whether it was removed (false: disabled).
+     */
+    public boolean remove(long hospitalId, long id, Actor actor) {
+        return Boolean.TRUE.equals(tx.execute(status -> {
             lock(hospitalId, id);
             boolean used = jdbc.sql("select exists (select 1 from report_delivery where destination_id = :id)")
                     .param("id", id).query(Boolean.class).single();
             if (used) {
                 close(hospitalId, id, actor);
-            } else {
-                jdbc.sql("delete from report_destination where id = :id").param("id", id).update();
-                audit.record(actor.username(), "DESTINATION_REMOVED", "hospital:" + hospitalId, actor.source(),
-                        AuditLog.Outcome.SUCCESS, "destination " + id);
+                return false;
             }
-        });
+            jdbc.sql("delete from report_destination where id = :id").param("id", id).update();
+            audit.record(actor.username(), "DESTINATION_REMOVED", "hospital:" + hospitalId, actor.source(),
+                    AuditLog.Outcome.SUCCESS, "destination " + id);
+            return true;
+        }));
     }
 
     /**
@@ -136,7 +164,7 @@ public class DestinationService {
         return deliveries.test(get(hospitalId, id), actor.username(), actor.source());
     }
 
-    private Destination get(long hospitalId, long id) {
+    public Destination get(long hospitalId, long id) {
         return of(hospitalId).stream().filter(d -> d.id() == id).findFirst()
                 .orElseThrow(() -> new NotFoundException("destination.notFound", "Destination introuvable."));
     }

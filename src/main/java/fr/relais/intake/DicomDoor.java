@@ -38,6 +38,7 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
     private final HospitalDirectory hospitals;
     private final IntakeService intake;
     private final AuditLog audit;
+    private final ReceptionAudit receptions;
     private final RefusedAttempts refusals;
     private final List<PeerDoor> peers;
     private volatile DicomServer server;
@@ -51,7 +52,8 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
 
     DicomDoor(RelaisProperties properties, HospitalDirectory hospitals, IntakeService intake, AuditLog audit,
               RefusedAttempts refusals, List<PeerDoor> peers, SslBundles sslBundles, IntakeRecovery recovery,
-              MeterRegistry meters) {
+              MeterRegistry meters, ReceptionAudit receptions) {
+        this.receptions = receptions;
         this.recovery = recovery;
         this.refusals = refusals;
         this.sslBundles = sslBundles;
@@ -179,12 +181,14 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
         return request.peer() == null ? null : request.peer().getAddress().getHostAddress();
     }
 
-    /** One hospital's association: what it sent is audited once, when it ends. */
+    /** One hospital's association: what it sent is audited when it ends, once per study (and once for what was refused). */
     private final class HospitalSession implements StoreHandler {
         private final HospitalRef hospital;
         private final AssociationRequest request;
+        private final StudyReceptions received = new StudyReceptions();
         private int stored;
         private int refused;
+        private String firstRefusal;
         private boolean toldToRetry;
 
         HospitalSession(HospitalRef hospital, AssociationRequest request) {
@@ -203,9 +207,13 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
                     ? intake.receiveSpooled(spooled)
                     : intake.receiveDataSet(hospital, request.callingAeTitle(), rq.sopClassUid(), rq.sopInstanceUid(),
                             rq.transferSyntaxUid(), rq.data(), rq.length());
+            if (!outcome.stored() && firstRefusal == null) {
+                firstRefusal = outcome.reason();
+            }
             return switch (outcome.result()) {
                 case STORED, ALREADY_STORED -> {
                     stored++;
+                    received.add(outcome);
                     yield StoreStatus.SUCCESS;
                 }
                 case UNSUPPORTED_CLASS -> {
@@ -235,10 +243,11 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
 
         @Override
         public void ended() {
-            if (stored + refused > 0) {
-                audit.record("dicom:" + request.callingAeTitle(), "DICOM_RECEIVED", "hospital:" + hospital.id(),
-                        address(request), refused == 0 ? Outcome.SUCCESS : Outcome.FAILED,
-                        stored + " stored, " + refused + " refused");
+            String actor = "dicom:" + request.callingAeTitle();
+            receptions.record(actor, address(request), "DICOM association from " + request.callingAeTitle(), received);
+            if (refused > 0) {
+                audit.record(actor, "DICOM_RECEIVED", "hospital:" + hospital.id(), address(request), Outcome.FAILED,
+                        stored + " stored, " + refused + " refused (first: " + firstRefusal + ")");
             }
         }
     }

@@ -45,7 +45,12 @@ public class IntakeService {
     public enum Result { STORED, ALREADY_STORED, INVALID, MISMATCH, UNSUPPORTED_CLASS, FAILED }
 
     /** The outcome, with the reason a sender can act on when it was not stored. */
-    public record Outcome(Result result, String reason, DicomHeader header) {
+    /** studyId: the study the instance is indexed in, when it was stored (now or before). */
+    public record Outcome(Result result, String reason, DicomHeader header, Long studyId) {
+        Outcome(Result result, String reason, DicomHeader header) {
+            this(result, reason, header, null);
+        }
+
         static Outcome invalid(String reason) {
             return new Outcome(Result.INVALID, reason, null);
         }
@@ -347,11 +352,13 @@ public class IntakeService {
     private Outcome index(Provenance provenance, DicomHeader header, String transferSyntax, StoredObject object,
                           Instant receivedAt) {
         boolean added;
+        long[] study = new long[1];
         try {
             added = Boolean.TRUE.equals(tx.execute(status -> {
                 // Durability comes from the fsync'd object (see the class comment), not from this commit.
                 jdbc.sql("set local synchronous_commit to off").update();
                 long studyId = index.ensureStudy(provenance.hospitalId(), header, receivedAt, provenance.source());
+                study[0] = studyId;
                 long seriesId = index.ensureSeries(studyId, header);
                 return index.addInstance(studyId, seriesId, header, transferSyntax, object.key(), object.size(),
                         receivedAt, provenance.source());
@@ -364,9 +371,9 @@ public class IntakeService {
         if (!added) {
             // The first copy stays; this one was never indexed.
             deleteQuietly(object.key());
-            return new Outcome(Result.ALREADY_STORED, null, header);
+            return new Outcome(Result.ALREADY_STORED, null, header, study[0]);
         }
-        return new Outcome(Result.STORED, null, header);
+        return new Outcome(Result.STORED, null, header, study[0]);
     }
 
     /** For the recovery ({@link IntakeRecovery}): indexes an object found on disk without its index row. */

@@ -50,7 +50,11 @@ class StowController {
     private final AuditLog audit;
     private final DicomDoor dicomDoor;
 
-    StowController(IntakeService intake, HospitalDirectory hospitals, AuditLog audit, DicomDoor dicomDoor) {
+    private final ReceptionAudit receptions;
+
+    StowController(IntakeService intake, HospitalDirectory hospitals, AuditLog audit, DicomDoor dicomDoor,
+                   ReceptionAudit receptions) {
+        this.receptions = receptions;
         this.dicomDoor = dicomDoor;
         this.intake = intake;
         this.hospitals = hospitals;
@@ -87,6 +91,7 @@ class StowController {
 
         String base = request.getRequestURL().toString().replaceFirst("/dicomweb/studies.*$", "/dicomweb");
         List<Map<String, Object>> referenced = new ArrayList<>();
+        StudyReceptions received = new StudyReceptions();
         List<Map<String, Object>> failed = new ArrayList<>();
         // One part in memory at a time: each is stored (and answered for) before the next is read.
         PartBuffer part = new PartBuffer(MAX_PART_BYTES, dicomDoor.budget().reserve(),
@@ -118,7 +123,10 @@ class StowController {
                             ? intake.receiveSpooled(part.spooled(), targetStudy)
                             : intake.receiveFile(hospital, "user:" + user.username(), part.bytes(), targetStudy);
                     switch (outcome.result()) {
-                        case STORED, ALREADY_STORED -> referenced.add(reference(base, outcome));
+                        case STORED, ALREADY_STORED -> {
+                            referenced.add(reference(base, outcome));
+                            received.add(outcome);
+                        }
                         case UNSUPPORTED_CLASS -> failed.add(failure(outcome, SOP_CLASS_NOT_SUPPORTED));
                         case INVALID -> failed.add(failure(outcome, CANNOT_UNDERSTAND));
                         case MISMATCH -> failed.add(failure(outcome, DOES_NOT_MATCH));
@@ -144,9 +152,12 @@ class StowController {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "the request holds no instance");
         }
 
-        audit.record(user.username(), "STOW_RS", "hospital:" + hospital.id(), request.getRemoteAddr(),
-                failed.isEmpty() ? AuditLog.Outcome.SUCCESS : AuditLog.Outcome.FAILED,
-                referenced.size() + " stored, " + failed.size() + " failed");
+        // One entry per study the request brought, each instance linked to it; one more for what failed.
+        receptions.record(user.username(), request.getRemoteAddr(), "STOW-RS request", received);
+        if (!failed.isEmpty()) {
+            audit.record(user.username(), "STOW_RS", "hospital:" + hospital.id(), request.getRemoteAddr(),
+                    AuditLog.Outcome.FAILED, referenced.size() + " stored, " + failed.size() + " failed");
+        }
 
         Map<String, Object> body = new LinkedHashMap<>();
         if (targetStudy != null) {

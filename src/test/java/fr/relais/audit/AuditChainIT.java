@@ -179,6 +179,7 @@ class AuditChainIT extends BaseIntegrationTest {
         assertThat(admin().get("/api/audit?hospital=CH").status()).isEqualTo(400);
         assertThat(admin().get("/api/audit?outcome=MAYBE").status()).isEqualTo(400);
         String page = admin().get("/admin/audit?hospital=" + hospital + "&outcome=REJECTED").body();
+        page = page.substring(page.indexOf("id=\"audit-entries\"")); // the filters list every user by name
         assertThat(page).contains(outsider.username()).doesNotContain(radiologist.username());
     }
 

@@ -71,10 +71,10 @@ class AdminOperationsPagesIT extends BaseIntegrationTest {
             browser.get("/admin/destinations");
 
             fr.relais.support.Await.until("storescp listening", () -> test(browser, hospital, pacs),
-                    page -> page.contains("La destination répond : C-ECHO"));
-            assertThat(test(browser, hospital, risDestination)).contains("La destination répond : ACK AA");
+                    page -> page.contains("« PACS des urgences » répond : C-ECHO en"));
+            assertThat(test(browser, hospital, risDestination)).contains("« RIS des urgences » répond : ACK AA en");
             assertThat(ris.received()).as("a connection test files nothing").isEmpty();
-            assertThat(test(browser, hospital, dead)).contains("did not acknowledge");
+            assertThat(test(browser, hospital, dead)).contains("« RIS éteint » ne répond pas : rien n’écoute sur 127.0.0.1:");
             try (var files = java.nio.file.Files.list(received)) {
                 assertThat(files.count()).as("a C-ECHO stores nothing").isZero();
             }

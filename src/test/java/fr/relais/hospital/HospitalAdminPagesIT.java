@@ -150,6 +150,32 @@ class HospitalAdminPagesIT extends BaseIntegrationTest {
     }
 
     @Test
+    void theAdminMenuIsGroupedBySubject() {
+        String page = adminBrowser().get("/admin/hospitals").body();
+        Map<String, List<String>> groups = new java.util.LinkedHashMap<>();
+        groups.put("Établissements", List.of("/admin/hospitals", "/admin/exam-types"));
+        groups.put("Lecture et équipes", List.of("/admin/centers", "/admin/radiologists", "/shifts", "/admin/ai"));
+        groups.put("Coordination", List.of("/coordination/dashboard", "/coordination/worklist", "/coordination/unmatched"));
+        groups.put("Diffusion", List.of("/admin/destinations", "/coordination/deliveries"));
+        groups.put("Sécurité et traçabilité", List.of("/admin/users", "/admin/tokens", "/admin/audit"));
+        groups.forEach((title, links) -> {
+            int start = page.indexOf(">" + title + "</summary>");
+            assertThat(start).as(title).isPositive();
+            String group = page.substring(start, page.indexOf("</details>", start));
+            links.forEach(link -> assertThat(group).as(title).contains("href=\"" + link + "\""));
+        });
+        // The page's own group is marked, and its link is the current page.
+        assertThat(page).containsPattern("<summary class=\"current\">Établissements</summary>")
+                .contains("href=\"/admin/hospitals\" aria-current=\"page\"");
+        assertThat(page).contains("href=\"/admin/storage\"", "href=\"/billing\"");
+
+        // Other roles keep their few links at hand, without groups.
+        TestAccount coordinator = createAccount(Role.COORDINATOR, null);
+        String theirs = browser().loggedInAs(coordinator.username(), coordinator.password()).get("/").body();
+        assertThat(theirs).doesNotContain("<summary").contains("href=\"/coordination/dashboard\"");
+    }
+
+    @Test
     void adminPagesAreForAdministratorsOnly() {
         TestAccount coordinator = createAccount(Role.COORDINATOR, null);
         Browser browser = browser().loggedInAs(coordinator.username(), coordinator.password());
