@@ -80,7 +80,7 @@ class PixelDecoderTest {
     @EnumSource(Compression.Kind.class)
     void aFrameWhoseDataIsCutSaysItDoesNotDecode(Compression.Kind kind) throws Exception {
         Path file = Compression.compress(kind, List.of(plain.get(0)), work.resolve("cut-" + kind.name())).get(0);
-        byte[] broken = corruptFragment(Files.readAllBytes(file));
+        byte[] broken = Compression.corruptFragment(Files.readAllBytes(file));
         DicomWeb.Frames frames = DicomWeb.frames(broken);
         assertThatThrownBy(() -> frames.decodedFrame(1)).isInstanceOfSatisfying(DicomWeb.UndecodableFrameException.class,
                 e -> assertThat(e.unsupportedSyntax()).isFalse());
@@ -110,37 +110,5 @@ class PixelDecoderTest {
         assertThat(DicomWeb.decodes("1.2.840.10008.1.2.4.100")).isFalse();
         assertThatThrownBy(() -> frames.decodedFrame(1)).isInstanceOfSatisfying(DicomWeb.UndecodableFrameException.class,
                 e -> assertThat(e.unsupportedSyntax()).isTrue());
-    }
-
-    /** The object with the middle of its (first) fragment overwritten: the codestream is broken after its headers. */
-    static byte[] corruptFragment(byte[] part10) throws Exception {
-        DicomWeb.Frames frames = DicomWeb.frames(part10);
-        byte[] fragment = frames.frame(1);
-        byte[] broken = part10.clone();
-        int at = indexOf(part10, fragment);
-        // JPEG 2000 decoders take a cut codestream for a coarser image: its coding parameters are broken instead.
-        int from = at + ("1.2.840.10008.1.2.4.90".equals(frames.transferSyntax()) ? 45 : fragment.length / 3);
-        for (int k = from; k + 1 < at + fragment.length; k += 2) {
-            broken[k] = (byte) 0xFF;
-            broken[k + 1] = (byte) 0xD9;
-        }
-        // RLE: a header of segment offsets past the fragment's end
-        if ("1.2.840.10008.1.2.5".equals(frames.transferSyntax())) {
-            LittleEndian.putU32(broken, at + 8, fragment.length + 1000);
-        }
-        return broken;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < Math.min(needle.length, 64); j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("fragment not found");
     }
 }

@@ -112,4 +112,45 @@ public final class Compression {
         FileMetaInformation.addFileMetaInformation(list, Kind.JPEG_2000.transferSyntax, "RELAIS_TEST");
         list.write(out.toString(), Kind.JPEG_2000.transferSyntax, true, true);
     }
+
+    /** The object with the middle of its (first) fragment overwritten: the codestream is broken after its headers. */
+    public static byte[] corruptFragment(byte[] part10) throws Exception {
+        fr.relais.dicom.DicomWeb.Frames frames = fr.relais.dicom.DicomWeb.frames(part10);
+        byte[] fragment = frames.frame(1);
+        byte[] broken = part10.clone();
+        int at = indexOf(part10, fragment);
+        // JPEG 2000 decoders take a cut codestream for a coarser image: its coding parameters are broken instead.
+        int from = at + ("1.2.840.10008.1.2.4.90".equals(frames.transferSyntax()) ? 45 : fragment.length / 3);
+        for (int k = from; k + 1 < at + fragment.length; k += 2) {
+            broken[k] = (byte) 0xFF;
+            broken[k + 1] = (byte) 0xD9;
+        }
+        // RLE: a header of segment offsets past the fragment's end
+        if ("1.2.840.10008.1.2.5".equals(frames.transferSyntax())) {
+            int offset = fragment.length + 1000;
+            broken[at + 8] = (byte) offset;
+            broken[at + 9] = (byte) (offset >> 8);
+            broken[at + 10] = (byte) (offset >> 16);
+            broken[at + 11] = (byte) (offset >> 24);
+        }
+        return broken;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < Math.min(needle.length, 64); j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("fragment not found");
+    }
+
+    /** {@link #corruptFragment} of a file, written beside it. */
+    public static Path corrupted(Path file, Path out) throws Exception {
+        return Files.write(out, corruptFragment(Files.readAllBytes(file)));
+    }
 }
