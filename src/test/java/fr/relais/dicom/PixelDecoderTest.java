@@ -86,6 +86,46 @@ class PixelDecoderTest {
                 e -> assertThat(e.unsupportedSyntax()).isFalse());
     }
 
+    @ParameterizedTest
+    @EnumSource(Compression.Kind.class)
+    void randomlyDamagedFramesDecodeToTheirSizeOrSayTheyDoNotNeverAnythingElse(Compression.Kind kind) throws Exception {
+        Path file = Compression.compress(kind, List.of(plain.get(2)), work.resolve("fuzz-" + kind.name())).get(0);
+        byte[] original = Files.readAllBytes(file);
+        DicomWeb.Frames intact = DicomWeb.frames(original);
+        byte[] fragment = intact.frame(1);
+        int at = indexOf(original, fragment);
+        java.util.Random random = new java.util.Random(kind.ordinal() * 7919L);
+        int refused = 0;
+        for (int trial = 0; trial < 40; trial++) {
+            byte[] damaged = original.clone();
+            for (int k = 0; k < 1 + random.nextInt(8); k++) {
+                damaged[at + random.nextInt(fragment.length)] = (byte) random.nextInt(256);
+            }
+            DicomWeb.Frames frames = DicomWeb.frames(damaged);
+            try {
+                assertThat(frames.decodedFrame(1)).hasSize((int) intact.decodedFrameLength());
+            } catch (DicomWeb.UndecodableFrameException e) {
+                assertThat(e.unsupportedSyntax()).isFalse();
+                assertThat(e.getMessage()).isNotBlank();
+                refused++;
+            }
+        }
+        System.out.println(kind + ": " + refused + " of 40 damaged frames refused, the others decoded to their size");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < Math.min(needle.length, 64); j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("fragment not found");
+    }
+
     @Test
     void aCodestreamThatAnnouncesAnotherSizeThanItsHeaderIsRefusedBeforeDecoding() throws Exception {
         DicomWeb.Frames original = DicomWeb.frames(Files.readAllBytes(plain.get(0)));
