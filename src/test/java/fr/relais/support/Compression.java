@@ -118,7 +118,7 @@ public final class Compression {
         fr.relais.dicom.DicomWeb.Frames frames = fr.relais.dicom.DicomWeb.frames(part10);
         byte[] fragment = frames.frame(1);
         byte[] broken = part10.clone();
-        int at = indexOf(part10, fragment);
+        int at = fragmentOffset(part10);
         // JPEG 2000 decoders take a cut codestream for a coarser image: its coding parameters are broken instead.
         int from = at + ("1.2.840.10008.1.2.4.90".equals(frames.transferSyntax()) ? 45 : fragment.length / 3);
         for (int k = from; k + 1 < at + fragment.length; k += 2) {
@@ -134,6 +134,11 @@ public final class Compression {
             broken[at + 11] = (byte) (offset >> 24);
         }
         return broken;
+    }
+
+    /** Where the first frame's (first) fragment starts in a Part 10 object. */
+    public static int fragmentOffset(byte[] part10) throws Exception {
+        return indexOf(part10, fr.relais.dicom.DicomWeb.frames(part10).frame(1));
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
