@@ -215,18 +215,9 @@ class AiTriageIT extends BaseIntegrationTest {
         Path folder = work.resolve(patientId + "-" + examId);
         SyntheticCt.GeneratedStudy study = SyntheticCt.generate(RequestFixtures.matching(filed,
                 SyntheticCt.StudySpec.builder().slices(30).rows(128).columns(128).bleed(true).seed(702)).build(), folder);
-        List<Path> files = study.files();
-        List<String> options = List.of();
-        if (kind != null) {
-            files = Compression.compress(kind, files, folder.resolve(kind.name()));
-            if (broken) {
-                // One slice in the middle of the bleed whose compressed data is broken.
-                Path slice = files.get(files.size() / 2);
-                Compression.corrupted(slice, slice);
-            }
-            options = List.of(kind.storescuOption);
-        }
-        Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", options, files);
+        // One slice in the middle of the bleed has its compressed data broken when asked.
+        Compression.Sending sending = Compression.prepare(kind, study.files(), folder, broken);
+        Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", sending.storescuOptions(), sending.files());
         assertThat(sent.exitCode()).as(sent.output()).isZero();
         Await.until("exam " + examId + " ready", () -> jdbc.sql("select state from exam where id = :e")
                 .param("e", examId).query(String.class).single(), "READY"::equals);

@@ -131,12 +131,8 @@ class CompressedViewerBrowserIT extends BaseIntegrationTest {
         Path folder = work.resolve(patientId);
         List<Path> files = SyntheticCt.generate(RequestFixtures.matching(filed, SyntheticCt.StudySpec.builder()
                 .slices(SLICES).rows(128).columns(128).bleed(true).seed(704)).build(), folder).files();
-        List<String> options = List.of();
-        if (kind != null) {
-            files = Compression.compress(kind, files, folder.resolve(kind.name()));
-            options = List.of(kind.storescuOption);
-        }
-        Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", options, files);
+        Compression.Sending sending = Compression.prepare(kind, files, folder, false);
+        Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", sending.storescuOptions(), sending.files());
         assertThat(sent.exitCode()).as(sent.output()).isZero();
         Await.until("exam " + examId + " READY", () -> jdbc.sql("select state from exam where id = :e")
                 .param("e", examId).query(String.class).single(), "READY"::equals);

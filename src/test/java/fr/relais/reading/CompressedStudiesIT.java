@@ -46,7 +46,7 @@ class CompressedStudiesIT extends BaseIntegrationTest {
     @TempDir
     static Path work;
 
-    /** A study as sent, and the compressed files it was sent as (null when sent uncompressed). */
+    /** A study as generated, and the files it was sent as (compressed, or the generated ones). */
     private record Sent(GeneratedStudy study, List<Path> files) {}
 
     private static Sent plain, broken;
@@ -158,16 +158,8 @@ class CompressedStudiesIT extends BaseIntegrationTest {
         Path folder = work.resolve(patientId);
         GeneratedStudy study = SyntheticCt.generate(RequestFixtures.matching(filed, SyntheticCt.StudySpec.builder()
                 .slices(SLICES).rows(ROWS).columns(COLUMNS).bleed(true).seed(503)).build(), folder);
-        List<Path> files = study.files();
-        List<String> options = List.of();
-        if (kind != null) {
-            files = Compression.compress(kind, files, folder.resolve(kind.name()));
-            if (breakMiddle) {
-                Compression.corrupted(files.get(SLICES / 2), files.get(SLICES / 2));
-            }
-            options = List.of(kind.storescuOption);
-        }
-        Dcmtk.Result result = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", options, files);
+        Compression.Sending sending = Compression.prepare(kind, study.files(), folder, breakMiddle);
+        Dcmtk.Result result = Dcmtk.storescu(dicomDoor.port(), ae, "RELAIS", sending.storescuOptions(), sending.files());
         assertThat(result.exitCode()).as(result.output()).isZero();
         Await.until("exam " + examId + " ready", () -> jdbc.sql("select state from exam where id = :e")
                 .param("e", examId).query(String.class).single(), "READY"::equals);
@@ -177,7 +169,7 @@ class CompressedStudiesIT extends BaseIntegrationTest {
                     join exam e on e.study_id = se.study_id where e.id = :e""").param("e", examId)
                     .query(String.class).list()).containsExactly(kind.transferSyntax);
         }
-        return new Sent(study, files);
+        return new Sent(study, sending.files());
     }
 
     private static String instance(Sent sent, int slice) {

@@ -46,6 +46,25 @@ public final class Compression {
         }
     }
 
+    /** What storescu sends: the files, and the options that propose their transfer syntax. */
+    public record Sending(List<Path> files, List<String> storescuOptions) {}
+
+    /**
+     * The files as storescu should send them: as they are when {@code kind} is null, else compressed
+     * into a folder of {@code folder}, the middle one's compressed data broken when asked.
+     */
+    public static Sending prepare(Kind kind, List<Path> files, Path folder, boolean breakMiddle) throws Exception {
+        if (kind == null) {
+            return new Sending(files, List.of());
+        }
+        List<Path> compressed = compress(kind, files, folder.resolve(kind.name()));
+        if (breakMiddle) {
+            Path middle = compressed.get(compressed.size() / 2);
+            corrupted(middle, middle);
+        }
+        return new Sending(compressed, List.of(kind.storescuOption));
+    }
+
     /** Each file compressed into {@code folder} (same file names). */
     public static List<Path> compress(Kind kind, List<Path> files, Path folder) throws Exception {
         Files.createDirectories(folder);
