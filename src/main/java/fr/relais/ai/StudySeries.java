@@ -15,8 +15,9 @@ import java.util.concurrent.CancellationException;
 
 /**
  * The main CT series of a study (the one with the most images) as the engines read it: one
- * decrypted object at a time. An object of it that the engines cannot read (compressed pixel data,
- * not a 16-bit grey image) stops the reading with an {@link UnreadableSeriesException}: an answer
+ * decrypted object at a time; compressed objects are decoded like the viewer's frames. An object of
+ * it that the engines cannot read (compressed in a syntax the server does not decode, compressed data
+ * that does not decode, not a 16-bit grey image) stops the reading with an {@link UnreadableSeriesException}: an answer
  * about the slices left would be a "no finding" for images no engine saw. An interrupt (the
  * timeout) stops the reading between two slices with a {@link CancellationException}.
  */

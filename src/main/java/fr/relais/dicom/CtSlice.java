@@ -6,9 +6,10 @@ import com.pixelmed.dicom.TagFromName;
 
 /**
  * One CT image in Hounsfield units, for the analyses that read pixels (the AI engines): its
- * geometry and its first frame with the rescale applied. Only uncompressed 16-bit grey images:
- * compressed pixel data is an image not read here ({@link CompressedPixelsException}), which an
- * analysis must not mistake for an object with no image.
+ * geometry and its first frame with the rescale applied. 16-bit grey images, uncompressed or in a
+ * compressed syntax the server decodes ({@link PixelDecoder}); pixel data in another syntax is an
+ * image not read here ({@link CompressedPixelsException}), and compressed data that does not decode
+ * is an unreadable image: an analysis must mistake neither for an object with no image.
  *
  * @param rowSpacing    mm between the centres of two rows (first value of Pixel Spacing)
  * @param columnSpacing mm between the centres of two columns
@@ -24,10 +25,10 @@ public record CtSlice(String sopInstanceUid, String seriesInstanceUid, String mo
      */
     public static final int MAX_PIXELS = 2048 * 2048;
 
-    /** An image whose pixel data is compressed (JPEG-LS, JPEG 2000...): these are not decoded here. */
+    /** An image whose pixel data is compressed in a syntax the server does not decode. */
     public static final class CompressedPixelsException extends DicomHeader.InvalidObjectException {
-        public CompressedPixelsException(String transferSyntaxUid) {
-            super("compressed pixel data (" + transferSyntaxUid + ") is not read here");
+        public CompressedPixelsException(String reason) {
+            super(reason);
         }
     }
 
@@ -59,10 +60,15 @@ public record CtSlice(String sopInstanceUid, String seriesInstanceUid, String mo
         double[] position = Attribute.getDoubleValues(l, TagFromName.ImagePositionPatient);
         double z = position != null && position.length == 3 ? position[2]
                 : Attribute.getSingleDoubleValueOrDefault(l, TagFromName.SliceLocation, Double.NaN);
-        if (frames.encapsulated()) {
-            throw new CompressedPixelsException(frames.transferSyntax());
+        byte[] raw;
+        try {
+            raw = frames.decodedFrame(1);
+        } catch (DicomWeb.UndecodableFrameException e) {
+            if (e.unsupportedSyntax()) {
+                throw new CompressedPixelsException(e.getMessage());
+            }
+            throw new DicomHeader.InvalidObjectException("compressed pixel data does not decode: " + e.getMessage());
         }
-        byte[] raw = frames.frame(1);
         if (raw.length < 2L * rows * columns) {
             throw new DicomHeader.InvalidObjectException("the frame is shorter than its rows and columns");
         }

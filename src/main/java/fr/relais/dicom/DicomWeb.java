@@ -22,11 +22,34 @@ import java.util.Set;
 
 /**
  * What DICOMweb reads of a stored Part 10 object: its header as DICOM JSON (PS3.18 F.2) without
- * bulk data, and its uncompressed frames.
+ * bulk data, its frames as stored, and its frames as pixels (compressed ones decoded by
+ * {@link PixelDecoder}).
  */
 public final class DicomWeb {
 
     private DicomWeb() {}
+
+    /**
+     * A frame that cannot be had as pixels: its transfer syntax is not one the server decodes
+     * ({@link #unsupportedSyntax}), or its compressed data is broken or does not match its header.
+     */
+    public static final class UndecodableFrameException extends DicomHeader.InvalidObjectException {
+        private final boolean unsupportedSyntax;
+
+        UndecodableFrameException(String reason, boolean unsupportedSyntax) {
+            super(reason);
+            this.unsupportedSyntax = unsupportedSyntax;
+        }
+
+        public boolean unsupportedSyntax() {
+            return unsupportedSyntax;
+        }
+    }
+
+    /** Whether frames stored in this transfer syntax can be had as explicit VR little endian pixels. */
+    public static boolean decodes(String transferSyntax) {
+        return Uids.isUncompressed(transferSyntax) || PixelDecoder.decodes(transferSyntax);
+    }
 
     /**
      * The frames of a stored object, in its stored transfer syntax: slices of the pixel data when
@@ -105,6 +128,34 @@ public final class DicomWeb {
             }
             long start = geometry.start() + (n - 1) * frameBytes;
             return new long[]{start, start + frameBytes};
+        }
+
+        /** The length of each frame as native little endian pixels, once it is proven decodable within bounds. */
+        public long decodedFrameLength() throws UndecodableFrameException {
+            if (ranges == null) {
+                return frameBytes;
+            }
+            try {
+                return PixelDecoder.decodedLength(transferSyntax, geometry);
+            } catch (DicomHeader.InvalidObjectException e) {
+                throw new UndecodableFrameException(e.getMessage(), e instanceof PixelDecoder.UnsupportedSyntaxException);
+            }
+        }
+
+        /**
+         * Frame n, 1-based, as native little endian pixels (samples interleaved): the stored bytes
+         * when uncompressed, decoded when compressed.
+         */
+        public byte[] decodedFrame(int n) throws UndecodableFrameException {
+            if (ranges == null) {
+                return frame(n);
+            }
+            decodedFrameLength(); // bounds first, then the fragments are copied
+            try {
+                return PixelDecoder.decode(transferSyntax, frame(n), geometry);
+            } catch (DicomHeader.InvalidObjectException e) {
+                throw new UndecodableFrameException(e.getMessage(), e instanceof PixelDecoder.UnsupportedSyntaxException);
+            }
         }
 
         /** The bytes of frame n, 1-based. */
@@ -283,17 +334,18 @@ public final class DicomWeb {
     /** {@link #render(byte[], int, Window)} of an object in memory or read by range. */
     public static BufferedImage render(Bytes part10, int n, Window window) throws DicomHeader.InvalidObjectException {
         Frames frames = frames(part10);
-        if (frames.encapsulated()) {
-            throw new UnsupportedOperationException("rendering of transfer syntax " + frames.transferSyntax() + " is not supported yet");
-        }
-        // The geometry the frames were cut by: what the pixel data was proven to hold.
+        // The geometry the frames were cut by: what the pixel data was proven to hold (uncompressed),
+        // or what the decoder checked each codestream against (compressed).
         int rows = frames.rows();
         int columns = frames.columns();
         int bits = frames.bitsAllocated();
         if (frames.samplesPerPixel() != 1 || (bits != 8 && bits != 16)) {
             throw new UnsupportedOperationException("only grey images of 8 or 16 bits are rendered");
         }
-        byte[] b = frames.frame(n);
+        if (n < 1 || n > frames.count()) {
+            throw new IndexOutOfBoundsException("frame " + n + " of " + frames.count());
+        }
+        byte[] b = frames.decodedFrame(n);
         int start = 0;
         AttributeList list = read(part10, true);
         boolean signed = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.PixelRepresentation, 0) == 1;

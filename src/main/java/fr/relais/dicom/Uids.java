@@ -48,6 +48,25 @@ public final class Uids {
         };
     }
 
+    /** A transfer syntax's name for messages, its UID when we do not know it. */
+    public static String transferSyntaxName(String transferSyntax) {
+        return switch (transferSyntax) {
+            case IMPLICIT_VR_LITTLE_ENDIAN -> "implicit VR little endian";
+            case EXPLICIT_VR_LITTLE_ENDIAN -> "explicit VR little endian";
+            case "1.2.840.10008.1.2.2" -> "explicit VR big endian";
+            case "1.2.840.10008.1.2.4.50" -> "JPEG baseline";
+            case "1.2.840.10008.1.2.4.51" -> "JPEG extended";
+            case "1.2.840.10008.1.2.4.57" -> "JPEG lossless";
+            case "1.2.840.10008.1.2.4.70" -> "JPEG lossless SV1";
+            case "1.2.840.10008.1.2.4.80" -> "JPEG-LS lossless";
+            case "1.2.840.10008.1.2.4.81" -> "JPEG-LS near-lossless";
+            case "1.2.840.10008.1.2.4.90" -> "JPEG 2000 lossless";
+            case "1.2.840.10008.1.2.4.91" -> "JPEG 2000";
+            case "1.2.840.10008.1.2.5" -> "RLE lossless";
+            default -> transferSyntax;
+        };
+    }
+
     private static final String STORAGE_PREFIX = "1.2.840.10008.5.1.4.1.1.";
 
     /** The image and document classes a teleradiology hub receives. */

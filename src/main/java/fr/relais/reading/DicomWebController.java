@@ -10,6 +10,7 @@ import fr.relais.intake.StudyPatients;
 import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.NotAcceptableException;
 import fr.relais.platform.NotFoundException;
+import fr.relais.platform.UnprocessableException;
 import fr.relais.reading.DicomWebIndex.InstanceRow;
 import fr.relais.reading.DicomWebIndex.SeriesRow;
 import fr.relais.reading.DicomWebIndex.StudyRow;
@@ -40,7 +41,8 @@ import java.util.UUID;
 
 /**
  * DICOMweb for the viewer (PS3.18): QIDO-RS searches from the index, WADO-RS retrieval of
- * instances, series metadata and uncompressed frames. Whoever may not read a study gets 404, as if
+ * instances, series metadata and frames (as stored, or compressed ones decoded to explicit VR little
+ * endian when asked), rendered pictures of any syntax the server decodes. Whoever may not read a study gets 404, as if
  * it did not exist ({@link StudyAccess}). Each retrieval of a study's metadata or instances is
  * audited once, frames are not.
  */
@@ -272,33 +274,64 @@ class DicomWebController {
         } catch (DicomHeader.InvalidObjectException e) {
             throw new NotFoundException("dicomweb.frame.none", "Cette instance ne contient pas d’image lisible : {0}.", e.getMessage());
         }
-        FrameNegotiation.Answer answer = FrameNegotiation.choose(accept, cut.transferSyntax())
+        FrameNegotiation.Answer answer = FrameNegotiation.choose(accept, cut.transferSyntax(),
+                        cut.encapsulated() && DicomWeb.decodes(cut.transferSyntax()))
                 .orElseThrow(() -> new NotAcceptableException("dicomweb.frames.notAcceptable",
-                        "Les trames sont conservées en {0} et ne sont pas transcodées.", cut.transferSyntax()));
+                        "Les trames sont conservées en {0} et ne sont transcodées qu’en little endian explicite.",
+                        cut.transferSyntax()));
         for (int n : numbers) {
             if (n > cut.count()) {
                 throw new NotFoundException("dicomweb.frame.missing", "L’instance n’a pas de trame {0}.", n);
             }
         }
-        // Straight from the decrypted object to the socket: no copy of the frame on the way.
         String boundary = boundary();
-        response.setStatus(200);
-        response.setHeader("Content-Type", "multipart/related; type=\"" + answer.mediaType() + "\"; transfer-syntax="
-                + answer.transferSyntax() + "; boundary=" + boundary);
         byte[] header = partHeader(boundary, answer.partContentType());
         byte[] closing = closing(boundary);
         long length = closing.length;
+        // Decoded frames are decoded one at a time on the way out (each bounded), the first before
+        // the status is sent, so that a frame that does not decode gets a problem, not a cut answer.
+        byte[] first = answer.transcoded() ? decoded(cut, numbers.get(0)) : null;
         for (int n : numbers) {
-            length += header.length + cut.frameLength(n);
+            length += header.length + (answer.transcoded() ? first.length : cut.frameLength(n));
         }
+        response.setStatus(200);
+        response.setHeader("Content-Type", "multipart/related; type=\"" + answer.mediaType() + "\"; transfer-syntax="
+                + answer.transferSyntax() + "; boundary=" + boundary);
         response.setContentLengthLong(length);
         OutputStream out = response.getOutputStream();
-        for (int n : numbers) {
+        for (int k = 0; k < numbers.size(); k++) {
             out.write(header);
-            cut.writeFrame(n, out);
+            if (!answer.transcoded()) {
+                // Straight from the decrypted object to the socket: no copy of the frame on the way.
+                cut.writeFrame(numbers.get(k), out);
+            } else {
+                out.write(k == 0 ? first : decodedOrCut(cut, numbers.get(k)));
+            }
         }
         out.write(closing);
         out.flush();
+    }
+
+    private static byte[] decoded(DicomWeb.Frames frames, int n) {
+        try {
+            return frames.decodedFrame(n);
+        } catch (DicomWeb.UndecodableFrameException e) {
+            throw undecodable(e);
+        }
+    }
+
+    /** A later frame that does not decode once the answer has started: the answer is cut, the client sees it incomplete. */
+    private static byte[] decodedOrCut(DicomWeb.Frames frames, int n) throws IOException {
+        try {
+            return frames.decodedFrame(n);
+        } catch (DicomWeb.UndecodableFrameException e) {
+            throw new IOException("frame " + n + " does not decode: " + e.getMessage(), e);
+        }
+    }
+
+    private static UnprocessableException undecodable(DicomWeb.UndecodableFrameException e) {
+        return new UnprocessableException("dicomweb.frame.undecodable", "Cette image ne peut pas être décodée : {0}.",
+                e.getMessage());
     }
 
     // ---- WADO-RS rendered (PS3.18 9.5): JPEG by default, PNG when asked
@@ -340,6 +373,8 @@ class DicomWebController {
         } catch (UnsupportedOperationException e) {
             throw new NotAcceptableException("dicomweb.render.notAcceptable", "Cette image ne peut pas encore être rendue : {0}",
                     e.getMessage());
+        } catch (DicomWeb.UndecodableFrameException e) {
+            throw undecodable(e);
         } catch (IndexOutOfBoundsException e) {
             throw new NotFoundException("dicomweb.frame.missing", "L’instance n’a pas de trame {0}.", frame);
         } catch (DicomHeader.InvalidObjectException e) {

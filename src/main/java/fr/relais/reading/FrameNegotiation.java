@@ -11,15 +11,21 @@ import java.util.Optional;
  * The transfer syntax frames are answered in (PS3.18 8.7.3): the stored one when the client takes
  * it (or any, with {@code transfer-syntax=*}: compressed frames then come as octets labelled with
  * their syntax, as the Cornerstone loader asks), explicit VR little endian for uncompressed frames
- * by default. Uncompressed little endian frames are the same bytes in either VR; nothing is
- * transcoded, so a compressed frame asked for uncompressed is not acceptable.
+ * by default. Uncompressed little endian frames are the same bytes in either VR. A compressed frame
+ * asked for as octets without a syntax, or in uncompressed little endian, is decoded on the server
+ * ({@link Answer#transcoded}) when its syntax is one the server decodes; it is never re-encoded in
+ * another compressed syntax.
  */
 final class FrameNegotiation {
 
     private FrameNegotiation() {}
 
     /** The media type of each part and the transfer syntax to name in it. */
-    record Answer(String mediaType, String transferSyntax) {
+    record Answer(String mediaType, String transferSyntax, boolean transcoded) {
+        Answer(String mediaType, String transferSyntax) {
+            this(mediaType, transferSyntax, false);
+        }
+
         String partContentType() {
             return mediaType + "; transfer-syntax=" + transferSyntax;
         }
@@ -27,6 +33,12 @@ final class FrameNegotiation {
 
     /** The answer to the first media range of the Accept header we can satisfy, if any. */
     static Optional<Answer> choose(String accept, String stored) {
+        return choose(accept, stored, false);
+    }
+
+    /** The same, when the server can decode the stored syntax ({@code decodable}) into explicit VR little endian. */
+    static Optional<Answer> choose(String accept, String stored, boolean decodable) {
+        Answer decoded = new Answer("application/octet-stream", Uids.EXPLICIT_VR_LITTLE_ENDIAN, true);
         boolean uncompressed = Uids.isUncompressed(stored);
         String storedType = uncompressed ? "application/octet-stream" : Uids.frameMediaType(stored);
         Answer asStored = new Answer(storedType, stored);
@@ -67,7 +79,11 @@ final class FrameNegotiation {
             String mediaType = octets ? "application/octet-stream" : storedType;
             if (syntax == null) {
                 if (octets && !uncompressed) {
-                    continue; // the default for octets is explicit VR little endian: not without transcoding
+                    // the default for octets is explicit VR little endian: only by decoding
+                    if (decodable) {
+                        return Optional.of(decoded);
+                    }
+                    continue;
                 }
                 return Optional.of(uncompressed ? byDefault : asStored);
             }
@@ -76,6 +92,9 @@ final class FrameNegotiation {
             }
             if (uncompressed && Uids.isUncompressed(syntax)) {
                 return Optional.of(new Answer(mediaType, syntax));
+            }
+            if (!uncompressed && decodable && octets && Uids.isUncompressed(syntax)) {
+                return Optional.of(new Answer(mediaType, syntax, true));
             }
         }
         return Optional.empty();

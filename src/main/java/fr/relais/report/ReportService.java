@@ -151,7 +151,7 @@ public class ReportService {
         }
         ReportView report = stored.orElseThrow(() -> notFound(examId));
         audit.record(viewer.username(), "REPORT_OPENED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,
-                "report:" + report.reportId() + " " + report.state());
+                "report:" + report.reportId() + (report.state() == ReportState.SIGNED ? " signé" : " brouillon"));
         return withAi(report, viewer);
     }
 

@@ -472,7 +472,7 @@ class DicomWebIT extends BaseIntegrationTest {
     }
 
     @Test
-    void framesComeInTheSyntaxAskedForAndAreNeverTranscoded() throws Exception {
+    void framesComeInTheSyntaxAskedForAndUncompressedOnesAreNeverCompressed() throws Exception {
         String path = seriesPath() + "/instances/" + setup.study().sopInstanceUids().get(0) + "/frames/1";
 
         HttpResponse<byte[]> any = getBytes(setup.holder(), path,

@@ -36,7 +36,30 @@ class FrameNegotiationTest {
     }
 
     @Test
-    void aCompressedFrameIsNotTranscodedToUncompressed() {
+    void aCompressedFrameTheServerDecodesIsAnsweredInExplicitLittleEndianWhenAskedAsOctets() {
+        FrameNegotiation.Answer decoded = new FrameNegotiation.Answer("application/octet-stream",
+                Uids.EXPLICIT_VR_LITTLE_ENDIAN, true);
+        assertThat(FrameNegotiation.choose("multipart/related; type=\"application/octet-stream\"; transfer-syntax="
+                + Uids.EXPLICIT_VR_LITTLE_ENDIAN, JPEG_LOSSLESS, true)).hasValue(decoded);
+        // octets without a syntax: explicit VR little endian is the default (PS3.18 8.7.3.5.2)
+        assertThat(FrameNegotiation.choose("multipart/related; type=application/octet-stream", JPEG_LOSSLESS, true))
+                .hasValue(decoded);
+        assertThat(FrameNegotiation.choose("multipart/related; type=\"application/octet-stream\"; transfer-syntax="
+                + Uids.IMPLICIT_VR_LITTLE_ENDIAN, JPEG_LOSSLESS, true))
+                .hasValue(new FrameNegotiation.Answer("application/octet-stream", Uids.IMPLICIT_VR_LITTLE_ENDIAN, true));
+        // the stored syntax stays the answer when it is taken: nothing is decoded for nothing
+        assertThat(FrameNegotiation.choose("multipart/related; type=application/octet-stream; transfer-syntax=*",
+                JPEG_LOSSLESS, true)).hasValue(new FrameNegotiation.Answer("application/octet-stream", JPEG_LOSSLESS));
+        assertThat(FrameNegotiation.choose(null, JPEG_LOSSLESS, true))
+                .hasValue(new FrameNegotiation.Answer("image/jpeg", JPEG_LOSSLESS));
+        // never re-encoded into another compressed syntax
+        assertThat(FrameNegotiation.choose("multipart/related; type=\"image/jp2\"", JPEG_LOSSLESS, true)).isEmpty();
+        assertThat(FrameNegotiation.choose("multipart/related; type=\"application/octet-stream\"; transfer-syntax="
+                + "1.2.840.10008.1.2.4.90", JPEG_LOSSLESS, true)).isEmpty();
+    }
+
+    @Test
+    void aCompressedFrameTheServerDoesNotDecodeIsNotTranscodedToUncompressed() {
         assertThat(FrameNegotiation.choose("multipart/related; type=\"application/octet-stream\"; transfer-syntax="
                 + Uids.EXPLICIT_VR_LITTLE_ENDIAN, JPEG_LOSSLESS)).isEmpty();
         assertThat(FrameNegotiation.choose("multipart/related; type=\"image/jp2\"", JPEG_LOSSLESS)).isEmpty();
