@@ -191,8 +191,8 @@ public class LateImages {
         }
         boolean all = viewer.role() == Role.COORDINATOR || viewer.role() == Role.ADMIN;
         return jdbc.sql(SELECT + """
-                         where (:all or t.author = :me) and (not :openOnly or t.state = 'OPEN')
-                         order by t.state = 'OPEN' desc, t.last_arrival_at desc limit 200""")
+                where (:all or t.author = :me) and (not :openOnly or t.state = 'OPEN')
+                order by t.state = 'OPEN' desc, t.last_arrival_at desc limit 200""")
                 .param("all", all).param("me", viewer.username()).param("openOnly", openOnly)
                 .query(LateImages::task).list();
     }
@@ -206,7 +206,7 @@ public class LateImages {
     public LateImageTask nothingNew(long taskId, AccountPrincipal by, String source) {
         Instant now = clock.instant();
         tx.executeWithoutResult(status -> {
-            LateImageTask task = jdbc.sql(SELECT + " where t.id = :id for update of t").param("id", taskId)
+            LateImageTask task = jdbc.sql(SELECT + "where t.id = :id for update of t").param("id", taskId)
                     .query(LateImages::task).optional()
                     .filter(t -> mayAct(t, by))
                     .orElseThrow(() -> new NotFoundException("lateImages.notFound", "no late-image task " + taskId, taskId));
@@ -220,7 +220,7 @@ public class LateImages {
             audit.record(by.username(), "LATE_IMAGES_NOTHING_NEW", "exam:" + task.examId(), source,
                     AuditLog.Outcome.SUCCESS, "task:" + taskId + ", " + task.instanceCount() + " instances");
         });
-        return jdbc.sql(SELECT + " where t.id = :id").param("id", taskId).query(LateImages::task).single();
+        return jdbc.sql(SELECT + "where t.id = :id").param("id", taskId).query(LateImages::task).single();
     }
 
     /** An addendum was signed for the exam (in its transaction): its open task, if any, ends with it. Audited. */
@@ -253,7 +253,8 @@ public class LateImages {
             select t.id, t.exam_id, t.hospital_id, h.name as hospital_name, r.accession_number, t.author,
                    t.instance_count, t.first_arrival_at, t.last_arrival_at, t.state, t.closed_at, t.closed_by
             from late_image_task t join hospital h on h.id = t.hospital_id
-            left join exam_request r on r.exam_id = t.exam_id""";
+            left join exam_request r on r.exam_id = t.exam_id
+            """;
 
     private static LateImageTask task(ResultSet rs, int n) throws SQLException {
         return new LateImageTask(rs.getLong("id"), rs.getLong("exam_id"), rs.getLong("hospital_id"),
