@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * open a new unmatched exam; a cancelled request's images stay on the unmatched list; a study
  * complete and then growing keeps them in its exam. After each scenario the database is swept.
  */
-class LateImagesIT extends BaseIntegrationTest {
+public class LateImagesIT extends BaseIntegrationTest {
 
     /** A late-image task accounts for the instances of its study that arrived within its span. */
     public static final String ACCOUNTED_BY_TASK = """
