@@ -4,6 +4,7 @@ import fr.relais.platform.Zones;
 import fr.relais.request.LateImages;
 import fr.relais.request.LateImages.LateImageTask;
 import fr.relais.security.AccountPrincipal;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -31,8 +32,9 @@ class LateImagesPages {
     }
 
     @ModelAttribute("lateImages")
-    List<Row> lateImages(@AuthenticationPrincipal AccountPrincipal me) {
-        if (me == null) {
+    List<Row> lateImages(@AuthenticationPrincipal AccountPrincipal me, HttpServletRequest http) {
+        // Only the pages read them; the buttons' posts redirect.
+        if (me == null || !"GET".equals(http.getMethod())) {
             return List.of();
         }
         return lateImages.openTasks(me).stream().map(t -> new Row(t,

@@ -95,17 +95,23 @@ public class LateImages {
      * {@link PurgeUnderway} while its images are being purged.
      */
     public StudyExam lockExamOf(long studyId) {
-        StudyExam exam = jdbc.sql("""
+        // Asked twice when none is found: an exam letting the study go to a new one as this waited
+        // for its lock no longer matches, and only a new statement sees the new one.
+        StudyExam exam = examOf(studyId).or(() -> examOf(studyId)).orElse(new StudyExam(null, null, false, null));
+        if (exam.purging() && exam.state() != ExamState.PURGED) {
+            throw new PurgeUnderway(exam.examId());
+        }
+        return exam;
+    }
+
+    private java.util.Optional<StudyExam> examOf(long studyId) {
+        return jdbc.sql("""
                         select id, state, purge_started_at is not null as purging, claimed_by
                         from exam where study_id = :study for update""")
                 .param("study", studyId)
                 .query((rs, n) -> new StudyExam(rs.getLong("id"), ExamState.valueOf(rs.getString("state")),
                         rs.getBoolean("purging"), (Long) rs.getObject("claimed_by")))
-                .optional().orElse(new StudyExam(null, null, false, null));
-        if (exam.purging() && exam.state() != ExamState.PURGED) {
-            throw new PurgeUnderway(exam.examId());
-        }
-        return exam;
+                .optional();
     }
 
     /** A new instance of the study was indexed, in the same transaction as {@link #lockExamOf}. */

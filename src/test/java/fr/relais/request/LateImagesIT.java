@@ -20,7 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import javax.sql.DataSource;
 import java.io.ByteArrayOutputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +71,8 @@ public class LateImagesIT extends BaseIntegrationTest {
     ObjectStore store;
     @Autowired
     TransactionTemplate tx;
+    @Autowired
+    DataSource dataSource;
 
     private final List<Long> hospitals = new ArrayList<>();
 
@@ -197,6 +206,58 @@ public class LateImagesIT extends BaseIntegrationTest {
             assertThat(Files.exists(store.root().resolve(key))).as(key).isTrue();
         }
         assertThat(objectKeys(study.studyInstanceUid(), h.id())).hasSize(late.size());
+    }
+
+    /**
+     * The race of issue 18: an image arriving while a coordinator rejects its study. The test holds
+     * the exam's lock, so that the rejection waits for it, then the image waits behind the
+     * rejection; released, the rejection deletes what it rejected and the image, indexed after it,
+     * opens a new unmatched exam instead of being deleted with the rejected ones.
+     */
+    @Test
+    void anImageArrivingDuringTheRejectionIsNeverDeletedWithTheRejectedOnes() throws Exception {
+        Hospital h = hospital();
+        GeneratedStudy study = send(Door.DICOM, h, SyntheticCt.StudySpec.builder().slices(2).rows(64).columns(64).seed(2191)
+                .accession("RIS-COURSE"));
+        ApiClient coordinator = as(createAccount(Role.COORDINATOR, null));
+        long examId = Await.until("the study unmatched", () -> unmatchedFor(coordinator, study.studyInstanceUid()),
+                list -> !list.isEmpty()).get(0).get("examId").asLong();
+        List<Path> late = late(study.studyInstanceUid(), 1, 2192);
+        ExecutorService background = Executors.newFixedThreadPool(2);
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("select id from exam where id = ? for update")) {
+                lock.setLong(1, examId);
+                lock.executeQuery().close();
+            }
+            Future<ApiClient.Response> rejected = background.submit(() ->
+                    coordinator.post("/api/unmatched/" + examId + "/reject", Map.of("text", "Mauvais patient")));
+            awaitWaitersOnExamLocks(1);
+            Future<Dcmtk.Result> sent = background.submit(() -> Dcmtk.storescu(dicomDoor.port(), h.ae(), "RELAIS", late));
+            awaitWaitersOnExamLocks(2);
+
+            holder.rollback();
+
+            assertThat(rejected.get(60, TimeUnit.SECONDS).status()).isEqualTo(204);
+            Dcmtk.Result result = sent.get(60, TimeUnit.SECONDS);
+            assertThat(result.exitCode()).as(result.output()).isZero();
+        } finally {
+            background.shutdownNow();
+        }
+        assertThat(state(examId)).isEqualTo("CANCELLED");
+        JsonNode reopened = Await.until("the late image unmatched", () -> unmatchedFor(coordinator, study.studyInstanceUid()),
+                list -> !list.isEmpty()).get(0);
+        assertThat(reopened.get("instanceCount").asInt()).isEqualTo(1);
+        assertThat(objectKeys(study.studyInstanceUid(), h.id())).singleElement()
+                .satisfies(key -> assertThat(Files.exists(store.root().resolve(key))).isTrue());
+    }
+
+    /** Sessions waiting for a row lock on an exam (the rejection's, then the intake's). */
+    private void awaitWaitersOnExamLocks(int waiters) {
+        Await.until(waiters + " sessions waiting for the exam's lock", () -> jdbc.sql("""
+                select count(*) from pg_stat_activity
+                where wait_event_type = 'Lock' and query ilike '%from exam where%for update%'""")
+                .query(Integer.class).single(), n -> n >= waiters);
     }
 
     @Test
