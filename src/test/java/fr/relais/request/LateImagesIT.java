@@ -13,6 +13,7 @@ import fr.relais.storage.ObjectStore;
 import fr.relais.support.Await;
 import fr.relais.support.Dcmtk;
 import fr.relais.support.ImageSweep;
+import fr.relais.support.Stow;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,14 +22,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import javax.sql.DataSource;
-import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +52,6 @@ public class LateImagesIT extends BaseIntegrationTest {
     public static final String ACCOUNTED_BY_TASK = """
             exists (select 1 from late_image_task t where t.study_id = s.id
                     and i.received_at between t.first_arrival_at and t.last_arrival_at)""";
-
-    private static final String BOUNDARY = "late-boundary";
 
     enum Door { DICOM, STOW }
 
@@ -267,7 +264,7 @@ public class LateImagesIT extends BaseIntegrationTest {
 
         // A purge under way: the images are refused for the moment, and nothing changes.
         jdbc.sql("update exam set purge_started_at = now() where id = :e").param("e", s.examId()).update();
-        ApiClient.Response refused = stow(s.hospital(), late(s.study().studyInstanceUid(), 1, 2142));
+        ApiClient.Response refused = Stow.store(s.hospital().technologist(), late(s.study().studyInstanceUid(), 1, 2142));
         assertThat(refused.status()).isNotEqualTo(200);
         assertThat(refused.body()).contains("being purged");
         assertThat(instanceCount(s.examId())).isEqualTo(2);
@@ -408,39 +405,25 @@ public class LateImagesIT extends BaseIntegrationTest {
 
     private List<String> sendInto(Door door, Hospital h, String studyUid, int slices, int seed) throws Exception {
         List<Path> files = late(studyUid, slices, seed);
-        if (door == Door.DICOM) {
-            Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), h.ae(), "RELAIS", files);
-            assertThat(sent.exitCode()).as(sent.output()).isZero();
-            assertThat(sent.output()).doesNotContain("Out of Resources");
-        } else {
-            ApiClient.Response stored = stow(h, files);
-            assertThat(stored.status()).as(stored.body()).isEqualTo(200);
-        }
+        send(door, h, files);
         return files.stream().map(Path::toString).toList();
     }
 
     private GeneratedStudy send(Door door, Hospital h, SyntheticCt.Builder spec) throws Exception {
         GeneratedStudy study = SyntheticCt.generate(spec.build(), Files.createTempDirectory(work, "study"));
-        if (door == Door.DICOM) {
-            Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), h.ae(), "RELAIS", study.files());
-            assertThat(sent.exitCode()).as(sent.output()).isZero();
-        } else {
-            ApiClient.Response stored = stow(h, study.files());
-            assertThat(stored.status()).as(stored.body()).isEqualTo(200);
-        }
+        send(door, h, study.files());
         return study;
     }
 
-    private ApiClient.Response stow(Hospital h, List<Path> files) throws Exception {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (Path file : files) {
-            body.writeBytes(("--" + BOUNDARY + "\r\nContent-Type: application/dicom\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            body.writeBytes(Files.readAllBytes(file));
-            body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+    private void send(Door door, Hospital h, List<Path> files) throws Exception {
+        if (door == Door.DICOM) {
+            Dcmtk.Result sent = Dcmtk.storescu(dicomDoor.port(), h.ae(), "RELAIS", files);
+            assertThat(sent.exitCode()).as(sent.output()).isZero();
+            assertThat(sent.output()).doesNotContain("Out of Resources");
+        } else {
+            ApiClient.Response stored = Stow.store(h.technologist(), files);
+            assertThat(stored.status()).as(stored.body()).isEqualTo(200);
         }
-        body.writeBytes(("--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-        return h.technologist().postBytes("/dicomweb/studies",
-                "multipart/related; type=\"application/dicom\"; boundary=" + BOUNDARY, body.toByteArray());
     }
 
     private List<JsonNode> openTasks(ApiClient user, long examId) {
