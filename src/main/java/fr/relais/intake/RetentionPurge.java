@@ -108,7 +108,7 @@ public class RetentionPurge {
             }
             for (Expired e : expired) {
                 afterExam = e.examId();
-                if (dryRun || purgeExam(e, now)) {
+                if (dryRun ? !lateImages.hasOpenTask(e.examId()) : purgeExam(e, now)) {
                     examCount++;
                     instanceCount += e.instances();
                     byteCount += e.bytes();

@@ -273,6 +273,8 @@ public class LateImagesIT extends BaseIntegrationTest {
         RetentionPurge.Report purged = retention.purge(Instant.now().plus(Duration.ofDays(2)), false);
         assertThat(purged.exams()).isGreaterThanOrEqualTo(1);
         assertThat(state(s.examId())).isEqualTo("PURGED");
+        // Back to the usual retention: the new unmatched exam is not for another test's purge.
+        jdbc.sql("update hospital set retention_days = 90 where id = :h").param("h", s.hospital().id()).update();
 
         sendInto(Door.STOW, s.hospital(), s.study().studyInstanceUid(), 2, 2143);
 
