@@ -7,6 +7,7 @@ import type { Types as ToolTypes } from '@cornerstonejs/tools';
 import { type StudyFacts, type ViewerContext, readContext } from './context';
 import { DicomWebClient, type Prior, type SeriesSummary } from './dicomweb';
 import { isoDate, type Label, t } from './i18n';
+import { watchNewImages } from './new-images';
 import { type Shown, ViewportPanel } from './panel';
 import { PRESETS } from './presets';
 import { PRIMARY_TOOLS, type PrimaryTool, createToolGroup, fallBackToCpu, setPrimaryTool, startCornerstone } from './rendering';
@@ -129,6 +130,7 @@ class Viewer {
       root.addEventListener(type, () => this.stillReading(), { passive: true }),
     );
     this.loadStudy(seriesList, priorsList);
+    watchNewImages(context.examId, () => this.reloadSeries(seriesList));
     // The AI flag above the viewer (templates/reading/viewer.html): its button shows the key slice.
     document.querySelectorAll<HTMLButtonElement>('[data-ai-go-to-key]').forEach((b) =>
       b.addEventListener('click', () => void this.goToKeySlice(b.dataset.aiKeySeries ?? '', b.dataset.aiKeySop ?? '')),
@@ -169,6 +171,19 @@ class Viewer {
       });
     }
     void this.listPriors(priorsList);
+  }
+
+  /** Images came while the viewer was open (new-images.ts): the series list is built again. */
+  private async reloadSeries(list: HTMLElement): Promise<void> {
+    const study = this.context.study;
+    if (!study) {
+      window.location.reload(); // opened before any image: the page learns the study afresh
+      return;
+    }
+    list.replaceChildren();
+    if ((await this.listSeries(study, list, 'current')).length === 0) {
+      list.append(item('muted', t('noSeries')));
+    }
   }
 
   /** The series of a study, each with the thumbnail of its middle image; a click shows it. */

@@ -12,6 +12,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.io.IOException;
@@ -83,12 +85,25 @@ public class ImagePurge {
         return purged;
     }
 
+    /**
+     * Published inside the rejection's transaction (which holds the exam's lock, as the intake takes
+     * it before indexing): the index rows go with the rejection, the files once it is committed.
+     */
     @EventListener
     void onRejected(StudyRejected rejected) {
         List<String> keys = tx.execute(status -> deleteIndex(rejected.studyId()));
-        deleteObjects(keys);
         audit.record(rejected.actor(), "STUDY_IMAGES_DELETED", "study:" + rejected.studyId(), null,
                 AuditLog.Outcome.SUCCESS, keys.size() + " instances, hospital " + rejected.hospitalId());
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    deleteObjects(keys);
+                }
+            });
+        } else {
+            deleteObjects(keys);
+        }
     }
 
     /** Removes the study's instances from the index; returns their object keys. Series rows stay, like the study. */

@@ -8,6 +8,7 @@ import fr.relais.dicom.Part10;
 import fr.relais.dicom.PixelModule;
 import fr.relais.dicom.Uids;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
+import fr.relais.request.LateImages;
 import fr.relais.storage.ObjectStore;
 import fr.relais.storage.ObjectStore.Segment;
 import fr.relais.storage.ObjectStore.StoredObject;
@@ -91,9 +92,11 @@ public class IntakeService {
     private final Clock clock;
     private final Counter storedCounter;
     private final Counter refusedCounter;
+    private final LateImages lateImages;
 
     IntakeService(ObjectStore store, StudyIndex index, TransactionTemplate tx, JdbcClient jdbc, Clock clock,
-                  MeterRegistry meters) {
+                  MeterRegistry meters, LateImages lateImages) {
+        this.lateImages = lateImages;
         this.store = store;
         this.index = index;
         this.tx = tx;
@@ -360,9 +363,20 @@ public class IntakeService {
                 long studyId = index.ensureStudy(provenance.hospitalId(), header, receivedAt, provenance.source());
                 study[0] = studyId;
                 long seriesId = index.ensureSeries(studyId, header);
-                return index.addInstance(studyId, seriesId, header, transferSyntax, object.key(), object.size(),
+                // Locked before the study's counters: a signature, a rejection or a purge waits for this
+                // instance, or this instance for it, and it then goes where the exam's state says.
+                LateImages.StudyExam exam = lateImages.lockExamOf(studyId);
+                boolean isNew = index.addInstance(studyId, seriesId, header, transferSyntax, object.key(), object.size(),
                         receivedAt, provenance.source());
+                if (isNew) {
+                    lateImages.arrived(provenance.hospitalId(), studyId, exam, receivedAt, provenance.source());
+                }
+                return isNew;
             }));
+        } catch (LateImages.PurgeUnderway e) {
+            log.info("hospital {}: {}", provenance.hospitalId(), e.getMessage());
+            deleteQuietly(object.key());
+            return new Outcome(Result.FAILED, "the images of this study are being purged; send again later", header);
         } catch (RuntimeException e) {
             log.error("hospital {}: cannot index an object", provenance.hospitalId(), e);
             deleteQuietly(object.key());

@@ -4,6 +4,7 @@ import fr.relais.audit.AuditLog;
 import fr.relais.exam.ExamLifecycle;
 import fr.relais.exam.ExamState;
 import fr.relais.platform.ConflictException;
+import fr.relais.request.LateImages;
 import fr.relais.storage.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,9 +64,11 @@ public class RetentionPurge {
     private final AuditLog audit;
     private final Clock clock;
     private final int batch;
+    private final LateImages lateImages;
 
     RetentionPurge(JdbcClient jdbc, TransactionTemplate tx, ExamLifecycle exams, ObjectStore store, AuditLog audit,
-                   Clock clock, @Value("${relais.retention.batch:200}") int batch) {
+                   Clock clock, @Value("${relais.retention.batch:200}") int batch, LateImages lateImages) {
+        this.lateImages = lateImages;
         this.jdbc = jdbc;
         this.tx = tx;
         this.exams = exams;
@@ -105,7 +108,7 @@ public class RetentionPurge {
             }
             for (Expired e : expired) {
                 afterExam = e.examId();
-                if (dryRun || purgeExam(e, now)) {
+                if (dryRun ? !lateImages.hasOpenTask(e.examId()) : purgeExam(e, now)) {
                     examCount++;
                     instanceCount += e.instances();
                     byteCount += e.bytes();
@@ -129,7 +132,8 @@ public class RetentionPurge {
             ExamState state = exams.lockState(e.examId()).orElse(null);
             boolean held = jdbc.sql("select legal_hold from exam where id = :id").param("id", e.examId())
                     .query(Boolean.class).single();
-            if (!PURGEABLE.contains(state) || held) {
+            // New images after the report wait for their author's decision before anything goes.
+            if (!PURGEABLE.contains(state) || held || lateImages.hasOpenTask(e.examId())) {
                 return false;
             }
             jdbc.sql("update exam set purge_started_at = coalesce(purge_started_at, :now) where id = :id")

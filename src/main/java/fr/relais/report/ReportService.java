@@ -11,6 +11,7 @@ import fr.relais.platform.ForbiddenException;
 import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.NotFoundException;
 import fr.relais.platform.Zones;
+import fr.relais.request.LateImages;
 import fr.relais.request.RequestChanged;
 import fr.relais.request.RequestService;
 import fr.relais.request.RequestView;
@@ -106,11 +107,13 @@ public class ReportService {
     private final AiResults aiResults;
     private final AiReviews aiReviews;
     private final Zones zones;
+    private final LateImages lateImages;
 
     ReportService(JdbcClient jdbc, TransactionTemplate tx, WorklistService worklist, RequestService requests,
                   ReportTemplates templates, Roster roster, AccountService accounts, AuditLog audit,
                   ApplicationEventPublisher events, ReportSettings settings, Clock clock, AiResults aiResults,
-                  AiReviews aiReviews, Zones zones) {
+                  AiReviews aiReviews, Zones zones, LateImages lateImages) {
+        this.lateImages = lateImages;
         this.aiResults = aiResults;
         this.aiReviews = aiReviews;
         this.jdbc = jdbc;
@@ -419,6 +422,7 @@ public class ReportService {
                     .param("now", ExamLifecycle.utc(now)).query(Long.class).single();
             audit.record(by.username(), "REPORT_ADDENDUM_SIGNED", "exam:" + examId, source, AuditLog.Outcome.SUCCESS,
                     "addendum:" + id);
+            lateImages.closedByAddendum(examId, id, by.username(), now);
             return new Added(id, report.get().reportId(), exam.hospitalId());
         });
         events.publishEvent(new AddendumSigned(added.id(), added.reportId(), examId, added.hospitalId(), now));

@@ -159,16 +159,16 @@ public class UnmatchedStudies {
             throw new fr.relais.platform.InvalidInputException("reason", "unmatched.reason.required",
                     "say why the study is rejected (2000 characters at most)");
         }
-        Placeholder placeholder = tx.execute(status -> {
+        tx.executeWithoutResult(status -> {
             Placeholder p = placeholder(unmatchedExamId);
             exams.move(unmatchedExamId, ExamState.CANCELLED, clock.instant(), coordinator.username(),
                     "rejected: " + reason.trim());
-            return p;
+            // In this transaction, under the exam's lock: the images deleted are those the coordinator
+            // rejected; one arriving after the commit finds the exam closed and opens an unmatched one.
+            events.publishEvent(new StudyRejected(p.studyId(), p.hospitalId(), coordinator.username(), reason.trim()));
         });
         audit.record(coordinator.username(), "UNMATCHED_REJECTED", "exam:" + unmatchedExamId, source,
                 AuditLog.Outcome.SUCCESS, null);
-        events.publishEvent(new StudyRejected(placeholder.studyId(), placeholder.hospitalId(), coordinator.username(),
-                reason.trim()));
     }
 
     private void mismatched(long examId) {

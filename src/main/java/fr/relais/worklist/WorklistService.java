@@ -515,6 +515,15 @@ public class WorklistService {
         notifyChange(0, 0, what, null);
     }
 
+    /**
+     * Images reached an exam being read or waiting ("new-images": the reader's viewer offers them)
+     * or raised a task after its report ("late-images"): every instance's live pages hear it.
+     */
+    @EventListener
+    public void onImagesArrived(fr.relais.request.ImagesArrived arrived) {
+        notifyChange(arrived.examId(), arrived.hospitalId(), arrived.what(), arrived.readerId());
+    }
+
     /** Delivered by PostgreSQL to every listening instance when the transaction commits, not before. */
     private void notifyChange(long examId, long hospitalId, String what, Long userId) {
         jdbc.sql("select pg_notify(:channel, :payload)")

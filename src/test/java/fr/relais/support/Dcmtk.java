@@ -49,6 +49,21 @@ public final class Dcmtk {
         return new Result(p.exitValue(), output);
     }
 
+    /**
+     * Puts the files into another study (DCMTK's dcmodify rewrites their Study Instance UID in
+     * place): a series the technologist sends late, or again, into a study already received.
+     */
+    public static void intoStudy(String studyInstanceUid, List<Path> files) throws Exception {
+        List<String> command = new ArrayList<>(List.of("dcmodify", "-nb", "-m", "(0020,000D)=" + studyInstanceUid));
+        files.forEach(f -> command.add(f.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("dcmodify failed: " + output);
+        }
+    }
+
     public static void requireDcmtk() {
         if (!onPath("storescu")) {
             throw new IllegalStateException("DCMTK's storescu is not on the PATH: ./relais test installs the dcmtk package");

@@ -20,17 +20,22 @@ import java.util.stream.Collectors;
 public final class ImageSweep {
 
     /**
-     * Conditions on {@code s} (study) under which its images are shown somewhere. An exam in any
-     * state but CANCELLED, REFUSED and PURGED is on a screen: a request (held images), the
-     * worklist, the identity checks, the unmatched list (UNMATCHED), a report.
+     * Conditions on {@code s} (study) and {@code i} (instance) under which an image is shown
+     * somewhere. An exam in any state but CANCELLED, REFUSED and PURGED is on a screen: a request
+     * (held images), the worklist, the identity checks, the unmatched list (UNMATCHED), a report;
+     * but a signed report was written without the images that came after its signature, so those
+     * need something else (a task) to account for them.
      */
     private static final List<String> ACCOUNTED = new CopyOnWriteArrayList<>(List.of("""
             exists (select 1 from exam shown where shown.study_id = s.id
-                    and shown.state not in ('CANCELLED', 'REFUSED', 'PURGED'))"""));
+                    and shown.state not in ('CANCELLED', 'REFUSED', 'PURGED')
+                    and not (shown.state in ('REPORTED', 'DELIVERED') and i.received_at > (
+                        select max(signed.at) from exam_event signed
+                        where signed.exam_id = shown.id and signed.to_state = 'REPORTED')))"""));
 
     private ImageSweep() {}
 
-    /** Another way a study's images stay visible: an SQL condition on {@code s} (study). */
+    /** Another way a study's images stay visible: an SQL condition on {@code s} (study) and {@code i} (instance). */
     public static void alsoAccountedBy(String condition) {
         if (!ACCOUNTED.contains(condition)) {
             ACCOUNTED.add(condition);
