@@ -152,8 +152,9 @@ public class PriorsFromPacsIT extends BaseIntegrationTest {
             GeneratedStudy unasked = earlier(patientId, LocalDateTime.of(2023, 2, 2, 2, 2), null, 4105, work.resolve("d"));
             Dcmtk.Result pushed = Dcmtk.storescu(dicomDoor.port(), pacsAe, "RELAIS", List.of("-v"), unasked.files());
             assertThat(pushed.output()).contains("Received Store Response (Error: CannotUnderstand)");
-            assertThat(jdbc.sql("select count(*) from audit_event where action = 'PRIORS_RECEIVED' and outcome = 'FAILED' "
-                    + "and actor = :a").param("a", "dicom:" + pacsAe).query(Long.class).single()).isEqualTo(1L);
+            // Audited when the association ends, just after storescu has its answer.
+            Await.until("the refusal audited", () -> jdbc.sql("select count(*) from audit_event where action = 'PRIORS_RECEIVED' "
+                    + "and outcome = 'FAILED' and actor = :a").param("a", "dicom:" + pacsAe).query(Long.class).single(), n -> n == 1L);
             assertThat(jdbc.sql("select count(*) from study where study_uid = :uid").param("uid", unasked.studyInstanceUid())
                     .query(Long.class).single()).isZero();
         }
