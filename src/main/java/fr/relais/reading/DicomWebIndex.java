@@ -39,7 +39,7 @@ class DicomWebIndex {
                        (select string_agg(distinct x.modality, '\\') from series x where x.study_id = s.id) as modalities,
                        (select count(*) from series x where x.study_id = s.id) as series_count,
                        s.instance_count
-                from """).append(StudyAccess.STUDY_AND_EXAM).append(" where ").append(StudyAccess.READABLE);
+                from""").append(' ').append(StudyAccess.STUDY_AND_EXAM).append(" where ").append(StudyAccess.READABLE);
         Map<String, Object> params = new LinkedHashMap<>();
         if (studyUid != null) {
             sql.append(" and s.study_uid = :uid");

@@ -105,7 +105,12 @@ class PriorsBrowserIT extends BaseIntegrationTest {
         Await.until("exam " + examId + " READY", () -> ReadableStudies.state(jdbc, examId), "READY"::equals);
         Await.until("priors of exam " + examId, () -> jdbc.sql("select state from prior_fetch where exam_id = :id")
                 .param("id", examId).query(String.class).optional().orElse("NONE"), s -> s.equals("FETCHED") || s.equals("FAILED"));
-        ReadableStudies.onDuty(jdbc, radiologist.id(), hospital, center);
+        if (jdbc.sql("select count(*) from seat_presence where user_id = :u").param("u", radiologist.id())
+                .query(Long.class).single() == 0) {
+            ReadableStudies.onDuty(jdbc, radiologist.id(), hospital, center);
+        } else {
+            authorise(radiologist, hospital);
+        }
         return examId;
     }
 
