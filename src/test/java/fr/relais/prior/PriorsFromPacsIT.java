@@ -157,6 +157,21 @@ public class PriorsFromPacsIT extends BaseIntegrationTest {
                     + "and outcome = 'FAILED' and actor = :a").param("a", "dicom:" + pacsAe).query(Long.class).single(), n -> n == 1L);
             assertThat(jdbc.sql("select count(*) from study where study_uid = :uid").param("uid", unasked.studyInstanceUid())
                     .query(Long.class).single()).isZero();
+
+            // The priors follow the exam's retention: purged with it.
+            List<String> priorKeys = jdbc.sql("""
+                    select i.object_key from instance i join series x on x.id = i.series_id join prior_study p on p.study_id = x.study_id
+                    where p.exam_id = :exam""").param("exam", examId).query(String.class).list();
+            assertThat(priorKeys).hasSize(4);
+            jdbc.sql("update exam set state = 'CANCELLED', claimed_by = null, state_changed_at = now() - interval '1 day' where id = :id")
+                    .param("id", examId).update();
+            retention.purge(java.time.Instant.now().plus(java.time.Duration.ofDays(400)), false);
+            assertThat(examState(examId)).isEqualTo("PURGED");
+            assertThat(jdbc.sql("select coalesce(sum(s.instance_count), -1) from study s join prior_study p on p.study_id = s.id "
+                    + "where p.exam_id = :exam").param("exam", examId).query(Long.class).single()).isZero();
+            for (String key : priorKeys) {
+                assertThat(dataDir().resolve("objects").resolve(key)).doesNotExist();
+            }
         }
         ImageSweep.assertNothingLost(jdbc, hospitalId);
     }
@@ -214,6 +229,9 @@ public class PriorsFromPacsIT extends BaseIntegrationTest {
 
     @org.springframework.beans.factory.annotation.Autowired
     fr.relais.storage.ObjectStore store;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    fr.relais.intake.RetentionPurge retention;
 
     /** The object as stored on disk (sealed), and as the store gives it back (opened). */
     private boolean storedBytesContain(String key, String text) throws Exception {
