@@ -237,25 +237,15 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
                     ? intake.receiveSpooled(spooled)
                     : intake.receiveDataSet(hospital, request.callingAeTitle(), rq.sopClassUid(), rq.sopInstanceUid(),
                             rq.transferSyntaxUid(), rq.data(), rq.length());
-            return switch (outcome.result()) {
-                case STORED, ALREADY_STORED -> {
-                    stored++;
-                    yield StoreStatus.SUCCESS;
-                }
-                case UNSUPPORTED_CLASS -> {
-                    refused++;
-                    yield StoreStatus.sopClassNotSupported(outcome.reason());
-                }
-                case INVALID, MISMATCH -> {
-                    refused++;
-                    yield StoreStatus.cannotUnderstand(outcome.reason());
-                }
-                case FAILED -> {
-                    refused++;
-                    askedToRetryLater(outcome.reason());
-                    yield StoreStatus.outOfResources(outcome.reason());
-                }
-            };
+            if (outcome.stored()) {
+                stored++;
+            } else {
+                refused++;
+            }
+            if (outcome.result() == IntakeService.Result.FAILED) {
+                askedToRetryLater(outcome.reason());
+            }
+            return outcome.dicomStatus();
         }
 
         /** Recorded once per association, however many of its images are refused, for the hospital's pages. */

@@ -53,6 +53,16 @@ public class IntakeService {
         public boolean stored() {
             return result == Result.STORED || result == Result.ALREADY_STORED;
         }
+
+        /** The C-STORE status that tells the sender: success, or the failure with the reason. */
+        public fr.relais.dicom.AssociationHandler.StoreStatus dicomStatus() {
+            return switch (result) {
+                case STORED, ALREADY_STORED -> fr.relais.dicom.AssociationHandler.StoreStatus.SUCCESS;
+                case UNSUPPORTED_CLASS -> fr.relais.dicom.AssociationHandler.StoreStatus.sopClassNotSupported(reason);
+                case INVALID, MISMATCH -> fr.relais.dicom.AssociationHandler.StoreStatus.cannotUnderstand(reason);
+                case FAILED -> fr.relais.dicom.AssociationHandler.StoreStatus.outOfResources(reason);
+            };
+        }
     }
 
     /**
@@ -134,27 +144,13 @@ public class IntakeService {
     /** A data set received by C-STORE, with the UIDs its command announced. */
     public Outcome receiveDataSet(HospitalRef hospital, String callingAe, String commandSopClass,
                                   String commandSopInstance, String transferSyntax, byte[] data, int length) {
-        DicomHeader header;
-        try {
-            header = DicomHeader.parse(transferSyntax, data, length);
-        } catch (InvalidObjectException e) {
-            return invalid(e.getMessage());
-        }
-        if (!header.sopClassUid().equals(commandSopClass) || !header.sopInstanceUid().equals(commandSopInstance)) {
-            return invalid("data set UIDs differ from the C-STORE command");
-        }
-        return storeAndIndex(new Provenance(hospital.id(), callingAe), callingAe, header, transferSyntax,
-                new Segment(data, 0, length));
+        return receiveDataSet(new Provenance(hospital.id(), callingAe), callingAe, commandSopClass, commandSopInstance,
+                transferSyntax, data, length, studyUid -> true);
     }
 
-    /**
-     * A data set the hospital's PACS sent because Relais asked it for priors (C-MOVE): stored and
-     * indexed like any other, encrypted, but as a study without an exam of its own (no new exam, no
-     * unmatched entry); refused unless requested says its study was asked for.
-     */
-    public Outcome receivePriorDataSet(HospitalRef hospital, String callingAe, String commandSopClass,
-                                       String commandSopInstance, String transferSyntax, byte[] data, int length,
-                                       java.util.function.Predicate<String> requested) {
+    private Outcome receiveDataSet(Provenance provenance, String callingAe, String commandSopClass,
+                                   String commandSopInstance, String transferSyntax, byte[] data, int length,
+                                   java.util.function.Predicate<String> requested) {
         DicomHeader header;
         try {
             header = DicomHeader.parse(transferSyntax, data, length);
@@ -169,8 +165,19 @@ public class IntakeService {
             return new Outcome(Result.MISMATCH, "study " + header.studyInstanceUid() + " was not asked of this PACS",
                     header);
         }
-        return storeAndIndex(new Provenance(hospital.id(), callingAe, true), callingAe, header, transferSyntax,
-                new Segment(data, 0, length));
+        return storeAndIndex(provenance, callingAe, header, transferSyntax, new Segment(data, 0, length));
+    }
+
+    /**
+     * A data set the hospital's PACS sent because Relais asked it for priors (C-MOVE): stored and
+     * indexed like any other, encrypted, but as a study without an exam of its own (no new exam, no
+     * unmatched entry); refused unless requested says its study was asked for.
+     */
+    public Outcome receivePriorDataSet(HospitalRef hospital, String callingAe, String commandSopClass,
+                                       String commandSopInstance, String transferSyntax, byte[] data, int length,
+                                       java.util.function.Predicate<String> requested) {
+        return receiveDataSet(new Provenance(hospital.id(), callingAe, true), callingAe, commandSopClass,
+                commandSopInstance, transferSyntax, data, length, requested);
     }
 
     /**

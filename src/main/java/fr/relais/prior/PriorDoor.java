@@ -84,31 +84,15 @@ class PriorDoor implements PeerDoor {
 
         @Override
         public StoreStatus store(StoreRequest rq) {
-            if (rq.spool() != null) {
-                refused++;
-                return StoreStatus.outOfResources("object too large for a prior");
-            }
             IntakeService.Outcome outcome = intake.receivePriorDataSet(hospital, request.callingAeTitle(), rq.sopClassUid(),
                     rq.sopInstanceUid(), rq.transferSyntaxUid(), rq.data(), rq.length(),
                     studyUid -> fetches.awaited(hospital.id(), studyUid));
-            return switch (outcome.result()) {
-                case STORED, ALREADY_STORED -> {
-                    stored++;
-                    yield StoreStatus.SUCCESS;
-                }
-                case UNSUPPORTED_CLASS -> {
-                    refused++;
-                    yield StoreStatus.sopClassNotSupported(outcome.reason());
-                }
-                case INVALID, MISMATCH -> {
-                    refused++;
-                    yield StoreStatus.cannotUnderstand(outcome.reason());
-                }
-                case FAILED -> {
-                    refused++;
-                    yield StoreStatus.outOfResources(outcome.reason());
-                }
-            };
+            if (outcome.stored()) {
+                stored++;
+            } else {
+                refused++;
+            }
+            return outcome.dicomStatus();
         }
 
         @Override
