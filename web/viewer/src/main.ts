@@ -10,6 +10,7 @@ import { isoDate, type Label, t } from './i18n';
 import { watchNewImages } from './new-images';
 import { type Shown, ViewportPanel } from './panel';
 import { PRESETS } from './presets';
+import { fetchEnded, fetchNotice, readPriorsFetch } from './priorsFetch';
 import { PRIMARY_TOOLS, type PrimaryTool, createToolGroup, fallBackToCpu, setPrimaryTool, startCornerstone } from './rendering';
 
 const ENGINE_ID = 'relais-viewer';
@@ -240,12 +241,28 @@ class Viewer {
   }
 
   private async listPriors(list: HTMLElement): Promise<void> {
+    const pacs = readPriorsFetch(this.context.api, this.context.examId);
     let priors: Prior[];
     try {
       priors = await this.client.priors(this.context.examId);
     } catch (e) {
       console.warn('relais viewer: priors', e);
       list.append(item('muted', t('priorsFailed')));
+      return;
+    }
+    // Priors from the hospital's PACS: still coming (listed again when they are) or not fetched.
+    const fetch = await pacs;
+    const notice = fetchNotice(fetch);
+    if (notice) {
+      list.append(notice);
+    }
+    if (fetch?.state === 'PENDING') {
+      void fetchEnded(this.context.api, this.context.examId).then(() => {
+        list.replaceChildren();
+        void this.listPriors(list);
+      });
+    }
+    if (priors.length === 0 && notice) {
       return;
     }
     if (priors.length === 0) {

@@ -61,6 +61,11 @@ public abstract class BaseIntegrationTest {
         registry.add("relais.ops.alert-check-millis", () -> "86400000");
         registry.add("relais.ops.alert-first-check-millis", () -> "86400000");
         registry.add("relais.ops.alert-webhook", () -> fr.relais.support.WebhookListener.shared().url());
+        // Priors are fetched from a hospital's PACS within the test's patience, and given up after
+        // their attempts in a second or two when it is down.
+        registry.add("relais.priors.poll", () -> "200ms");
+        registry.add("relais.priors.retry", () -> "300ms");
+        registry.add("relais.priors.timeout", () -> "10s");
         // The shared server's clients log in with a password alone; StrictSecurityIT runs the
         // production defaults (second factor for radiologists, coordinators and admins, HTTPS).
         registry.add("relais.security.second-factor.roles", () -> "");

@@ -30,7 +30,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One association, acceptor side (PS3.8): negotiation, then DIMSE C-ECHO and C-STORE until release.
+ * One association, acceptor side (PS3.8): negotiation, then DIMSE C-ECHO, C-STORE and Modality
+ * Worklist C-FIND until release.
  * Anything that breaks the protocol aborts this association only.
  */
 final class Association {
@@ -40,7 +41,11 @@ final class Association {
     private static final int A_ASSOCIATE_RQ = 1, A_ASSOCIATE_AC = 2, A_ASSOCIATE_RJ = 3, P_DATA_TF = 4,
             A_RELEASE_RQ = 5, A_RELEASE_RP = 6, A_ABORT = 7;
     private static final int MAX_ASSOCIATE_RQ_LENGTH = 1 << 16;
-    private static final int C_STORE_RQ = 0x0001, C_ECHO_RQ = 0x0030, C_STORE_RSP = 0x8001, C_ECHO_RSP = 0x8030;
+    private static final int C_STORE_RQ = 0x0001, C_ECHO_RQ = 0x0030, C_STORE_RSP = 0x8001, C_ECHO_RSP = 0x8030,
+            C_FIND_RQ = 0x0020, C_FIND_RSP = 0x8020, C_CANCEL_RQ = 0x0FFF;
+    /** A C-FIND identifier is a few keys: anything larger is no query. */
+    private static final int MAX_IDENTIFIER_BYTES = 1 << 20;
+    private static final StoreStatus PENDING = new StoreStatus(0xFF00, null);
     private static final int NO_DATA_SET = 0x0101;
 
     /** A violation of the upper layer protocol: the association is aborted. */
@@ -72,6 +77,7 @@ final class Association {
     private int peerMaxPdu = 16384;
     private final Map<Integer, PresentationContext> contexts = new HashMap<>();
     private StoreHandler storeHandler;
+    private AssociationHandler.FindHandler findHandler;
     private String callingAe = "?";
 
     // The message being received: command first, then its data set, possibly in many fragments.
@@ -203,6 +209,7 @@ final class Association {
             return false;
         }
         storeHandler = accepted.handler();
+        findHandler = accepted.finder();
 
         Pdu.Writer ac = new Pdu.Writer(A_ASSOCIATE_AC);
         ac.u16(1).u16(0).bytes(calledAeRaw).bytes(callingAeRaw).zeros(32);
@@ -274,17 +281,25 @@ final class Association {
         }
     }
 
-    private static boolean isSupportedAbstractSyntax(String uid) {
-        return Uids.VERIFICATION.equals(uid) || Uids.isStorageClass(uid);
+    /**
+     * Verification, storage, and the worklist when the caller may query it; a Query/Retrieve FIND
+     * class is taken too, to answer its C-FIND with a failure that says why.
+     */
+    private boolean isSupportedAbstractSyntax(String uid) {
+        return Uids.VERIFICATION.equals(uid) || Uids.isStorageClass(uid) || (findHandler != null && isFindClass(uid));
+    }
+
+    private static boolean isFindClass(String uid) {
+        return Uids.MODALITY_WORKLIST_FIND.equals(uid) || Uids.QUERY_RETRIEVE_FIND.contains(uid);
     }
 
     /** The sender's preferred syntax among those we store as they are. */
-    private static String chooseTransferSyntax(Pdu.ProposedContext pc) {
+    private String chooseTransferSyntax(Pdu.ProposedContext pc) {
         if (!isSupportedAbstractSyntax(pc.abstractSyntax())) {
             return null;
         }
         for (String ts : pc.transferSyntaxes()) {
-            if (Uids.VERIFICATION.equals(pc.abstractSyntax())
+            if (Uids.VERIFICATION.equals(pc.abstractSyntax()) || isFindClass(pc.abstractSyntax())
                     ? ts.equals(Uids.IMPLICIT_VR_LITTLE_ENDIAN) || ts.equals(Uids.EXPLICIT_VR_LITTLE_ENDIAN)
                     : Uids.ACCEPTED_TRANSFER_SYNTAXES.contains(ts)) {
                 return ts;
@@ -371,10 +386,14 @@ final class Association {
                     throw new ProtocolException("a data set fragment arrived without its command");
                 }
                 long received = spool != null ? spooled : dataSet.size();
+                boolean finding = pending.commandField() == C_FIND_RQ;
+                if (finding && received + valueLength > MAX_IDENTIFIER_BYTES) {
+                    throw new ProtocolException("C-FIND identifier larger than " + MAX_IDENTIFIER_BYTES + " bytes");
+                }
                 if (received + valueLength > settings.maxObjectBytes()) {
                     throw new ProtocolException("data set larger than " + settings.maxObjectBytes() + " bytes");
                 }
-                if (overBudget == null && spool == null && received + valueLength > DicomServer.SPOOL_ABOVE_BYTES) {
+                if (!finding && overBudget == null && spool == null && received + valueLength > DicomServer.SPOOL_ABOVE_BYTES) {
                     startSpool(pc);
                 }
                 // A spooled data set holds what it held when it left memory, whatever its size.
@@ -466,6 +485,17 @@ final class Association {
                 pending = cmd;
                 dataSet.reset();
             }
+            case C_FIND_RQ -> {
+                if (cmd.dataSetType() == NO_DATA_SET) {
+                    // Nothing to wait for: answered at once, the association goes on.
+                    answerFind(pc, cmd, StoreStatus.dataSetDoesNotMatch("C-FIND-RQ without an identifier"), List.of());
+                } else {
+                    pending = cmd;
+                    dataSet.reset();
+                }
+            }
+            // Each C-FIND is answered whole before the next command is read: nothing is left to cancel.
+            case C_CANCEL_RQ -> log.debug("association {} from {}: C-CANCEL after the answer, ignored", id, callingAe);
             default -> throw new ProtocolException(String.format("DIMSE command 0x%04X is not served here",
                     cmd.commandField()));
         }
@@ -474,6 +504,10 @@ final class Association {
     private void onDataSet(PresentationContext pc) throws IOException {
         DimseCommand cmd = pending;
         pending = null;
+        if (cmd.commandField() == C_FIND_RQ) {
+            onFind(pc, cmd);
+            return;
+        }
         StoreStatus status;
         String sopClass = cmd.affectedSopClassUid();
         if (sopClass == null || sopClass.isEmpty() || cmd.affectedSopInstanceUid() == null
@@ -505,6 +539,68 @@ final class Association {
         overBudget = null;
         sendResponse(pc, DimseCommand.response(C_STORE_RSP, cmd.messageId(), sopClass,
                 cmd.affectedSopInstanceUid(), status));
+    }
+
+    /** A C-FIND: the worklist's matches, each a pending response with its identifier, then the final status. */
+    private void onFind(PresentationContext pc, DimseCommand cmd) throws IOException {
+        WorklistFind.Answer answer;
+        String sopClass = cmd.affectedSopClassUid();
+        if (overBudget != null) {
+            answer = WorklistFind.Answer.failed(StoreStatus.outOfResources(overBudget));
+        } else if (!Uids.MODALITY_WORKLIST_FIND.equals(pc.abstractSyntax())) {
+            answer = WorklistFind.Answer.failed(StoreStatus.sopClassNotSupported(
+                    "only the Modality Worklist (" + Uids.MODALITY_WORKLIST_FIND + ") is queried here"));
+        } else if (sopClass == null || !sopClass.equals(pc.abstractSyntax())) {
+            answer = WorklistFind.Answer.failed(StoreStatus.dataSetDoesNotMatch("SOP class differs from its presentation context"));
+        } else {
+            try {
+                answer = WorklistFind.answer(dataSet.array(), dataSet.size(), pc.transferSyntax(), findHandler);
+            } catch (RuntimeException e) {
+                log.error("association {} from {}: worklist query failed", id, callingAe, e);
+                answer = WorklistFind.Answer.failed(StoreStatus.processingFailure("worklist unavailable; retry later"));
+            }
+        }
+        dataSet.release(1 << 20);
+        reservation.close();
+        overBudget = null;
+        for (byte[] identifier : answer.identifiers()) {
+            sendResponse(pc, DimseCommand.response(C_FIND_RSP, cmd.messageId(), pc.abstractSyntax(), null, PENDING, true));
+            sendDataSet(pc, identifier);
+        }
+        answerFind(pc, cmd, answer.failure(), answer.matched());
+    }
+
+    private void answerFind(PresentationContext pc, DimseCommand cmd, StoreStatus failure, List<WorklistItem> matched)
+            throws IOException {
+        try {
+            if (findHandler != null) {
+                findHandler.answered(failure == null ? matched : List.of(), failure);
+            }
+        } catch (RuntimeException e) {
+            log.warn("association {} from {}: recording a worklist query failed: {}", id, callingAe, e.toString());
+        }
+        sendResponse(pc, DimseCommand.response(C_FIND_RSP, cmd.messageId(), pc.abstractSyntax(), null,
+                failure == null ? StoreStatus.SUCCESS : failure));
+    }
+
+    /** A data set in PDVs no larger than the peer takes. */
+    private void sendDataSet(PresentationContext pc, byte[] data) throws IOException {
+        int maxValue = peerMaxPdu - 6;
+        int at = 0;
+        do {
+            int n = Math.min(maxValue, data.length - at);
+            boolean last = at + n == data.length;
+            byte[] pdu = new byte[12 + n];
+            pdu[0] = P_DATA_TF;
+            Pdu.Writer.putInt(pdu, 2, 6 + n);
+            Pdu.Writer.putInt(pdu, 6, 2 + n);
+            pdu[10] = (byte) pc.id();
+            pdu[11] = (byte) (last ? 0x02 : 0x00);
+            System.arraycopy(data, at, pdu, 12, n);
+            out.write(pdu);
+            at += n;
+        } while (at < data.length);
+        out.flush();
     }
 
     /** One PDU, one write: a response split in two would wait on Nagle and delayed ACKs. */

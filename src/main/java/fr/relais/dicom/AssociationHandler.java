@@ -40,9 +40,13 @@ public interface AssociationHandler {
      * Accept, with the handler that receives this association's objects; caller names who holds
      * the association (a hospital: "hospital:12") for the per-caller bound, or null.
      */
-    record Accept(StoreHandler handler, String caller) implements Decision {
+    record Accept(StoreHandler handler, String caller, FindHandler finder) implements Decision {
         public Accept(StoreHandler handler) {
-            this(handler, null);
+            this(handler, null, null);
+        }
+
+        public Accept(StoreHandler handler, String caller) {
+            this(handler, caller, null);
         }
     }
 
@@ -72,6 +76,19 @@ public interface AssociationHandler {
 
         /** A C-STORE was answered "retry later" before reaching {@link #store} (the reception budget was full). */
         default void askedToRetryLater(String why) {}
+    }
+
+    /**
+     * Answers this association's Modality Worklist C-FINDs, one at a time, on its thread: the
+     * caller's scheduled items; the SCP applies the query's matching keys (PS3.4 C.2.2.2) and
+     * returns the keys asked. A null finder (the {@link Accept} default) refuses the worklist.
+     */
+    interface FindHandler {
+        /** The items this caller may see (its own hospital's), before matching. */
+        java.util.List<WorklistItem> scheduled();
+
+        /** After each C-FIND: the items returned, or the failure status sent (for the audit trail). */
+        default void answered(java.util.List<WorklistItem> returned, StoreStatus failure) {}
     }
 
     /**

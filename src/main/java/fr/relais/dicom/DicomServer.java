@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A C-STORE and C-ECHO service class provider speaking the DICOM upper layer over TCP. One thread
- * per connection, bounded: a connection negotiates within the ARTIM timer in a pool bounded per
+ * A C-STORE, C-ECHO and Modality Worklist C-FIND service class provider speaking the DICOM upper
+ * layer over TCP. One thread per connection, bounded: a connection negotiates within the ARTIM timer in a pool bounded per
  * source, then holds an association slot only once its caller is accepted ({@link Admission});
  * data sets in flight share one {@link ReceptionBudget}. Many hospitals send at once, and one that
  * misbehaves, or a flood of peers that are none, only ends its own connections.
@@ -118,7 +118,7 @@ public final class DicomServer implements AutoCloseable {
         this.acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
-        log.info("DICOM C-STORE/C-ECHO SCP {} listening on port {}{}", settings.aeTitle(), port(), tls == null ? "" : " (TLS)");
+        log.info("DICOM C-STORE/C-ECHO/MWL C-FIND SCP {} listening on port {}{}", settings.aeTitle(), port(), tls == null ? "" : " (TLS)");
     }
 
     private static ServerSocket tlsServerSocket(SSLContext tls, boolean needClientAuth) throws IOException {

@@ -50,13 +50,19 @@ record DimseCommand(int commandField, int messageId, int dataSetType,
 
     /** A response command set; the error comment (LO, 64 chars at most) only for a non-success status. */
     static byte[] response(int commandField, int messageId, String sopClass, String sopInstance, StoreStatus status) {
+        return response(commandField, messageId, sopClass, sopInstance, status, false);
+    }
+
+    /** A response; withDataSet: an identifier follows it (a C-FIND pending response). */
+    static byte[] response(int commandField, int messageId, String sopClass, String sopInstance, StoreStatus status,
+                           boolean withDataSet) {
         ByteArrayOutputStream body = new ByteArrayOutputStream(256);
         if (sopClass != null && !sopClass.isEmpty()) {
             element(body, AFFECTED_SOP_CLASS, uid(sopClass));
         }
         element(body, COMMAND_FIELD, us(commandField));
         element(body, MESSAGE_ID_RESPONDED, us(messageId));
-        element(body, DATA_SET_TYPE, us(0x0101));
+        element(body, DATA_SET_TYPE, us(withDataSet ? 0x0000 : 0x0101));
         element(body, STATUS, us(status.code()));
         if (!status.isSuccess() && status.comment() != null) {
             element(body, ERROR_COMMENT, lo(status.comment()));

@@ -41,4 +41,9 @@ final class LittleEndian {
         System.arraycopy(ascii, 0, padded, 0, ascii.length);
         return padded;
     }
+
+    /** A big-endian 32-bit length, as the upper layer writes its PDV items. */
+    static long u32be(byte[] b, int at) {
+        return ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFFL) << 16) | ((b[at + 2] & 0xFFL) << 8) | (b[at + 3] & 0xFFL);
+    }
 }

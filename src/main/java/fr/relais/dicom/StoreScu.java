@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Sends data sets by C-STORE to another application entity (a hospital's PACS, an AI engine) and
+ * The one DICOM SCU. Sends data sets by C-STORE to another application entity (a hospital's PACS, an AI engine) and
  * returns their statuses: {@link #store} sends one on an association of its own; {@link #open}
  * opens one association for a batch (a whole study), a presentation context per SOP class,
- * released when the session is closed. A refusal, an abort or a timeout is an {@link IOException}
+ * released when the session is closed; on such a session, C-ECHO, and C-FIND and C-MOVE to ask a
+ * PACS for priors ({@link StudyQuery}). A refusal, an abort or a timeout is an {@link IOException}
  * with the reason, for the caller to retry later.
  */
 public final class StoreScu {
@@ -33,7 +34,10 @@ public final class StoreScu {
 
     private static final int A_ASSOCIATE_RQ = 1, A_ASSOCIATE_AC = 2, A_ASSOCIATE_RJ = 3, P_DATA_TF = 4,
             A_RELEASE_RQ = 5, A_RELEASE_RP = 6, A_ABORT = 7;
-    private static final int C_STORE_RQ = 0x0001, C_STORE_RSP = 0x8001, C_ECHO_RQ = 0x0030, C_ECHO_RSP = 0x8030;
+    private static final int C_STORE_RQ = 0x0001, C_STORE_RSP = 0x8001, C_ECHO_RQ = 0x0030, C_ECHO_RSP = 0x8030,
+            C_FIND_RQ = 0x0020, C_FIND_RSP = 0x8020, C_MOVE_RQ = 0x0021, C_MOVE_RSP = 0x8021;
+    /** A C-FIND answer's identifier is a few keys; a larger one is no answer. */
+    private static final int MAX_IDENTIFIER_BYTES = 1 << 20;
     private static final int OUR_MAX_PDU = 64 * 1024;
     private static final int MAX_RESPONSE_PDU = 1 << 20;
 
@@ -147,6 +151,53 @@ public final class StoreScu {
             return readResponse(in, C_ECHO_RSP);
         }
 
+        /**
+         * C-FIND (a Query/Retrieve FIND class): the identifiers of the pending responses and the
+         * final status; the identifier is written in the transfer syntax the peer accepted.
+         */
+        public FindResult find(String sopClassUid, DataSetWriter identifier) throws IOException {
+            Context context = context(sopClassUid);
+            messageId = (messageId % 0xFFFF) + 1;
+            sendPdvs(out, accepted.peerMaxPdu(), context.id(), true, queryCommand(C_FIND_RQ, sopClassUid, messageId, null));
+            sendPdvs(out, accepted.peerMaxPdu(), context.id(), false, identifier.write(context.transferSyntax()));
+            java.util.List<byte[]> found = new java.util.ArrayList<>();
+            while (true) {
+                Message m = readMessage(in, C_FIND_RSP);
+                if (!m.pending()) {
+                    return new FindResult(m.status(), m.comment(), found, context.transferSyntax());
+                }
+                if (m.dataSet() != null) {
+                    found.add(m.dataSet());
+                }
+            }
+        }
+
+        /**
+         * C-MOVE (a Query/Retrieve MOVE class) to the destination AE title: the peer sends the
+         * objects to it on associations of its own; the final status and sub-operation counts.
+         */
+        public MoveResult move(String sopClassUid, String destinationAe, DataSetWriter identifier) throws IOException {
+            Context context = context(sopClassUid);
+            messageId = (messageId % 0xFFFF) + 1;
+            sendPdvs(out, accepted.peerMaxPdu(), context.id(), true,
+                    queryCommand(C_MOVE_RQ, sopClassUid, messageId, destinationAe));
+            sendPdvs(out, accepted.peerMaxPdu(), context.id(), false, identifier.write(context.transferSyntax()));
+            while (true) {
+                Message m = readMessage(in, C_MOVE_RSP);
+                if (!m.pending()) {
+                    return new MoveResult(m.status(), m.comment(), m.completed(), m.failed(), m.warning());
+                }
+            }
+        }
+
+        private Context context(String sopClassUid) throws IOException {
+            Context context = accepted.contexts().get(sopClassUid);
+            if (context == null) {
+                throw new IOException(calledAe + " accepted the association but not " + sopClassUid);
+            }
+            return context;
+        }
+
         /** Releases the association (the statuses are already known: a peer that closes instead is not an error). */
         @Override
         public void close() throws IOException {
@@ -157,6 +208,28 @@ public final class StoreScu {
             } catch (IOException ignored) {
                 // the association is over either way
             }
+        }
+    }
+
+    /** The answer to a C-FIND: final status (0x0000 success), comment, the identifiers found and their syntax. */
+    public record FindResult(int status, String comment, java.util.List<byte[]> identifiers, String transferSyntax) {
+        public boolean succeeded() {
+            return status == 0;
+        }
+    }
+
+    /** The answer to a C-MOVE: final status (0x0000 all moved, 0xB000 some failed), comment, sub-operations. */
+    public record MoveResult(int status, String comment, int completed, int failed, int warning) {
+        public boolean succeeded() {
+            return status == 0;
+        }
+    }
+
+    /** One DIMSE message read: its command's fields and, when one followed, its data set. */
+    private record Message(int field, int status, String comment, int completed, int failed, int warning,
+                           byte[] dataSet) {
+        boolean pending() {
+            return status == 0xFF00 || status == 0xFF01;
         }
     }
 
@@ -354,6 +427,102 @@ public final class StoreScu {
         DimseCommand.element(body, 0x0800, LittleEndian.us(0x0000)); // a data set follows
         DimseCommand.element(body, 0x1000, LittleEndian.uid(sopInstanceUid));
         return withGroupLength(body.toByteArray());
+    }
+
+    private static byte[] queryCommand(int field, String sopClassUid, int messageId, String moveDestination) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(128);
+        DimseCommand.element(body, 0x0002, LittleEndian.uid(sopClassUid));
+        DimseCommand.element(body, 0x0100, LittleEndian.us(field));
+        DimseCommand.element(body, 0x0110, LittleEndian.us(messageId));
+        if (moveDestination != null) {
+            byte[] ae = moveDestination.getBytes(StandardCharsets.US_ASCII);
+            DimseCommand.element(body, 0x0600, ae.length % 2 == 0 ? ae : (moveDestination + " ").getBytes(StandardCharsets.US_ASCII));
+        }
+        DimseCommand.element(body, 0x0700, LittleEndian.us(0)); // priority: medium
+        DimseCommand.element(body, 0x0800, LittleEndian.us(0x0000)); // an identifier follows
+        return withGroupLength(body.toByteArray());
+    }
+
+    /** The next message: its command set, then its data set if the command announces one. */
+    private Message readMessage(DataInputStream in, int responseField) throws IOException {
+        ByteArrayOutputStream command = new ByteArrayOutputStream();
+        ByteArrayOutputStream data = null;
+        boolean commandDone = false;
+        Message m = null;
+        while (true) {
+            byte[] pdu = readPdu(in);
+            int type = pdu[0] & 0xFF;
+            if (type == A_ABORT) {
+                throw new IOException(calledAe + " aborted the association");
+            }
+            if (type != P_DATA_TF) {
+                throw new IOException("expected a DIMSE response from " + calledAe + ", got PDU type " + type);
+            }
+            int pos = 6;
+            while (pos + 6 <= pdu.length) {
+                int length = (int) LittleEndian.u32be(pdu, pos);
+                if (length < 2 || pos + 4 + length > pdu.length) {
+                    throw new IOException("malformed PDV in the response of " + calledAe);
+                }
+                int header = pdu[pos + 5] & 0xFF;
+                boolean isCommand = (header & 1) != 0, last = (header & 2) != 0;
+                if (isCommand) {
+                    command.write(pdu, pos + 6, length - 2);
+                    if (last) {
+                        commandDone = true;
+                        m = parseResponse(command.toByteArray(), responseField);
+                        data = m.dataSet() == null ? null : new ByteArrayOutputStream();
+                        if (data == null) {
+                            return m;
+                        }
+                    }
+                } else {
+                    if (!commandDone || data == null) {
+                        throw new IOException("a data set from " + calledAe + " without its command");
+                    }
+                    if (data.size() + length > MAX_IDENTIFIER_BYTES) {
+                        throw new IOException("an identifier from " + calledAe + " larger than " + MAX_IDENTIFIER_BYTES);
+                    }
+                    data.write(pdu, pos + 6, length - 2);
+                    if (last) {
+                        return new Message(m.field(), m.status(), m.comment(), m.completed(), m.failed(), m.warning(),
+                                data.toByteArray());
+                    }
+                }
+                pos += 4 + length;
+            }
+        }
+    }
+
+    /** A response command set; its dataSet is an empty array when a data set follows, else null. */
+    private Message parseResponse(byte[] b, int responseField) throws IOException {
+        int pos = 0, code = -1, field = -1, dataSetType = 0x0101, completed = 0, failed = 0, warning = 0;
+        String comment = null;
+        while (pos + 8 <= b.length) {
+            int element = LittleEndian.u16(b, pos + 2);
+            int length = (int) LittleEndian.u32(b, pos + 4);
+            pos += 8;
+            if (length < 0 || pos + length > b.length) {
+                throw new IOException("malformed DIMSE response from " + calledAe);
+            }
+            int us = length >= 2 ? LittleEndian.u16(b, pos) : -1;
+            switch (element) {
+                case 0x0100 -> field = us;
+                case 0x0800 -> dataSetType = us;
+                case 0x0900 -> code = us;
+                case 0x0902 -> comment = new String(b, pos, length, StandardCharsets.US_ASCII).trim();
+                case 0x1021 -> completed = us;
+                case 0x1022 -> failed = us;
+                case 0x1023 -> warning = us;
+                default -> { /* remaining sub-operations, UIDs: not needed */ }
+            }
+            pos += length;
+        }
+        if (field != responseField || code < 0) {
+            throw new IOException(String.format("the answer of %s is not the response 0x%04X expected", calledAe,
+                    responseField));
+        }
+        return new Message(field, code, comment, completed, failed, warning, dataSetType == 0x0101 ? null : new byte[0]);
     }
 
     private static byte[] readPdu(DataInputStream in) throws IOException {

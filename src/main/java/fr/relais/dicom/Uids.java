@@ -11,6 +11,15 @@ public final class Uids {
     public static final String APPLICATION_CONTEXT = "1.2.840.10008.3.1.1.1";
     public static final String VERIFICATION = "1.2.840.10008.1.1";
 
+    /** Modality Worklist Information Model – FIND (PS3.4 K.6.1): what the door answers C-FIND on. */
+    public static final String MODALITY_WORKLIST_FIND = "1.2.840.10008.5.1.4.31";
+    /** Query/Retrieve FIND classes: proposed to us they get a C-FIND failure with the reason, not silence. */
+    static final Set<String> QUERY_RETRIEVE_FIND = Set.of("1.2.840.10008.5.1.4.1.2.1.1", "1.2.840.10008.5.1.4.1.2.2.1",
+            "1.2.840.10008.5.1.4.1.2.3.1");
+    /** Study Root Query/Retrieve – FIND and – MOVE: what Relais asks a hospital's PACS for priors. */
+    public static final String STUDY_ROOT_FIND = "1.2.840.10008.5.1.4.1.2.2.1";
+    public static final String STUDY_ROOT_MOVE = "1.2.840.10008.5.1.4.1.2.2.2";
+
     public static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
     public static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
 

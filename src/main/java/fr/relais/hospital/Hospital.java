@@ -10,4 +10,4 @@ import java.util.List;
  */
 public record Hospital(long id, String name, String finess, String timeZone, int retentionDays,
                        List<String> aeTitles, List<String> certificateFingerprints, List<String> certificateSubjects,
-                       List<String> networks, OffsetDateTime createdAt) {}
+                       List<String> networks, OffsetDateTime createdAt, PacsSettings pacs) {}

@@ -65,13 +65,17 @@ public class HospitalDirectory implements Zones.HospitalTimeZones {
 
     /** The hospital behind a calling AE title, with its certificates and networks. */
     public Optional<Caller> findCaller(String callingAeTitle) {
-        return findByCallingAeTitle(callingAeTitle).map(h -> new Caller(h,
+        return findByCallingAeTitle(callingAeTitle).map(this::withIdentity);
+    }
+
+    private Caller withIdentity(HospitalRef h) {
+        return new Caller(h,
                 jdbc.sql("select sha256 from hospital_certificate_fingerprint where hospital_id = :id")
                         .param("id", h.id()).query(String.class).list(),
                 jdbc.sql("select subject_canonical from hospital_certificate_subject where hospital_id = :id")
                         .param("id", h.id()).query(String.class).list(),
                 jdbc.sql("select network::text from hospital_network where hospital_id = :id")
-                        .param("id", h.id()).query(String.class).list().stream().map(Cidr::parse).toList()));
+                        .param("id", h.id()).query(String.class).list().stream().map(Cidr::parse).toList());
     }
 
     /**
@@ -128,6 +132,23 @@ public class HospitalDirectory implements Zones.HospitalTimeZones {
                 .param("subject", CertificateIdentity.canonicalSubject(certificate))
                 .query(HospitalRef.class)
                 .optional();
+    }
+
+    /**
+     * The hospital whose PACS calls with this AE title (sending back the priors Relais asked for),
+     * with the same certificates and networks as its scanners.
+     */
+    public Optional<Caller> findPacsCaller(String callingAeTitle) {
+        return jdbc.sql("""
+                select h.id, h.name, h.retention_days
+                from hospital_pacs p join hospital h on h.id = p.hospital_id where p.ae_title = :ae""")
+                .param("ae", callingAeTitle).query(HospitalRef.class).optional().map(this::withIdentity);
+    }
+
+    /** The hospital's PACS, if it has one to query for priors. */
+    public Optional<PacsSettings> pacsOf(long hospitalId) {
+        return jdbc.sql(HospitalService.SELECT_PACS + " where hospital_id = :id").param("id", hospitalId)
+                .query((rs, n) -> HospitalService.pacsRow(rs)).optional();
     }
 
     public Optional<HospitalRef> findById(long hospitalId) {

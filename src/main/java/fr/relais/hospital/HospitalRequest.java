@@ -41,7 +41,9 @@ public record HospitalRequest(
         @Size(max = 32, message = "{hospital.certificates.tooMany}")
         List<@CallerIdentity(CallerIdentity.Kind.SUBJECT) String> certificateSubjects,
         @Size(max = 64, message = "{hospital.networks.tooMany}")
-        List<@CallerIdentity(CallerIdentity.Kind.NETWORK) String> networks) {
+        List<@CallerIdentity(CallerIdentity.Kind.NETWORK) String> networks,
+        @jakarta.validation.Valid
+        PacsSettings pacs) {
 
     public static final int DEFAULT_RETENTION_DAYS = 90;
 
@@ -63,6 +65,17 @@ public record HospitalRequest(
         certificateFingerprints = normalized(certificateFingerprints, CertificateIdentity::fingerprint);
         certificateSubjects = normalized(certificateSubjects, CertificateIdentity::subject);
         networks = normalized(networks, HospitalRequest::network);
+    }
+
+    /** The PACS left out (null): kept as registered on an update, none on a creation. */
+    public HospitalRequest(String name, String finess, String timeZone, Integer retentionDays, List<String> aeTitles,
+                           List<String> certificateFingerprints, List<String> certificateSubjects, List<String> networks) {
+        this(name, finess, timeZone, retentionDays, aeTitles, certificateFingerprints, certificateSubjects, networks, null);
+    }
+
+    /** The form's PACS section: the registered one, or an empty one. */
+    public PacsSettings pacsForm() {
+        return pacs == null ? PacsSettings.none() : pacs;
     }
 
     /** The hospital as before, on the plain port from anywhere and with no certificate registered. */
@@ -120,7 +133,7 @@ public record HospitalRequest(
 
     /** An empty form with the defaults filled in. */
     public static HospitalRequest blank() {
-        return new HospitalRequest(null, null, null, null, null, List.of(), List.of(), List.of());
+        return new HospitalRequest(null, null, null, null, null, List.of(), List.of(), List.of(), PacsSettings.none());
     }
 
     /** The AE title lines of the form: the titles, then empty lines to add more (three lines at least). */
@@ -135,7 +148,8 @@ public record HospitalRequest(
     static HospitalRequest of(Hospital hospital) {
         return new HospitalRequest(hospital.name(), hospital.finess(), hospital.timeZone(),
                 hospital.retentionDays(), hospital.aeTitles(), hospital.certificateFingerprints(),
-                hospital.certificateSubjects(), hospital.networks());
+                hospital.certificateSubjects(), hospital.networks(),
+                hospital.pacs() == null ? PacsSettings.none() : hospital.pacs());
     }
 
     /** Only a-z: upper-casing "ß" or "ﬁ" would turn a refused character into valid ASCII. */

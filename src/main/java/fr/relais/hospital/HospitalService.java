@@ -46,6 +46,18 @@ public class HospitalService {
 
     private record Holder(String value, long hospitalId, String hospitalName) {}
 
+    static final String SELECT_PACS = "select hospital_id, ae_title, host, port, max_priors, max_years, relevance from hospital_pacs";
+
+    static PacsSettings pacsRow(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new PacsSettings(rs.getString("ae_title"), rs.getString("host"), rs.getInt("port"), rs.getInt("max_priors"),
+                rs.getInt("max_years"), rs.getString("relevance"));
+    }
+
+    private PacsSettings pacsOf(long id) {
+        return jdbc.sql(SELECT_PACS + " where hospital_id = :id").param("id", id).query((rs, n) -> pacsRow(rs))
+                .optional().orElse(null);
+    }
+
     private static final String SELECT_ROW = "select id, name, finess, time_zone, retention_days, created_at from hospital";
 
     private final JdbcClient jdbc;
@@ -72,9 +84,11 @@ public class HospitalService {
         Map<Long, List<String>> fingerprints = valuesByHospital(FINGERPRINTS + " order by sha256");
         Map<Long, List<String>> subjects = valuesByHospital(SUBJECTS + " order by subject");
         Map<Long, List<String>> networks = valuesByHospital(NETWORKS + " order by network");
+        Map<Long, PacsSettings> pacs = new java.util.HashMap<>();
+        jdbc.sql(SELECT_PACS).query((rs, n) -> pacs.put(rs.getLong("hospital_id"), pacsRow(rs))).list();
         return rows.stream().map(r -> toHospital(r, titles.getOrDefault(r.id(), List.of()),
                 new Identity(fingerprints.getOrDefault(r.id(), List.of()), subjects.getOrDefault(r.id(), List.of()),
-                        networks.getOrDefault(r.id(), List.of())))).toList();
+                        networks.getOrDefault(r.id(), List.of())), pacs.get(r.id()))).toList();
     }
 
     private Map<Long, List<String>> valuesByHospital(String sql) {
@@ -101,12 +115,12 @@ public class HospitalService {
 
     public Optional<Hospital> find(long id) {
         return jdbc.sql(SELECT_ROW + " where id = :id").param("id", id).query(Row.class).optional()
-                .map(r -> toHospital(r, titlesOf(id), identityOf(id)));
+                .map(r -> toHospital(r, titlesOf(id), identityOf(id), pacsOf(id)));
     }
 
     public Optional<Hospital> findByName(String name) {
         return jdbc.sql(SELECT_ROW + " where name = :name").param("name", name).query(Row.class).optional()
-                .map(r -> toHospital(r, titlesOf(r.id()), identityOf(r.id())));
+                .map(r -> toHospital(r, titlesOf(r.id()), identityOf(r.id()), pacsOf(r.id())));
     }
 
     @Transactional
@@ -129,7 +143,7 @@ public class HospitalService {
             throw conflictFrom(raced, request);
         }
         audit.record(actor.username(), "HOSPITAL_CREATED", "hospital:" + id, actor.source(), AuditLog.Outcome.SUCCESS,
-                describe(request.aeTitles(), identityOf(id)));
+                describe(request.aeTitles(), identityOf(id), pacsOf(id)));
         return get(id);
     }
 
@@ -162,7 +176,7 @@ public class HospitalService {
             throw conflictFrom(raced, request);
         }
         audit.record(actor.username(), "HOSPITAL_UPDATED", "hospital:" + id, actor.source(), AuditLog.Outcome.SUCCESS,
-                describe(request.aeTitles(), identityOf(id)));
+                describe(request.aeTitles(), identityOf(id), pacsOf(id)));
         return get(id);
     }
 
@@ -179,8 +193,20 @@ public class HospitalService {
         audit.record(actor.username(), "HOSPITAL_DELETED", "hospital:" + id, actor.source(), AuditLog.Outcome.SUCCESS, null);
     }
 
-    /** Replaces each list the request gives; a list it leaves out (null) stays as registered. */
+    /** Replaces each list the request gives; a list it leaves out (null) stays as registered, as does the PACS. */
     private void replaceIdentity(long id, HospitalRequest request) {
+        if (request.pacs() != null) {
+            jdbc.sql("delete from hospital_pacs where hospital_id = :id").param("id", id).update();
+            PacsSettings p = request.pacs();
+            if (p.configured()) {
+                jdbc.sql("""
+                        insert into hospital_pacs (hospital_id, ae_title, host, port, max_priors, max_years, relevance)
+                        values (:id, :ae, :host, :port, :maxPriors, :maxYears, :relevance)""")
+                        .param("id", id).param("ae", p.aeTitle()).param("host", p.host()).param("port", p.port())
+                        .param("maxPriors", p.maxPriors()).param("maxYears", p.maxYears()).param("relevance", p.relevance())
+                        .update();
+            }
+        }
         if (request.certificateFingerprints() != null) {
             jdbc.sql("delete from hospital_certificate_fingerprint where hospital_id = :id").param("id", id).update();
             for (String sha256 : request.certificateFingerprints()) {
@@ -208,12 +234,14 @@ public class HospitalService {
     }
 
     /** The audit entry's detail: everything that identifies the hospital on the network, as now saved. */
-    private static String describe(List<String> titles, Identity identity) {
+    private static String describe(List<String> titles, Identity identity, PacsSettings pacs) {
         return "AE titles " + String.join(", ", titles)
                 + "; certificates " + (identity.fingerprints().isEmpty() && identity.subjects().isEmpty() ? "none"
                         : String.join(", ", concat(identity.fingerprints().stream().map(f -> "SHA-256 " + f).toList(),
                                 identity.subjects().stream().map(d -> "subject " + d).toList())))
-                + "; networks " + (identity.networks().isEmpty() ? "any" : String.join(", ", identity.networks()));
+                + "; networks " + (identity.networks().isEmpty() ? "any" : String.join(", ", identity.networks()))
+                + "; PACS " + (pacs == null ? "none" : pacs.aeTitle() + "@" + pacs.host() + ":" + pacs.port() + ", "
+                        + pacs.maxPriors() + " priors, " + pacs.maxYears() + " years, " + pacs.relevance());
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -252,6 +280,7 @@ public class HospitalService {
                                 h.value(), h.hospitalName());
                     });
         }
+        checkPacsTitle(request, self);
         for (Holder holder : holdersOf(request.aeTitles())) {
             if (self == null || holder.hospitalId() != self) {
                 throw new ConflictException("aeTitles", "hospital.aeTitle.taken",
@@ -273,6 +302,33 @@ public class HospitalService {
                     throw new ConflictException("finess", "hospital.finess.taken",
                             "FINESS " + request.finess() + " is already " + other.hospitalName(),
                             request.finess(), other.hospitalName());
+                });
+    }
+
+    /** A PACS's AE title is no scanner's (its images are priors, a scanner's are exams), and one hospital's. */
+    private void checkPacsTitle(HospitalRequest request, Long self) {
+        if (!request.aeTitles().isEmpty()) {
+            jdbc.sql("select ae_title from hospital_pacs where ae_title in (:titles) order by ae_title")
+                    .param("titles", request.aeTitles()).query(String.class).list().stream().findFirst()
+                    .ifPresent(ae -> {
+                        throw new ConflictException("aeTitles", "hospital.aeTitle.pacs",
+                                "AE title " + ae + " is a PACS's, not a scanner's", ae);
+                    });
+        }
+        if (request.pacs() == null || !request.pacs().configured()) {
+            return;
+        }
+        String ae = request.pacs().aeTitle();
+        if (request.aeTitles().contains(ae) || !holdersOf(List.of(ae)).isEmpty()) {
+            throw new ConflictException("pacs.aeTitle", "hospital.pacs.aeTitle.scanner",
+                    "AE title " + ae + " is a scanner's; the PACS needs its own", ae);
+        }
+        jdbc.sql("select h.id, h.name from hospital_pacs p join hospital h on h.id = p.hospital_id where p.ae_title = :ae")
+                .param("ae", ae).query((rs, n) -> new Holder(ae, rs.getLong("id"), rs.getString("name"))).optional()
+                .filter(h -> self == null || h.hospitalId() != self)
+                .ifPresent(h -> {
+                    throw new ConflictException("pacs.aeTitle", "hospital.pacs.aeTitle.taken",
+                            "AE title " + ae + " is already the PACS of " + h.hospitalName(), ae, h.hospitalName());
                 });
     }
 
@@ -309,9 +365,9 @@ public class HospitalService {
                 .param("id", id).query(String.class).list();
     }
 
-    private static Hospital toHospital(Row r, List<String> titles, Identity identity) {
+    private static Hospital toHospital(Row r, List<String> titles, Identity identity, PacsSettings pacs) {
         return new Hospital(r.id(), r.name(), r.finess(), r.timeZone(), r.retentionDays(), List.copyOf(titles),
-                identity.fingerprints(), identity.subjects(), identity.networks(), r.createdAt());
+                identity.fingerprints(), identity.subjects(), identity.networks(), r.createdAt(), pacs);
     }
 
     /** The hospital's zone as given; the reading centers' when none was given. */

@@ -10,6 +10,8 @@ import fr.relais.hospital.HospitalDirectory;
 import fr.relais.hospital.HospitalDirectory.Caller;
 import fr.relais.hospital.HospitalDirectory.HospitalRef;
 import fr.relais.platform.RelaisProperties;
+import fr.relais.request.ModalityWorklist;
+import fr.relais.dicom.WorklistItem;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -22,7 +24,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The DICOM door: C-STORE and C-ECHO on port 11112 for registered hospitals. The calling AE title
+ * The DICOM door: C-STORE, C-ECHO and the Modality Worklist (C-FIND, {@link ModalityWorklist}) on
+ * port 11112 for registered hospitals. The calling AE title
  * says which hospital is sending; an unknown one is refused at association time and audited, and so
  * is a known one calling from outside the hospital's networks or, on the TLS port, without a
  * certificate registered on that hospital ({@link HospitalDirectory#refusal}). A
@@ -46,14 +49,16 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
     private final SslBundles sslBundles;
     private final ReceptionBudget budget;
     private final IntakeRecovery recovery;
+    private final ModalityWorklist worklist;
 
     /** The actor of refusals of callers that are no hospital: their AE title is in the detail. */
     static final String UNKNOWN_CALLER = "dicom:unknown";
 
     DicomDoor(RelaisProperties properties, HospitalDirectory hospitals, IntakeService intake, AuditLog audit,
               RefusedAttempts refusals, List<PeerDoor> peers, SslBundles sslBundles, IntakeRecovery recovery,
-              MeterRegistry meters, ReceptionAudit receptions) {
+              MeterRegistry meters, ReceptionAudit receptions, ModalityWorklist worklist) {
         this.receptions = receptions;
+        this.worklist = worklist;
         this.recovery = recovery;
         this.refusals = refusals;
         this.sslBundles = sslBundles;
@@ -162,7 +167,8 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
                     address(request), Outcome.REJECTED, refusal.get());
             return new Reject(RejectReason.CALLING_AE_NOT_RECOGNIZED, refusal.get());
         }
-        return new Accept(new HospitalSession(hospital, request), "hospital:" + hospital.id());
+        return new Accept(new HospitalSession(hospital, request), "hospital:" + hospital.id(),
+                new WorklistSession(hospital, request));
     }
 
     @Override
@@ -179,6 +185,34 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
 
     private static String address(AssociationRequest request) {
         return request.peer() == null ? null : request.peer().getAddress().getHostAddress();
+    }
+
+    /**
+     * One hospital's Modality Worklist queries: its own scheduled requests only, each answer
+     * audited (it names patients) with the exams it returned, each failure with its reason.
+     */
+    private final class WorklistSession implements FindHandler {
+        private final HospitalRef hospital;
+        private final AssociationRequest request;
+
+        WorklistSession(HospitalRef hospital, AssociationRequest request) {
+            this.hospital = hospital;
+            this.request = request;
+        }
+
+        @Override
+        public List<WorklistItem> scheduled() {
+            return worklist.scheduled(hospital.id(), request.callingAeTitle());
+        }
+
+        @Override
+        public void answered(List<WorklistItem> returned, StoreStatus failure) {
+            audit.record("dicom:" + request.callingAeTitle(), "MWL_QUERY", "hospital:" + hospital.id(), address(request),
+                    failure == null ? Outcome.SUCCESS : Outcome.REJECTED,
+                    failure != null ? String.format("status 0x%04X: %s", failure.code(), failure.comment())
+                            : returned.size() + " items" + (returned.isEmpty() ? "" : ": "
+                            + String.join(", ", returned.stream().map(WorklistItem::reference).toList())));
+        }
     }
 
     /** One hospital's association: what it sent is audited when it ends, once per study (and once for what was refused). */
@@ -210,26 +244,16 @@ public class DicomDoor implements SmartLifecycle, AssociationHandler {
             if (!outcome.stored() && firstRefusal == null) {
                 firstRefusal = outcome.reason();
             }
-            return switch (outcome.result()) {
-                case STORED, ALREADY_STORED -> {
-                    stored++;
-                    received.add(outcome);
-                    yield StoreStatus.SUCCESS;
-                }
-                case UNSUPPORTED_CLASS -> {
-                    refused++;
-                    yield StoreStatus.sopClassNotSupported(outcome.reason());
-                }
-                case INVALID, MISMATCH -> {
-                    refused++;
-                    yield StoreStatus.cannotUnderstand(outcome.reason());
-                }
-                case FAILED -> {
-                    refused++;
-                    askedToRetryLater(outcome.reason());
-                    yield StoreStatus.outOfResources(outcome.reason());
-                }
-            };
+            if (outcome.stored()) {
+                stored++;
+                received.add(outcome);
+            } else {
+                refused++;
+            }
+            if (outcome.result() == IntakeService.Result.FAILED) {
+                askedToRetryLater(outcome.reason());
+            }
+            return outcome.dicomStatus();
         }
 
         /** Recorded once per association, however many of its images are refused, for the hospital's pages. */

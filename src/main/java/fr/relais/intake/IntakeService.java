@@ -59,12 +59,30 @@ public class IntakeService {
         public boolean stored() {
             return result == Result.STORED || result == Result.ALREADY_STORED;
         }
+
+        /** The C-STORE status that tells the sender: success, or the failure with the reason. */
+        public fr.relais.dicom.AssociationHandler.StoreStatus dicomStatus() {
+            return switch (result) {
+                case STORED, ALREADY_STORED -> fr.relais.dicom.AssociationHandler.StoreStatus.SUCCESS;
+                case UNSUPPORTED_CLASS -> fr.relais.dicom.AssociationHandler.StoreStatus.sopClassNotSupported(reason);
+                case INVALID, MISMATCH -> fr.relais.dicom.AssociationHandler.StoreStatus.cannotUnderstand(reason);
+                case FAILED -> fr.relais.dicom.AssociationHandler.StoreStatus.outOfResources(reason);
+            };
+        }
     }
 
-    /** Who sent an object: written into its meta header, read back by the recovery. */
-    record Provenance(long hospitalId, String source) {
+    /**
+     * Who sent an object: written into its meta header, read back by the recovery. prior: fetched
+     * from the hospital's PACS as a prior, never an exam of its own.
+     */
+    record Provenance(long hospitalId, String source, boolean prior) {
+        Provenance(long hospitalId, String source) {
+            this(hospitalId, source, false);
+        }
+
         byte[] encode() {
-            return ("hospital=" + hospitalId + "\nsource=" + source + "\n").getBytes(StandardCharsets.US_ASCII);
+            return ("hospital=" + hospitalId + "\nsource=" + source + "\n" + (prior ? "prior=1\n" : ""))
+                    .getBytes(StandardCharsets.US_ASCII);
         }
 
         static Provenance decode(byte[] bytes) {
@@ -73,15 +91,18 @@ public class IntakeService {
             }
             Long hospital = null;
             String source = null;
+            boolean prior = false;
             for (String line : new String(bytes, StandardCharsets.US_ASCII).split("\n")) {
                 String l = line.replace("\0", "").trim();
                 if (l.startsWith("hospital=")) {
                     hospital = Long.valueOf(l.substring("hospital=".length()));
                 } else if (l.startsWith("source=")) {
                     source = l.substring("source=".length());
+                } else if (l.equals("prior=1")) {
+                    prior = true;
                 }
             }
-            return hospital == null || source == null ? null : new Provenance(hospital, source);
+            return hospital == null || source == null ? null : new Provenance(hospital, source, prior);
         }
     }
 
@@ -122,9 +143,22 @@ public class IntakeService {
                 .query(java.time.OffsetDateTime.class).optional().map(java.time.OffsetDateTime::toInstant);
     }
 
+    /** The hospital's study with this UID if it holds images (a prior already here need not be fetched). */
+    public Optional<Long> storedStudy(long hospitalId, String studyUid) {
+        return jdbc.sql("select id from study where hospital_id = :h and study_uid = :uid and instance_count > 0")
+                .param("h", hospitalId).param("uid", studyUid).query(Long.class).optional();
+    }
+
     /** A data set received by C-STORE, with the UIDs its command announced. */
     public Outcome receiveDataSet(HospitalRef hospital, String callingAe, String commandSopClass,
                                   String commandSopInstance, String transferSyntax, byte[] data, int length) {
+        return receiveDataSet(new Provenance(hospital.id(), callingAe), callingAe, commandSopClass, commandSopInstance,
+                transferSyntax, data, length, studyUid -> true);
+    }
+
+    private Outcome receiveDataSet(Provenance provenance, String callingAe, String commandSopClass,
+                                   String commandSopInstance, String transferSyntax, byte[] data, int length,
+                                   java.util.function.Predicate<String> requested) {
         DicomHeader header;
         try {
             header = DicomHeader.parse(transferSyntax, data, length);
@@ -134,8 +168,24 @@ public class IntakeService {
         if (!header.sopClassUid().equals(commandSopClass) || !header.sopInstanceUid().equals(commandSopInstance)) {
             return invalid("data set UIDs differ from the C-STORE command");
         }
-        return storeAndIndex(new Provenance(hospital.id(), callingAe), callingAe, header, transferSyntax,
-                new Segment(data, 0, length));
+        if (!requested.test(header.studyInstanceUid())) {
+            refusedCounter.increment();
+            return new Outcome(Result.MISMATCH, "study " + header.studyInstanceUid() + " was not asked of this PACS",
+                    header);
+        }
+        return storeAndIndex(provenance, callingAe, header, transferSyntax, new Segment(data, 0, length));
+    }
+
+    /**
+     * A data set the hospital's PACS sent because Relais asked it for priors (C-MOVE): stored and
+     * indexed like any other, encrypted, but as a study without an exam of its own (no new exam, no
+     * unmatched entry); refused unless requested says its study was asked for.
+     */
+    public Outcome receivePriorDataSet(HospitalRef hospital, String callingAe, String commandSopClass,
+                                       String commandSopInstance, String transferSyntax, byte[] data, int length,
+                                       java.util.function.Predicate<String> requested) {
+        return receiveDataSet(new Provenance(hospital.id(), callingAe, true), callingAe, commandSopClass,
+                commandSopInstance, transferSyntax, data, length, requested);
     }
 
     /**
@@ -360,7 +410,8 @@ public class IntakeService {
             added = Boolean.TRUE.equals(tx.execute(status -> {
                 // Durability comes from the fsync'd object (see the class comment), not from this commit.
                 jdbc.sql("set local synchronous_commit to off").update();
-                long studyId = index.ensureStudy(provenance.hospitalId(), header, receivedAt, provenance.source());
+                long studyId = index.ensureStudy(provenance.hospitalId(), header, receivedAt, provenance.source(),
+                        !provenance.prior());
                 study[0] = studyId;
                 long seriesId = index.ensureSeries(studyId, header);
                 // Locked before the study's counters: a signature, a rejection or a purge waits for this

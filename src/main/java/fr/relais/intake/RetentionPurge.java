@@ -29,7 +29,8 @@ import java.util.Set;
  * came, or from the day a study went to the unmatched list (a cancelled or refused request's images
  * wait there, where a coordinator sees them, rather than in the closed exam). Exams on legal hold
  * keep theirs. Requests, reports and the audit trail stay; the exam
- * becomes PURGED.
+ * becomes PURGED. The priors fetched from the hospital's PACS for an exam (studies without an exam
+ * of their own) go with it, unless another exam not yet purged was given them too.
  *
  * <p>Crash-safe and idempotent: each exam is first claimed (locked, checked, marked as being
  * purged, after which a legal hold is refused), then its files go, then, in one transaction, the
@@ -143,9 +144,17 @@ public class RetentionPurge {
         if (!claimed) {
             return false;
         }
+        // The priors fetched from the hospital's PACS for this exam go with it, unless another exam still needs them.
+        List<Long> studies = new java.util.ArrayList<>(List.of(e.studyId()));
+        studies.addAll(jdbc.sql("""
+                select p.study_id from prior_study p where p.exam_id = :exam and p.study_id is not null
+                  and not exists (select 1 from exam own where own.study_id = p.study_id)
+                  and not exists (select 1 from prior_study q join exam x on x.id = q.exam_id
+                                  where q.study_id = p.study_id and q.exam_id <> :exam and x.state <> 'PURGED')""")
+                .param("exam", e.examId()).query(Long.class).list());
         List<String> keys = jdbc.sql("""
-                select i.object_key from instance i join series x on x.id = i.series_id where x.study_id = :study""")
-                .param("study", e.studyId()).query(String.class).list();
+                select i.object_key from instance i join series x on x.id = i.series_id where x.study_id in (:studies)""")
+                .param("studies", studies).query(String.class).list();
         for (String key : keys) {
             try {
                 store.delete(key);
@@ -160,12 +169,13 @@ public class RetentionPurge {
             if (!PURGEABLE.contains(state)) {
                 return false;
             }
-            jdbc.sql("delete from instance where series_id in (select id from series where study_id = :study)")
-                    .param("study", e.studyId()).update();
-            jdbc.sql("update study set instance_count = 0 where id = :study").param("study", e.studyId()).update();
+            jdbc.sql("delete from instance where series_id in (select id from series where study_id in (:studies))")
+                    .param("studies", studies).update();
+            jdbc.sql("update study set instance_count = 0 where id in (:studies)").param("studies", studies).update();
             exams.move(e.examId(), ExamState.PURGED, now, ExamLifecycle.SYSTEM, "retention of hospital " + e.hospitalId());
             audit.record(ExamLifecycle.SYSTEM, "IMAGES_PURGED", "exam:" + e.examId(), null, AuditLog.Outcome.SUCCESS,
-                    e.instances() + " instances, " + e.bytes() + " bytes, retention of hospital " + e.hospitalId());
+                    e.instances() + " instances, " + e.bytes() + " bytes, retention of hospital " + e.hospitalId()
+                            + (studies.size() > 1 ? ", with " + (studies.size() - 1) + " priors fetched for it" : ""));
             return true;
         }));
     }

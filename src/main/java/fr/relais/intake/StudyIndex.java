@@ -49,19 +49,22 @@ class StudyIndex {
         }
     });
 
-    /** The study's id, creating patient, study and exam on its first instance. */
-    long ensureStudy(long hospitalId, DicomHeader h, Instant now, String actor) {
+    /**
+     * The study's id, creating patient, study and (attach: the matcher gives it) exam on its first
+     * instance; a prior fetched from the hospital's PACS gets no exam.
+     */
+    long ensureStudy(long hospitalId, DicomHeader h, Instant now, String actor, boolean attach) {
         String cacheKey = "study:" + hospitalId + ":" + h.studyInstanceUid();
         Long cached = knownIds.get(cacheKey);
         if (cached != null) {
             return cached;
         }
-        long id = findOrCreateStudy(hospitalId, h, now, actor);
+        long id = findOrCreateStudy(hospitalId, h, now, actor, attach);
         rememberAfterCommit(cacheKey, id);
         return id;
     }
 
-    private long findOrCreateStudy(long hospitalId, DicomHeader h, Instant now, String actor) {
+    private long findOrCreateStudy(long hospitalId, DicomHeader h, Instant now, String actor, boolean attach) {
         Optional<Long> existing = findStudy(hospitalId, h.studyInstanceUid());
         if (existing.isPresent()) {
             return existing.get();
@@ -93,6 +96,9 @@ class StudyIndex {
                 .optional();
         if (created.isEmpty()) {
             return findStudy(hospitalId, h.studyInstanceUid()).orElseThrow();
+        }
+        if (!attach) {
+            return created.get();
         }
         matcher.attach(new StudyMatcher.ArrivingStudy(hospitalId, created.get(), h.accessionNumber(), identity,
                 h.modality()), now, actor);

@@ -39,8 +39,7 @@ class DicomWebIndex {
                        (select string_agg(distinct x.modality, '\\') from series x where x.study_id = s.id) as modalities,
                        (select count(*) from series x where x.study_id = s.id) as series_count,
                        s.instance_count
-                from study s join exam e on e.study_id = s.id
-                where """).append(' ').append(StudyAccess.CONDITION);
+                from""").append(' ').append(StudyAccess.STUDY_AND_EXAM).append(" where ").append(StudyAccess.READABLE);
         Map<String, Object> params = new LinkedHashMap<>();
         if (studyUid != null) {
             sql.append(" and s.study_uid = :uid");
@@ -123,10 +122,10 @@ class DicomWebIndex {
      */
     java.util.Optional<String> readableObject(AccountPrincipal user, String studyUid, String seriesUid, String sopInstanceUid) {
         return access.bind(jdbc.sql("""
-                        select i.object_key from study s join exam e on e.study_id = s.id
+                        select i.object_key from study s left join exam e on e.study_id = s.id
                         join series x on x.study_id = s.id join instance i on i.series_id = x.id
                         where s.study_uid = :study and x.series_uid = :series and i.sop_instance_uid = :sop and"""
-                        + " " + StudyAccess.CONDITION + " order by s.id desc limit 1")
+                        + " " + StudyAccess.READABLE + " order by s.id desc limit 1")
                         .param("study", studyUid).param("series", seriesUid).param("sop", sopInstanceUid), user)
                 .query(String.class).optional();
     }

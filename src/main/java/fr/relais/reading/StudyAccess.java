@@ -34,10 +34,14 @@ public class StudyAccess {
      * The exam's report was signed by the reader within the author's window: they may look again
      * (read-only) for addenda and the hospital's questions. Read from the exam's log.
      */
-    private static final String SIGNED_BY_READER = """
-            (e.state in ('REPORTED', 'DELIVERED') and exists (
-                select 1 from exam_event signed where signed.exam_id = e.id and signed.to_state = 'REPORTED'
-                and signed.actor = :readerName and signed.at > :authorSince))""";
+    private static final String SIGNED_BY_READER = signedByReader("e");
+
+    private static String signedByReader(String e) {
+        return """
+            (%1$s.state in ('REPORTED', 'DELIVERED') and exists (
+                select 1 from exam_event signed where signed.exam_id = %1$s.id and signed.to_state = 'REPORTED'
+                and signed.actor = :readerName and signed.at > :authorSince))""".formatted(e);
+    }
 
     /** The condition on {@code e} (exam) for the parameters {@link #bind} sets. */
     static final String CONDITION = """
@@ -55,9 +59,30 @@ public class StudyAccess {
      * The condition on {@code e} alone: who may open the exam itself (its viewer), whether or not
      * images have arrived. Priors are read through {@link #CONDITION}, never opened as the exam.
      */
-    static final String EXAM_CONDITION = """
-            e.state not in (:hiddenStates)
-            and (:privileged or (e.state = 'IN_READING' and e.claimed_by = :reader) or """ + SIGNED_BY_READER + ")";
+    static final String EXAM_CONDITION = examCondition("e");
+
+    private static String examCondition(String e) {
+        return """
+            %1$s.state not in (:hiddenStates)
+            and (:privileged or (%1$s.state = 'IN_READING' and %1$s.claimed_by = :reader) or """.formatted(e)
+                + signedByReader(e) + ")";
+    }
+
+    /**
+     * The studies fetched from the hospital's PACS as priors of an exam (they have no exam of their
+     * own): readable by whoever may open that exam.
+     */
+    static final String FETCHED_PRIOR = "s.id in (select p.study_id from prior_study p join exam px on px.id = p.exam_id"
+            + " where p.study_id is not null and " + examCondition("px") + ")";
+
+    /**
+     * Who may read study {@code s}, its exam {@code e} left-joined: through its exam
+     * ({@link #CONDITION}) or as a prior fetched for an exam the user may open.
+     */
+    static final String READABLE = "((e.id is not null and " + CONDITION + ") or " + FETCHED_PRIOR + ")";
+
+    /** The study and its exam, if it has one, for {@link #READABLE}. */
+    static final String STUDY_AND_EXAM = "study s left join exam e on e.study_id = s.id";
 
     static final List<String> HIDDEN_STATES = Arrays.stream(ExamState.values())
             .filter(ExamStateMachine::imagesHidden).map(Enum::name).toList();
@@ -92,8 +117,8 @@ public class StudyAccess {
 
     /** The id of the study with this UID that the user may read, if any. */
     public Optional<Long> readableStudy(AccountPrincipal user, String studyUid) {
-        return bind(jdbc.sql("select s.id from study s join exam e on e.study_id = s.id where s.study_uid = :uid and "
-                + CONDITION + " order by s.id desc limit 1").param("uid", studyUid), user)
+        return bind(jdbc.sql("select s.id from " + STUDY_AND_EXAM + " where s.study_uid = :uid and "
+                + READABLE + " order by s.id desc limit 1").param("uid", studyUid), user)
                 .query(Long.class).optional();
     }
 
@@ -127,7 +152,7 @@ public class StudyAccess {
 
     /** The earlier studies of the patient of this exam's study that the user may read, newest first. */
     public List<Prior> priors(AccountPrincipal user, long examId) {
-        return bind(jdbc.sql("""
+        List<Prior> sent = bind(jdbc.sql("""
                 select s.study_uid, s.study_date, s.description, s.instance_count, e.id as exam_id, e.state,
                        t.label_fr as exam_type,
                        (select string_agg(distinct x.modality, '\\') from series x where x.study_id = s.id) as modalities
@@ -141,13 +166,33 @@ public class StudyAccess {
                 .query((rs, n) -> new Prior(rs.getLong("exam_id"), rs.getString("study_uid"),
                         rs.getObject("study_date", java.time.LocalDate.class), rs.getString("exam_type"),
                         rs.getString("description"), rs.getString("modalities"), rs.getInt("instance_count"),
-                        rs.getString("state")))
+                        rs.getString("state"), false))
                 .list();
+        // Fetched from the hospital's PACS for this exam: studies without an exam of their own.
+        List<Prior> fetched = bind(jdbc.sql("""
+                select s.study_uid, coalesce(s.study_date, p.study_date) as study_date,
+                       coalesce(s.description, p.description) as description, s.instance_count,
+                       (select string_agg(distinct x.modality, '\\') from series x where x.study_id = s.id) as modalities
+                from prior_study p join exam px on px.id = p.exam_id join study s on s.id = p.study_id
+                where p.exam_id = :exam and s.instance_count > 0 and""" + " " + examCondition("px")
+                + " order by coalesce(s.study_date, p.study_date) desc nulls last")
+                .param("exam", examId), user)
+                .query((rs, n) -> new Prior(examId, rs.getString("study_uid"),
+                        rs.getObject("study_date", java.time.LocalDate.class), null, rs.getString("description"),
+                        rs.getString("modalities"), rs.getInt("instance_count"), null, true))
+                .list();
+        List<Prior> all = new java.util.ArrayList<>(sent);
+        java.util.Set<String> shown = new java.util.HashSet<>(sent.stream().map(Prior::studyInstanceUid).toList());
+        fetched.stream().filter(f -> shown.add(f.studyInstanceUid())).forEach(all::add);
+        return all;
     }
 
-    /** An earlier study of the same patient, as the viewer lists it. */
+    /**
+     * An earlier study of the same patient, as the viewer lists it; fromPacs: fetched from the
+     * hospital's PACS for this exam (examId is then the exam it was fetched for).
+     */
     public record Prior(long examId, String studyInstanceUid, java.time.LocalDate studyDate, String examType,
-                        String description, String modalities, int instanceCount, String state) {}
+                        String description, String modalities, int instanceCount, String state, boolean fromPacs) {}
 
     /** Ids of the studies with this UID, readable or not: to audit a refusal. */
     List<Long> existingStudies(String studyUid) {

@@ -236,4 +236,50 @@ class HospitalAdminPagesIT extends BaseIntegrationTest {
                 .query(String.class).list()).containsExactly("10.12.0.0/16");
         assertThat(browser.get("/admin/hospitals/" + id + "/edit").body()).contains("value=\"10.12.0.0/16\"", subject);
     }
+
+    @Test
+    void theFormRegistersTheHospitalsPacsAndShowsWhatIsWrongWithIt() {
+        Browser browser = adminBrowser();
+        assertThat(browser.get("/admin/hospitals/new").body()).contains("PACS de l’hôpital (antériorités)",
+                "name=\"pacs.aeTitle\"", "Même région anatomique que l’examen demandé");
+        String name = unique("CH PACS formulaire");
+        String ae = uniqueAeTitle("PF_CT");
+        String pacs = uniqueAeTitle("PF_PACS");
+
+        // A PACS without its port, and the scanner's own AE title as the PACS's.
+        List<Map.Entry<String, String>> bad = form(name, uniqueFiness(), ae, "");
+        bad.addAll(List.of(Map.entry("pacs.aeTitle", pacs), Map.entry("pacs.host", "pacs.example"),
+                Map.entry("pacs.port", ""), Map.entry("pacs.maxPriors", "3"), Map.entry("pacs.maxYears", "5"),
+                Map.entry("pacs.relevance", "BODY_REGION")));
+        HttpResponse<String> refused = browser.postForm("/admin/hospitals", bad);
+        assertThat(refused.statusCode()).isEqualTo(200);
+        assertThat(refused.body()).contains("Le PACS a besoin de son titre AE, de son adresse et de son port.");
+        List<Map.Entry<String, String>> scanner = form(name, uniqueFiness(), ae, "");
+        scanner.addAll(List.of(Map.entry("pacs.aeTitle", ae), Map.entry("pacs.host", "pacs.example"),
+                Map.entry("pacs.port", "104"), Map.entry("pacs.relevance", "ANY")));
+        assertThat(browser.postForm("/admin/hospitals", scanner).body())
+                .contains("Le titre AE " + ae + " est celui d’une modalité : le PACS a besoin du sien.");
+        assertThat(jdbc.sql("select count(*) from hospital where name = :name").param("name", name)
+                .query(Long.class).single()).isZero();
+
+        List<Map.Entry<String, String>> good = form(name, uniqueFiness(), ae, "");
+        good.addAll(List.of(Map.entry("pacs.aeTitle", pacs), Map.entry("pacs.host", "pacs.example"),
+                Map.entry("pacs.port", "104"), Map.entry("pacs.maxPriors", "2"), Map.entry("pacs.maxYears", "8"),
+                Map.entry("pacs.relevance", "ANY")));
+        assertThat(browser.postForm("/admin/hospitals", good).statusCode()).isEqualTo(302);
+        long id = jdbc.sql("select id from hospital where name = :name").param("name", name).query(Long.class).single();
+        assertThat(jdbc.sql("select ae_title || '@' || host || ':' || port || ' ' || max_priors || '/' || max_years || ' '"
+                + " || relevance from hospital_pacs where hospital_id = :id").param("id", id).query(String.class).single())
+                .isEqualTo(pacs + "@pacs.example:104 2/8 ANY");
+        assertThat(browser.get("/admin/hospitals/" + id + "/edit").body()).contains("value=\"" + pacs + "\"",
+                "value=\"pacs.example\"");
+
+        // Emptied on the form: the hospital has no PACS any more.
+        List<Map.Entry<String, String>> none = form(name, uniqueFiness(), ae, "");
+        none.addAll(List.of(Map.entry("pacs.aeTitle", ""), Map.entry("pacs.host", ""), Map.entry("pacs.port", ""),
+                Map.entry("pacs.maxPriors", "3"), Map.entry("pacs.maxYears", "5"), Map.entry("pacs.relevance", "BODY_REGION")));
+        assertThat(browser.postForm("/admin/hospitals/" + id, none).statusCode()).isEqualTo(302);
+        assertThat(jdbc.sql("select count(*) from hospital_pacs where hospital_id = :id").param("id", id)
+                .query(Long.class).single()).isZero();
+    }
 }

@@ -64,6 +64,28 @@ public final class Dcmtk {
         }
     }
 
+    /** findscu (-W for the worklist, -S for study root) with its keys and options, against 127.0.0.1. */
+    public static Result findscu(int port, String callingAe, String calledAe, List<String> options) throws Exception {
+        List<String> command = new ArrayList<>(List.of("findscu", "-aet", callingAe, "-aec", calledAe));
+        command.addAll(options);
+        command.addAll(List.of("127.0.0.1", String.valueOf(port)));
+        return run(command);
+    }
+
+    /** Any DCMTK tool (dcmodify, dcmdump...), its output and exit code. */
+    public static Result run(List<String> command) throws Exception {
+        requireDcmtk();
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("TCP_NODELAY", "1");
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(command.get(0) + " did not finish: " + output);
+        }
+        return new Result(p.exitValue(), output);
+    }
+
     public static void requireDcmtk() {
         if (!onPath("storescu")) {
             throw new IllegalStateException("DCMTK's storescu is not on the PATH: ./relais test installs the dcmtk package");
