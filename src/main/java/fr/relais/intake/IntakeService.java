@@ -419,7 +419,8 @@ public class IntakeService {
                 LateImages.StudyExam exam = lateImages.lockExamOf(studyId);
                 boolean isNew = index.addInstance(studyId, seriesId, header, transferSyntax, object.key(), object.size(),
                         receivedAt, provenance.source());
-                if (isNew) {
+                // A prior fetched from the hospital's PACS belongs to no exam of its own, nor opens one.
+                if (isNew && !provenance.prior()) {
                     lateImages.arrived(provenance.hospitalId(), studyId, exam, receivedAt, provenance.source());
                 }
                 return isNew;
