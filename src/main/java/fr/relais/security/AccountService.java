@@ -18,7 +18,6 @@ import org.springframework.transaction.annotation.Transactional;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /** Accounts of the app_user table: login lookup, creation, enabling and disabling. */
@@ -120,7 +119,7 @@ public class AccountService {
         }
         audit.record(actor.username(), "USER_CREATED", "user:" + id, actor.source(), AuditLog.Outcome.SUCCESS,
                 // The trail is read on the audit page: the role in the platform's words, not its constant.
-                "rôle : " + messages.getMessage("role." + account.role().name(), null, Locale.FRENCH));
+                "rôle : " + account.role().inWords(messages));
         return get(id);
     }
 

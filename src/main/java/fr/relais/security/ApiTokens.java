@@ -6,6 +6,7 @@ import fr.relais.platform.Actor;
 import fr.relais.platform.ConflictException;
 import fr.relais.platform.InvalidInputException;
 import fr.relais.platform.NotFoundException;
+import org.springframework.context.MessageSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -47,9 +48,12 @@ public class ApiTokens {
     private final HospitalDirectory hospitals;
     private final AuditLog audit;
     private final Clock clock;
+    private final MessageSource messages;
     private final SecureRandom random = new SecureRandom();
 
-    ApiTokens(JdbcClient jdbc, HospitalDirectory hospitals, AuditLog audit, Clock clock) {
+    ApiTokens(JdbcClient jdbc, HospitalDirectory hospitals, AuditLog audit, Clock clock,
+              MessageSource messages) {
+        this.messages = messages;
         this.jdbc = jdbc;
         this.hospitals = hospitals;
         this.audit = audit;
@@ -91,7 +95,7 @@ public class ApiTokens {
                 .param("expires", expiresAt == null ? null : OffsetDateTime.ofInstant(expiresAt, clock.getZone()))
                 .query(Long.class).single();
         audit.record(actor.username(), "API_TOKEN_CREATED", "api-token:" + id, actor.source(), AuditLog.Outcome.SUCCESS,
-                "hospital " + hospitalId + ", role " + role);
+                "hospital " + hospitalId + ", rôle : " + role.inWords(messages));
         return new Created(get(id), secret);
     }
 

@@ -342,7 +342,7 @@ class DeliveryIT extends BaseIntegrationTest {
                     .contains("Signé électroniquement");
             // When the exam was done and read, where, and by whom: what the requesting service files.
             assertThat(text).contains("Demandé par", "Examen du ", "images reçues le ",
-                    "Lu par : Test " + Role.RADIOLOGIST + " (RPPS " + rpps + "), " + center);
+                    "Lu par : " + displayNameOf(Role.RADIOLOGIST) + " (RPPS " + rpps + "), " + center);
         }
 
         JsonNode bundle = as(site.physician()).get("/fhir/DiagnosticReport?identifier=" + signed.accession()).json();

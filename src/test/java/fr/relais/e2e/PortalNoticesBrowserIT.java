@@ -60,7 +60,7 @@ class PortalNoticesBrowserIT extends BaseIntegrationTest {
             doctor.click(By.cssSelector("#portal-notices li[data-exam-id='" + exam + "'] a"));
             doctor.waitUntil(d -> d.getCurrentUrl().endsWith("/portal/requests/" + exam));
             doctor.click(By.id("acknowledge-critical"));
-            doctor.waitForText(By.id("critical-acknowledgement"), "Résultat critique acquitté par Test " + Role.HOSPITAL_PHYSICIAN);
+            doctor.waitForText(By.id("critical-acknowledgement"), "Résultat critique acquitté par " + displayNameOf(Role.HOSPITAL_PHYSICIAN));
             doctor.waitUntil(d -> d.findElements(notice).isEmpty());
         }
         assertThat(jdbc.sql("select count(*) from critical_acknowledgement a join report r on r.id = a.report_id"
