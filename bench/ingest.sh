@@ -60,11 +60,6 @@ HTTP_PORT="$(free_port)"; DICOM_PORT="$(free_port)"; SCP_PORT="$(free_port)"
 PASSWORD="bench-$RANDOM$RANDOM-admin"
 R="http://127.0.0.1:$HTTP_PORT"
 
-echo "generating $((WARMUP + ROUNDS)) studies of $SLICES slices..."
-for i in $(seq 1 "$((WARMUP + ROUNDS))"); do
-  relais_java generate-study --slices "$SLICES" --seed "$((1000 + i))" --out "$WORK/study$i" >/dev/null
-done
-
 echo "starting Relais (data in $WORK/data) and storescp..."
 # The bench's own throwaway server on loopback, started as an operator starts one: default
 # settings (second factor on), only the ports, the data folder and the first admin's password set.
@@ -74,6 +69,11 @@ RELAIS_PID=$!
 mkdir -p "$WORK/scp"
 TCP_NODELAY=1 storescp --output-directory "$WORK/scp" "$SCP_PORT" >"$WORK/storescp.log" 2>&1 &
 SCP_PID=$!
+
+echo "generating (while Relais starts) $((WARMUP + ROUNDS)) studies of $SLICES slices..."
+for i in $(seq 1 "$((WARMUP + ROUNDS))"); do
+  relais_java generate-study --slices "$SLICES" --seed "$((1000 + i))" --out "$WORK/study$i" >/dev/null
+done
 
 wait_http Relais "$RELAIS_PID" "$R/actuator/health"
 # The admin logs in as on the first day: password, then the enrolment of the second factor (the

@@ -1,5 +1,7 @@
 package fr.relais;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -29,16 +31,38 @@ import static org.assertj.core.api.Assertions.assertThat;
  * server and its tools from the build's classes (RELAIS_CLASSPATH, RELAIS_TEST_CLASSPATH). No
  * figure's value is judged, only that it is there and a number: time is never asserted.
  * {@code bench wado} needs the Debian packages orthanc and orthanc-dicomweb ({@code ./relais setup}
- * installs them as root); without them it fails, saying so.
+ * installs them as root); without them it fails, saying so. The four start together (most of
+ * their time is servers and JVMs starting), each test then waits for its own.
  */
 class BenchesIT {
+
+    private static final Map<String, Run> RUNS = new LinkedHashMap<>();
+
+    /** A bench command started, its output going to its log. */
+    private record Run(String name, List<String> args, Process process, Path log) {}
+
+    @BeforeAll
+    static void startEveryBench() throws IOException {
+        start("ingest", "--rounds", "1", "--warmup", "0", "--slices", "3");
+        start("wado", "--rounds", "1", "--warmup", "0", "--slices", "3", "--clients", "2");
+        start("worklist", "200", "--open", "10", "--queries", "20", "--warmup", "2", "--clients", "2", "--seconds", "1");
+        start("ai", "--studies", "2", "--slices", "12", "--matrix", "128");
+    }
+
+    @AfterAll
+    static void stopWhatIsLeft() {
+        RUNS.values().forEach(run -> {
+            run.process().descendants().forEach(ProcessHandle::destroy);
+            run.process().destroy();
+        });
+    }
 
     private static final Pattern FIGURE = Pattern.compile("bench (\\S+) ([a-z0-9_]+) (-?[0-9]+(?:\\.[0-9]+)?) (\\S+)");
     private static final Path LOGS = Path.of("target", "benches");
 
     @Test
     void benchIngestSendsToStorescpAndRelaisAndPrintsItsFigures() throws Exception {
-        Map<String, String> figures = bench("ingest", "--rounds", "1", "--warmup", "0", "--slices", "3");
+        Map<String, String> figures = figures("ingest");
         assertThat(figures).containsOnlyKeys("storescp_instances_per_s", "relais_instances_per_s", "relais_over_storescp");
         assertThat(figures.get("relais_instances_per_s")).isEqualTo("1/s");
         assertThat(figures.get("relais_over_storescp")).isEqualTo("ratio");
@@ -46,7 +70,7 @@ class BenchesIT {
 
     @Test
     void benchWadoReadsRelaisAsTheClaimHolderAndOrthancAndPrintsItsFigures() throws Exception {
-        Map<String, String> figures = bench("wado", "--rounds", "1", "--warmup", "0", "--slices", "3", "--clients", "2");
+        Map<String, String> figures = figures("wado");
         List<String> expected = new ArrayList<>();
         for (String metric : List.of("metadata_median", "metadata_p95", "all_frames_median", "all_frames_p95",
                 "frames_per_s", "frame_under_load_median", "frame_under_load_p95", "frame_alone_median",
@@ -64,8 +88,7 @@ class BenchesIT {
 
     @Test
     void benchWorklistClaimsUnderParallelClientsAndPrintsItsFigures() throws Exception {
-        Map<String, String> figures = bench("worklist", "200", "--open", "10", "--queries", "20", "--warmup", "2",
-                "--clients", "2", "--seconds", "1");
+        Map<String, String> figures = figures("worklist");
         assertThat(figures).containsOnlyKeys("query_p50", "query_p99", "claim_p50", "claim_p99",
                 "parallel_claims_per_s", "parallel_claim_p50", "parallel_claim_p99");
         assertThat(figures.get("claim_p99")).isEqualTo("ms");
@@ -73,16 +96,13 @@ class BenchesIT {
 
     @Test
     void benchAiRunsTheDetectorOnGeneratedStudiesAndPrintsItsFigures() throws Exception {
-        Map<String, String> figures = bench("ai", "--studies", "2", "--slices", "12", "--matrix", "128");
+        Map<String, String> figures = figures("ai");
         assertThat(figures).containsOnlyKeys("threshold_95", "sensitivity", "specificity", "time_per_study_median");
         assertThat(figures.get("threshold_95")).isEqualTo("mL");
     }
 
-    /**
-     * Runs {@code ./relais bench NAME ARGS}; asserts that it exits 0 and that its output ends with
-     * its figure lines, each a number; answers each figure's name with its unit, in order.
-     */
-    private static Map<String, String> bench(String name, String... args) throws Exception {
+    /** Starts {@code ./relais bench NAME ARGS} as a reader of the README would type it. */
+    private static void start(String name, String... args) throws IOException {
         Files.createDirectories(LOGS);
         Path log = LOGS.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of("bash", "./relais", "bench", name));
@@ -94,16 +114,25 @@ class BenchesIT {
         env.remove("JAVA_OPTS");
         env.put("RELAIS_CLASSPATH", runtimeClasspath());
         env.put("RELAIS_TEST_CLASSPATH", System.getProperty("java.class.path"));
-        Process bench = builder.start();
-        boolean ended = bench.waitFor(5, TimeUnit.MINUTES);
+        RUNS.put(name, new Run(name, List.of(args), builder.start(), log));
+    }
+
+    /**
+     * Waits for a bench started by {@link #startEveryBench}; asserts that it exits 0 and that its
+     * output ends with its figure lines, each a number; answers each figure's name with its unit.
+     */
+    private static Map<String, String> figures(String name) throws Exception {
+        Run run = RUNS.get(name);
+        Process bench = run.process();
+        boolean ended = bench.waitFor(6, TimeUnit.MINUTES);
         if (!ended) {
             bench.descendants().forEach(ProcessHandle::destroy);
             bench.destroy();
             bench.waitFor(30, TimeUnit.SECONDS);
         }
-        String output = Files.readString(log, StandardCharsets.UTF_8);
-        String shown = "./relais bench " + name + " " + String.join(" ", args) + " (log " + log + "):\n" + output;
-        assertThat(ended).as("ends within 5 minutes: " + shown).isTrue();
+        String output = Files.readString(run.log(), StandardCharsets.UTF_8);
+        String shown = "./relais bench " + name + " " + String.join(" ", run.args()) + " (log " + run.log() + "):\n" + output;
+        assertThat(ended).as("ends within 6 minutes: " + shown).isTrue();
         assertThat(bench.exitValue()).as("exit status of " + shown).isZero();
 
         // The figures come last: from the first figure line on, nothing else.
