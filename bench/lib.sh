@@ -39,15 +39,15 @@ figure() {
   printf 'bench %s %s %s %s\n' "$1" "$2" "$3" "$4"
 }
 
-# totp BASE32_SECRET: the code of the moment (RFC 6238: HMAC-SHA1 of the 30 s step, 6 digits), as
-# an authenticator app computes it from the secret the enrolment page shows.
+# totp BASE32_SECRET [STEP]: the code of the moment, or of a 30 s step (RFC 6238: HMAC-SHA1 of the
+# step, 6 digits), as an authenticator app computes it from the secret the enrolment page shows.
 totp() {
-  local secret key step counter mac offset value
+  local secret key step="${2:-}" counter mac offset value
   secret="$(printf '%s' "$1" | tr -d ' =' | tr 'a-z' 'A-Z')"
   while ((${#secret} % 8)); do secret+="="; done
   key="$(printf '%s' "$secret" | base32 -d | od -An -v -tx1 | tr -d ' \n')"
   [[ -n "$key" ]] || die "not a base32 secret: $1"
-  step=$(($(date +%s) / 30))
+  [[ -n "$step" ]] || step=$(($(date +%s) / 30))
   counter="$(printf '%016x' "$step" | sed 's/../\\x&/g')"
   # shellcheck disable=SC2059 # the counter is the format on purpose: eight \xNN bytes
   mac="$(printf "$counter" | openssl dgst -sha1 -mac HMAC -macopt "hexkey:$key" | awk '{ print $NF }')"
