@@ -189,6 +189,11 @@ public final class WorklistBench {
             figure("parallel_claims_per_s", perSecond, "1/s");
             figure("parallel_claim_p50", pct(all, 50), "ms");
             figure("parallel_claim_p99", pct(all, 99), "ms");
+        } finally {
+            // The database and the data folder were the bench's own.
+            try (var paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
