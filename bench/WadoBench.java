@@ -42,7 +42,8 @@ import java.util.regex.Pattern;
  */
 public class WadoBench {
 
-    record Server(String name, String base, String authorization) {}
+    /** A server, and the header that authenticates to it (Authorization, or a session's Cookie). */
+    record Server(String name, String base, String authHeader, String authValue) {}
 
     record Instance(String sopUid, int number) {}
 
@@ -136,6 +137,7 @@ public class WadoBench {
 
         System.out.println();
         List<String> names = targets.stream().map(t -> t.server().name()).toList();
+        SERVER_NAMES.addAll(names);
         String header = String.format(Locale.ROOT, "%-44s", "metric");
         for (String name : names) {
             header += String.format(Locale.ROOT, " %18s", name);
@@ -146,16 +148,19 @@ public class WadoBench {
         System.out.println(header);
         System.out.println("-".repeat(header.length()));
         boolean goal = true;
-        goal &= row("series metadata, median (ms)", metadata, 1000, "%.1f", true, true);
-        row("series metadata, p95 (ms)", metadata, 1000, "%.1f", false, false);
-        goal &= row(String.format(Locale.ROOT, "all %d frames, %d clients, median (s)", slices, clients), allFrames, 1, "%.3f", true, true);
-        row(String.format(Locale.ROOT, "all %d frames, %d clients, p95 (s)", slices, clients), allFrames, 1, "%.3f", false, false);
-        row("  frames per second (from the median)", perSecond(allFrames, slices), -1, "%.0f", true, false);
-        row("  one frame under load, median (ms)", frameUnderLoad, 1000, "%.1f", true, false);
-        row("  one frame under load, p95 (ms)", frameUnderLoad, 1000, "%.1f", false, false);
+        goal &= row("series metadata, median (ms)", metadata, 1000, "%.1f", true, true, "metadata_median", "ms");
+        row("series metadata, p95 (ms)", metadata, 1000, "%.1f", false, false, "metadata_p95", "ms");
+        goal &= row(String.format(Locale.ROOT, "all %d frames, %d clients, median (s)", slices, clients), allFrames, 1, "%.3f",
+                true, true, "all_frames_median", "s");
+        row(String.format(Locale.ROOT, "all %d frames, %d clients, p95 (s)", slices, clients), allFrames, 1, "%.3f",
+                false, false, "all_frames_p95", "s");
+        row("  frames per second (from the median)", perSecond(allFrames, slices), -1, "%.0f", true, false,
+                "frames_per_s", "1/s");
+        row("  one frame under load, median (ms)", frameUnderLoad, 1000, "%.1f", true, false, "frame_under_load_median", "ms");
+        row("  one frame under load, p95 (ms)", frameUnderLoad, 1000, "%.1f", false, false, "frame_under_load_p95", "ms");
         if (singleFrames > 0) {
-            row("one frame, 1 client, median (ms)", frameAlone, 1000, "%.1f", true, false);
-            row("one frame, 1 client, p95 (ms)", frameAlone, 1000, "%.1f", false, false);
+            row("one frame, 1 client, median (ms)", frameAlone, 1000, "%.1f", true, false, "frame_alone_median", "ms");
+            row("one frame, 1 client, p95 (ms)", frameAlone, 1000, "%.1f", false, false, "frame_alone_p95", "ms");
         }
         System.out.println();
         for (Target t : targets) {
@@ -168,6 +173,8 @@ public class WadoBench {
             System.out.println("goal (" + names.get(0) + " at least twice as fast as " + names.get(1)
                     + " on series metadata and on all frames, medians): " + (goal ? "MET" : "NOT MET"));
         }
+        // Last, one machine-readable line per figure: bench wado NAME VALUE UNIT.
+        FIGURES.forEach(System.out::println);
     }
 
     // ---- preparation (not timed)
@@ -312,7 +319,7 @@ public class WadoBench {
 
     static HttpResponse<byte[]> get(HttpClient http, Server s, String url, String accept) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-                .header("Accept", accept).header("Authorization", s.authorization()).GET().build();
+                .header("Accept", accept).header(s.authHeader(), s.authValue()).GET().build();
         HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
             String body = new String(r.body(), 0, Math.min(r.body().length, 500), StandardCharsets.UTF_8);
@@ -488,12 +495,15 @@ public class WadoBench {
      * rate (higher is better, shown unscaled). The ratio is always how many times faster the first
      * server is than the second; true when it is at least 2.
      */
-    static boolean row(String label, Stats[] stats, double scale, String format, boolean median, boolean goal) {
+    static boolean row(String label, Stats[] stats, double scale, String format, boolean median, boolean goal,
+                       String figure, String unit) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-44s", label));
         double[] v = new double[stats.length];
         for (int k = 0; k < stats.length; k++) {
             v[k] = (median ? stats[k].median() : stats[k].p95()) * Math.abs(scale);
             line.append(String.format(Locale.ROOT, " %18s", String.format(Locale.ROOT, format, v[k])));
+            FIGURES.add(String.format(Locale.ROOT, "bench wado %s_%s %s %s", key(SERVER_NAMES.get(k)), figure,
+                    number(v[k]), unit));
         }
         boolean met = true;
         if (stats.length == 2) {
@@ -503,21 +513,58 @@ public class WadoBench {
             if (goal) {
                 line.append("  ").append(met ? "yes" : "no");
             }
+            if (median) {
+                FIGURES.add(String.format(Locale.ROOT, "bench wado %s_speed_over_%s_%s %s ratio", key(SERVER_NAMES.get(0)),
+                        key(SERVER_NAMES.get(1)), figure.replaceFirst("_median$", ""), number(ratio)));
+            }
         }
         System.out.println(line);
         return met;
     }
 
+    /** The machine-readable lines, printed last. */
+    static final List<String> FIGURES = new ArrayList<>();
+    static final List<String> SERVER_NAMES = new ArrayList<>();
+
+    /** A server's name as a figure's prefix: lower case, letters and digits. */
+    static String key(String name) {
+        return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+    }
+
+    /** A finite figure, four significant digits at least, no exponent. */
+    static String number(double v) {
+        if (!Double.isFinite(v)) {
+            throw new IllegalStateException("a figure is not a number: " + v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
     // ---- arguments
 
+    /**
+     * NAME|BASE_URL|USER|PASSWORD for HTTP Basic, or NAME|BASE_URL|cookie|NAME=VALUE for a session
+     * cookie (a page login's, as the viewer reads); a last field env:VARIABLE is read from the
+     * environment, so that no secret need be on the command line.
+     */
     static Server server(String spec) {
         String[] p = spec.split("\\|", 4);
         if (p.length != 4) {
-            fail("--server wants NAME|BASE_URL|USER|PASSWORD, got " + spec.split("\\|")[0] + "...");
+            fail("--server wants NAME|BASE_URL|USER|PASSWORD or NAME|BASE_URL|cookie|NAME=VALUE, got "
+                    + spec.split("\\|")[0] + "...");
         }
         String base = p[1].endsWith("/") ? p[1].substring(0, p[1].length() - 1) : p[1];
-        return new Server(p[0], base, "Basic " + Base64.getEncoder()
-                .encodeToString((p[2] + ":" + p[3]).getBytes(StandardCharsets.UTF_8)));
+        String secret = p[3];
+        if (secret.startsWith("env:")) {
+            secret = System.getenv(secret.substring(4));
+            if (secret == null || secret.isEmpty()) {
+                fail(p[0] + ": the environment variable " + p[3].substring(4) + " is not set");
+            }
+        }
+        if (p[2].equals("cookie")) {
+            return new Server(p[0], base, "Cookie", secret);
+        }
+        return new Server(p[0], base, "Authorization", "Basic " + Base64.getEncoder()
+                .encodeToString((p[2] + ":" + secret).getBytes(StandardCharsets.UTF_8)));
     }
 
     static String need(String option, String value) {

@@ -87,6 +87,11 @@ public final class AiBench {
                 positives.stream().mapToDouble(Double::doubleValue).min().orElse(0));
         System.out.printf(Locale.ROOT, "time per study: median %d ms, max %d ms (%.1f ms per slice)%n",
                 ms[ms.length / 2], ms[ms.length - 1], (double) ms[ms.length / 2] / slices);
+        // Last, one machine-readable line per figure: bench ai NAME VALUE UNIT.
+        System.out.printf(Locale.ROOT, "bench ai threshold_95 %.3f mL%n", threshold);
+        System.out.printf(Locale.ROOT, "bench ai sensitivity %.3f 1%n", p.sensitivity());
+        System.out.printf(Locale.ROOT, "bench ai specificity %.3f 1%n", p.specificity());
+        System.out.printf(Locale.ROOT, "bench ai time_per_study_median %d ms%n", ms[ms.length / 2]);
         deleteTree(work);
     }
 

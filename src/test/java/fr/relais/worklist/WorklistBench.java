@@ -24,14 +24,38 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * ./relais bench worklist: the worklist query and a claim, p50 and p99, and claims per second
  * with 20 parallel clients, over a database holding 1,000,000 past exams and 300 open ones.
- * Not a test: it prints figures (time is measured here, never asserted in the suite).
+ * Not a test: it prints figures (time is measured here, never asserted in the suite), the last
+ * ones as machine-readable lines "bench worklist NAME VALUE UNIT".
+ * Arguments: [PAST] [--past N] [--open N] [--queries N] [--warmup N] [--clients N] [--seconds S]
+ * (the suite's BenchesIT runs it tiny).
  */
 public final class WorklistBench {
 
     public static void main(String[] args) throws Exception {
-        int past = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        int open = 300;
-        int clients = 20;
+        int past = 1_000_000, open = 300, clients = 20, queries = 2000, warmup = 200, seconds = 10;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.matches("[0-9]+") && i == 0) {
+                past = Integer.parseInt(a);
+                continue;
+            }
+            if (i + 1 >= args.length || !args[i + 1].matches("[0-9]+")) {
+                usage(a);
+            }
+            int v = Integer.parseInt(args[++i]);
+            switch (a) {
+                case "--past" -> past = v;
+                case "--open" -> open = v;
+                case "--queries" -> queries = v;
+                case "--warmup" -> warmup = v;
+                case "--clients" -> clients = v;
+                case "--seconds" -> seconds = v;
+                default -> usage(a);
+            }
+        }
+        if (open < 1 || clients < 1 || queries < 1 || seconds < 1) {
+            usage("--open, --clients, --queries and --seconds must be at least 1");
+        }
         Path work = Files.createTempDirectory("relais-bench-worklist-");
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setDataDirectory(work.resolve("pg"))
                 .setServerConfig("synchronous_commit", "on").setServerConfig("fsync", "on").start();
@@ -103,11 +127,11 @@ public final class WorklistBench {
             }
 
             AccountPrincipal one = radiologists.get(0);
-            for (int i = 0; i < 200; i++) { // warm-up
+            for (int i = 0; i < warmup; i++) {
                 worklist.queue(one);
                 worklist.claimNext(one, "bench").ifPresent(r -> worklist.release(r.examId(), one, "bench"));
             }
-            long[] query = new long[2000];
+            long[] query = new long[queries];
             for (int i = 0; i < query.length; i++) {
                 long s = System.nanoTime();
                 int rows = worklist.queue(one).size();
@@ -116,7 +140,7 @@ public final class WorklistBench {
                     throw new IllegalStateException("queue has " + rows + " rows, expected " + open);
                 }
             }
-            long[] claim = new long[2000];
+            long[] claim = new long[queries];
             for (int i = 0; i < claim.length; i++) {
                 long s = System.nanoTime();
                 long exam = worklist.claimNext(one, "bench").orElseThrow().examId();
@@ -126,11 +150,11 @@ public final class WorklistBench {
             System.out.printf("worklist query (%d rows): p50 %.1f ms, p99 %.1f ms%n", open, pct(query, 50), pct(query, 99));
             System.out.printf("claim next:               p50 %.1f ms, p99 %.1f ms%n", pct(claim, 50), pct(claim, 99));
 
-            // 20 clients, each claiming "next" and giving it back, for 10 seconds.
+            // The clients, each claiming "next" and giving it back, for the seconds given.
             AtomicLong claims = new AtomicLong();
             List<long[]> latencies = new ArrayList<>();
             CountDownLatch finished = new CountDownLatch(clients);
-            long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
             for (AccountPrincipal r : radiologists) {
                 long[] mine = new long[200_000];
                 latencies.add(mine);
@@ -150,11 +174,38 @@ public final class WorklistBench {
             }
             finished.await();
             long[] all = latencies.stream().flatMapToLong(Arrays::stream).filter(v -> v > 0).toArray();
+            if (all.length == 0) {
+                throw new IllegalStateException("no claim succeeded in " + seconds + " s with " + clients + " clients");
+            }
+            double perSecond = claims.get() / (double) seconds;
             System.out.printf("%d parallel clients: %.0f claims/s (each followed by a release), claim p50 %.1f ms, p99 %.1f ms%n",
-                    clients, claims.get() / 10.0, pct(all, 50), pct(all, 99));
+                    clients, perSecond, pct(all, 50), pct(all, 99));
             System.out.printf("machine: %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(),
                     System.getProperty("java.version"));
+            figure("query_p50", pct(query, 50), "ms");
+            figure("query_p99", pct(query, 99), "ms");
+            figure("claim_p50", pct(claim, 50), "ms");
+            figure("claim_p99", pct(claim, 99), "ms");
+            figure("parallel_claims_per_s", perSecond, "1/s");
+            figure("parallel_claim_p50", pct(all, 50), "ms");
+            figure("parallel_claim_p99", pct(all, 99), "ms");
+        } finally {
+            // The database and the data folder were the bench's own.
+            try (var paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
+    }
+
+    /** One machine-readable line of the figures printed last. */
+    private static void figure(String name, double value, String unit) {
+        System.out.printf(java.util.Locale.ROOT, "bench worklist %s %.3f %s%n", name, value, unit);
+    }
+
+    private static void usage(String wrong) {
+        System.err.println("bench worklist: " + wrong + "; usage: bench worklist [PAST] [--past N] [--open N] "
+                + "[--queries N] [--warmup N] [--clients N] [--seconds S]");
+        System.exit(2);
     }
 
     private static double pct(long[] nanos, int percentile) {
