@@ -345,61 +345,10 @@ public final class StoreScu {
         out.flush();
     }
 
+    /** The response to a C-STORE or a C-ECHO: a command set and no data set. */
     private Status readResponse(DataInputStream in, int responseField) throws IOException {
-        ByteArrayOutputStream command = new ByteArrayOutputStream();
-        while (true) {
-            byte[] pdu = readPdu(in);
-            int type = pdu[0] & 0xFF;
-            if (type == A_ABORT) {
-                throw new IOException(calledAe + " aborted the association");
-            }
-            if (type != P_DATA_TF) {
-                throw new IOException("expected the DIMSE response from " + calledAe + ", got PDU type " + type);
-            }
-            int pos = 6;
-            boolean last = false;
-            while (pos + 6 <= pdu.length) {
-                int length = (int) Integer.toUnsignedLong(((pdu[pos] & 0xFF) << 24) | ((pdu[pos + 1] & 0xFF) << 16)
-                        | ((pdu[pos + 2] & 0xFF) << 8) | (pdu[pos + 3] & 0xFF));
-                if (length < 2 || pos + 4 + length > pdu.length) {
-                    throw new IOException("malformed PDV in the response of " + calledAe);
-                }
-                int header = pdu[pos + 5] & 0xFF;
-                command.write(pdu, pos + 6, length - 2);
-                last = (header & 3) == 3;
-                pos += 4 + length;
-            }
-            if (last) {
-                return status(command.toByteArray(), responseField);
-            }
-        }
-    }
-
-    /** The status and error comment of a response command set (group 0000, implicit VR little endian). */
-    private Status status(byte[] b, int responseField) throws IOException {
-        int pos = 0, code = -1, field = -1;
-        String comment = null;
-        while (pos + 8 <= b.length) {
-            int element = LittleEndian.u16(b, pos + 2);
-            int length = (int) LittleEndian.u32(b, pos + 4);
-            pos += 8;
-            if (length < 0 || pos + length > b.length) {
-                throw new IOException("malformed DIMSE response from " + calledAe);
-            }
-            if (element == 0x0100 && length >= 2) {
-                field = LittleEndian.u16(b, pos);
-            } else if (element == 0x0900 && length >= 2) {
-                code = LittleEndian.u16(b, pos);
-            } else if (element == 0x0902) {
-                comment = new String(b, pos, length, StandardCharsets.US_ASCII).trim();
-            }
-            pos += length;
-        }
-        if (field != responseField || code < 0) {
-            throw new IOException(String.format("the answer of %s is not the response 0x%04X expected", calledAe,
-                    responseField));
-        }
-        return new Status(code, comment);
+        Message m = readMessage(in, responseField);
+        return new Status(m.status(), m.comment());
     }
 
     private static byte[] echoCommand(int messageId) {
