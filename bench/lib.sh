@@ -25,10 +25,13 @@ need_relais_tools() {
   done
 }
 
-free_port() { # a port nobody listens on
+# A port nobody listens on, below the kernel's ephemeral range (32768 and up on Linux): a port
+# picked there can be taken, between the probe and the server's bind, by any outgoing connection
+# or by a test server on a random port (BenchesIT's first run failed so on "port already in use").
+free_port() {
   local p
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((20000 + RANDOM % 12000))
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
